@@ -1,0 +1,42 @@
+# Two commands: `make run` (set up + open the sample case) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+NOQT   := .venv-noqt
+
+.PHONY: run test test-noqt lint bench samples screenshots clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(VENV)/bin/fluoro-annotator
+
+test: $(VENV)/.installed
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check annotator tests benchmarks sample_images
+
+# The core must run without PyQt6: a second venv without it runs tests/unit.
+$(NOQT)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(NOQT)
+	$(NOQT)/bin/python -m pip install --quiet --upgrade pip
+	$(NOQT)/bin/python -m pip install --quiet -e '.[test]'
+	$(NOQT)/bin/python -m pip uninstall --quiet -y PyQt6 PyQt6-Qt6 PyQt6-sip pytest-qt
+	touch $@
+
+test-noqt: $(NOQT)/.installed
+	$(NOQT)/bin/python -c "import importlib.util as u, sys; sys.exit(u.find_spec('PyQt6') is not None)"
+	$(NOQT)/bin/python -m pytest -q tests/unit -p no:pytestqt
+
+bench: $(VENV)/.installed
+	$(PY) -m benchmarks
+
+samples: $(VENV)/.installed
+	$(PY) -m sample_images.generate
+
+clean:
+	rm -rf $(VENV) $(NOQT) build *.egg-info

@@ -1,0 +1,82 @@
+"""Headless command line: ``fluoro-annotator-cli SUBCOMMAND ...``.
+
+Each subcommand lives in its own module of this package with two functions,
+``register(subparsers)`` and ``run(args) -> int``; add new ones to
+``SUBCOMMANDS``. Errors of the project's own types become one line on stderr
+and exit code 2; no traceback reaches the user (``--debug`` shows one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from annotator import __version__
+from annotator.errors import AnnotatorError
+
+# subcommand name -> module (imported only when needed, so start-up stays fast)
+SUBCOMMANDS: dict[str, str] = {
+    "info": "annotator.cli.info",
+    "render": "annotator.cli.render",
+    "check": "annotator.cli.check",
+    "new": "annotator.cli.new",
+    "export": "annotator.cli.export",
+    "assist": "annotator.cli.assist",
+}
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors: one line, exit 2
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="fluoro-annotator-cli",
+        description="Headless tools for fluoroscopy films of lumbar nerve root studies.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks (for developers)")
+    subs = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, module_name in SUBCOMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue  # subcommand not built yet
+            raise
+        module.register(subs)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except AnnotatorError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        if args.debug:
+            raise
+        name = getattr(exc, "filename", None)
+        where = f"{name}: " if name else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

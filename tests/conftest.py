@@ -1,0 +1,22 @@
+"""Shared fixtures. Test data is always copied to tmp_path before use."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_images"
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A private copy of sample_images/cases (skip when not generated yet)."""
+    src = SAMPLES / "cases"
+    if not src.is_dir():
+        pytest.skip("sample cases not generated")
+    dst = tmp_path / "cases"
+    shutil.copytree(src, dst)
+    return dst
