@@ -13,7 +13,7 @@ CORE = ("io", "render", "geometry", "model", "rules", "export", "assist", "cli")
 def _core_modules():
     for info in pkgutil.walk_packages(annotator.__path__, "annotator."):
         top = info.name.split(".")[1]
-        if top in CORE and info.name != "annotator.cli.launch":
+        if top in CORE and info.name != "annotator.cli.launch" and not info.name.endswith("__main__"):
             yield info.name
 
 
