@@ -1,0 +1,1 @@
+"""Translation catalogues (gettext .po sources and their compiled .mo files)."""
