@@ -1,0 +1,255 @@
+"""Frames of a ``FluoroImage`` as 8-bit display buffers, exactly as the viewer shows them.
+
+``FrameRenderer`` keeps the decoded stored frame, the modality LUT and the
+display LUT (``render/lut.py``), so that a window/level drag costs one LUT
+build (at most 65536 entries) and one indexing pass over the frame; changing
+the frame costs one decode (cached by io). ``display_frame`` is the same as
+one call, used by the ``render`` CLI and by export.
+
+Buffers are H x W ``uint8`` (grey) or H x W x 3 ``uint8`` (RGB), in the stored
+pixel grid (row 0 at the top, column 0 at the left), a fresh array owned by the
+caller. Grey level 0 is black, 255 white.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from annotator.errors import UnsupportedImageError
+from annotator.io.image import FluoroImage, WindowPreset
+from annotator.render.lut import FUNCTIONS, display_lut, index_order
+
+Window = WindowPreset | tuple[float, float]
+
+# Frames larger than this are indexed in row bands on a small thread pool
+# (numpy releases the GIL in ``take``): ~2x on two cores for a 2048 x 2048 frame.
+PARALLEL_MIN_PIXELS = 1 << 20
+MAX_LUT_ENTRIES = 1 << 24  # wider stored ranges (32-bit data) are refused
+_pool: ThreadPoolExecutor | None = None
+
+
+def _workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="render-lut")
+    return _pool
+
+
+def apply_lut(lut: np.ndarray, index: np.ndarray, parallel: bool = True) -> np.ndarray:
+    """``lut[index]`` into a fresh array, split in row bands across threads for big frames."""
+    out = np.empty(index.shape, dtype=lut.dtype)
+    n = _workers() if parallel and index.size >= PARALLEL_MIN_PIXELS else 1
+    if n == 1 or index.shape[0] < n:
+        np.take(lut, index, out=out)
+        return out
+    bounds = np.linspace(0, index.shape[0], n + 1).astype(int)
+    bands = [(index[a:b], out[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+    for future in [_executor().submit(np.take, lut, src, None, dst) for src, dst in bands]:
+        future.result()
+    return out
+
+
+def as_preset(window: Window, like: WindowPreset | None = None) -> WindowPreset:
+    """A ``WindowPreset`` from a preset or a (centre, width) pair in modality units.
+
+    A pair keeps the window function of ``like`` (a user drag on a SIGMOID file
+    window stays sigmoid); a table preset as ``like`` gives LINEAR.
+    """
+    if isinstance(window, WindowPreset):
+        return window
+    center, width = (float(v) for v in window)
+    function = "LINEAR"
+    if like is not None and like.lut is None and like.function.upper() in FUNCTIONS:
+        function = like.function.upper()
+    return WindowPreset(center, width, explanation="", source="user", function=function)
+
+
+def _file_window(image: FluoroImage) -> WindowPreset | None:
+    windows = image.info.windows
+    return windows[0] if windows and not image.is_color else None
+
+
+class FrameRenderer:
+    """Display state of one image: frame, window, inversion, gamma; ``buffer()`` renders it.
+
+    ``window`` defaults to ``image.default_window(frame)`` (decided on first use,
+    then kept when the frame changes so a cine does not flicker; see
+    ``reset_window``). Colour images are passed through unless a window, an
+    inversion or a gamma is set; a window then applies to each channel's stored
+    values (no modality LUT for colour, PS3.3 C.7.6.3.1.2).
+    """
+
+    def __init__(self, image: FluoroImage, frame: int = 0, parallel: bool = True) -> None:
+        self.image = image
+        self.parallel = parallel
+        self._frame = 0
+        self._preset: WindowPreset | None = None
+        self._invert = False
+        self._gamma = 1.0
+        self._stored: np.ndarray | None = None  # the decoded current frame
+        self._index: np.ndarray | None = None  # what the LUT is indexed with
+        self._range: tuple[int, int, np.ndarray | None] | None = None  # lo, hi, slot values
+        self._modality: dict[tuple[int, int], np.ndarray] = {}
+        self._lut: np.ndarray | None = None
+        self._lut_key: tuple | None = None
+        self.frame = frame
+
+    # -- state ---------------------------------------------------------------
+    @property
+    def frame(self) -> int:
+        return self._frame
+
+    @frame.setter
+    def frame(self, index: int) -> None:
+        index = int(index)
+        if not 0 <= index < self.image.info.frames:
+            raise IndexError(f"frame {index} out of range 0..{self.image.info.frames - 1}")
+        if index != self._frame or self._stored is None:
+            self._frame = index
+            self._stored = None
+            self._index = None
+
+    @property
+    def preset(self) -> WindowPreset | None:
+        """The VOI in use (``None`` for a colour image shown as stored)."""
+        if self._preset is None and not self.image.is_color:
+            self._preset = self.image.default_window(self._frame)
+        return self._preset
+
+    @property
+    def window(self) -> tuple[float, float] | None:
+        """(centre, width) in modality units; ``None`` for a colour image shown as stored."""
+        p = self.preset
+        return None if p is None else (p.center, p.width)
+
+    @window.setter
+    def window(self, value: Window | None) -> None:
+        like = self._preset if self._preset is not None else _file_window(self.image)
+        self._preset = None if value is None else as_preset(value, like=like)
+
+    def reset_window(self) -> None:
+        """Back to the image's default window for the current frame."""
+        self._preset = None
+
+    @property
+    def invert(self) -> bool:
+        """The user's inversion toggle (MONOCHROME1 is inverted on top of it, XOR)."""
+        return self._invert
+
+    @invert.setter
+    def invert(self, value: bool) -> None:
+        self._invert = bool(value)
+
+    @property
+    def gamma(self) -> float:
+        return self._gamma
+
+    @gamma.setter
+    def gamma(self, value: float) -> None:
+        g = float(value)
+        if not (np.isfinite(g) and g > 0):
+            raise ValueError(f"gamma must be a positive number, got {value!r}")
+        self._gamma = g
+
+    # -- rendering -----------------------------------------------------------
+    def stored(self) -> np.ndarray:
+        """The stored values of the current frame (decoded once, cached)."""
+        if self._stored is None:
+            raw = np.asarray(self.image.stored_frame(self._frame))
+            if raw.dtype.kind not in "ui":
+                raise UnsupportedImageError(
+                    self.image.info.path, f"pixel data of type {raw.dtype} cannot be displayed"
+                )
+            self._stored = raw
+        return self._stored
+
+    def _prepare_index(self) -> tuple[np.ndarray, tuple[int, int, np.ndarray | None]]:
+        if self._index is None or self._range is None:
+            raw = self.stored()
+            order = index_order(raw.dtype)
+            if order is not None:  # 8/16 bit: index with the unsigned view, no arithmetic
+                lo, hi, slots = order
+                self._index = raw.view(f"u{raw.dtype.itemsize}")
+                self._range = (lo, hi, slots)
+            else:
+                lo, hi = int(raw.min()), int(raw.max())
+                if hi - lo + 1 > MAX_LUT_ENTRIES:
+                    raise UnsupportedImageError(
+                        self.image.info.path,
+                        f"stored values span {hi - lo + 1} levels; at most {MAX_LUT_ENTRIES} can be displayed",
+                    )
+                self._index = (raw.astype(np.int64) - lo).astype(np.intp)
+                self._range = (lo, hi, None)
+        return self._index, self._range
+
+    def _modality_values(self, lo: int, hi: int) -> np.ndarray:
+        key = (lo, hi)
+        if key not in self._modality:
+            if self.image.is_color:  # colour: no modality LUT, stored values as they are
+                values = np.arange(lo, hi + 1, dtype=np.float64)
+            else:
+                values = np.asarray(self.image.modality_lut(lo, hi), dtype=np.float64)
+                if values.shape != (hi - lo + 1,):
+                    raise ValueError(f"modality_lut({lo}, {hi}) returned shape {values.shape}")
+            self._modality = {key: values}  # one range per image in practice
+        return self._modality[key]
+
+    def lut(self) -> np.ndarray:
+        """The display LUT (``uint8``) for the current state, indexed like ``_prepare_index``."""
+        _, (lo, hi, slots) = self._prepare_index()
+        preset = self.preset
+        if preset is None and self.image.is_color and self.stored().dtype != np.uint8:
+            bits = self.image.info.bits_stored or 8 * self.stored().dtype.itemsize
+            preset = WindowPreset(2 ** (bits - 1), 2**bits, source="auto", function="LINEAR_EXACT")
+        flip = bool(self.image.invert) != self._invert
+        # the preset's table is not part of its equality: key on the table's identity too
+        table = None if preset is None else preset.lut
+        key = (lo, hi, preset, table if table is None else id(table), flip, self._gamma)
+        if self._lut is None or self._lut_key != key:
+            by_value = display_lut(self._modality_values(lo, hi), preset, invert=flip, gamma=self._gamma)
+            self._lut = by_value if slots is None else by_value[slots - lo]
+            self._lut_key = key
+        return self._lut
+
+    def buffer(self) -> np.ndarray:
+        """The display buffer of the current frame: H x W (grey) or H x W x 3 (RGB) ``uint8``."""
+        raw = self.stored()
+        if (
+            self.image.is_color
+            and self._preset is None
+            and not self._invert
+            and self._gamma == 1.0
+            and raw.dtype == np.uint8
+        ):
+            return raw.copy()
+        lut = self.lut()
+        index, _ = self._prepare_index()
+        return apply_lut(lut, index, parallel=self.parallel)
+
+
+def display_frame(
+    image: FluoroImage,
+    index: int = 0,
+    window: Window | None = None,
+    invert: bool = False,
+    gamma: float = 1.0,
+) -> np.ndarray:
+    """Frame ``index`` of ``image`` as the viewer shows it (see ``FrameRenderer``).
+
+    ``window``: a ``WindowPreset`` or (centre, width) in modality units; ``None``
+    = the image's default window. ``invert`` is the user's toggle (XOR with
+    MONOCHROME1); gamma > 1 brightens mid-greys.
+    """
+    renderer = FrameRenderer(image, frame=index)
+    if window is not None:
+        renderer.window = window
+    renderer.invert = invert
+    renderer.gamma = gamma
+    return renderer.buffer()
