@@ -1,0 +1,49 @@
+"""Which pip package decodes which compressed DICOM transfer syntax.
+
+pydicom chooses a decoder plugin by transfer syntax; when none is installed
+for the file's syntax the user gets a ``DecoderMissingError`` naming the
+package to install (the permissive ones listed in pyproject's
+``pydicom[pixeldata]``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.errors import DecoderMissingError, UnsupportedImageError
+
+# transfer syntax UID -> pip package that gives pydicom a decoder for it
+DECODER_PACKAGES: dict[str, str] = {
+    "1.2.840.10008.1.2.4.50": "pillow",  # JPEG Baseline
+    "1.2.840.10008.1.2.4.51": "pillow",  # JPEG Extended (12 bit)
+    "1.2.840.10008.1.2.4.57": "python-gdcm",  # JPEG Lossless
+    "1.2.840.10008.1.2.4.70": "python-gdcm",  # JPEG Lossless SV1
+    "1.2.840.10008.1.2.4.80": "pyjpegls",  # JPEG-LS Lossless
+    "1.2.840.10008.1.2.4.81": "pyjpegls",  # JPEG-LS Near-lossless
+    "1.2.840.10008.1.2.4.90": "pylibjpeg-openjpeg",  # JPEG 2000 Lossless
+    "1.2.840.10008.1.2.4.91": "pylibjpeg-openjpeg",  # JPEG 2000
+    "1.2.840.10008.1.2.4.92": "pylibjpeg-openjpeg",  # JPEG 2000 Part 2 lossless
+    "1.2.840.10008.1.2.4.93": "pylibjpeg-openjpeg",  # JPEG 2000 Part 2
+    "1.2.840.10008.1.2.4.201": "pylibjpeg-openjpeg",  # HTJ2K Lossless
+    "1.2.840.10008.1.2.4.202": "pylibjpeg-openjpeg",  # HTJ2K Lossless RPCL
+    "1.2.840.10008.1.2.4.203": "pylibjpeg-openjpeg",  # HTJ2K
+    "1.2.840.10008.1.2.5": "pylibjpeg-rle",  # RLE Lossless
+}
+
+
+def check_decoder(path: Path, uid: str, name: str) -> None:
+    """Raise ``DecoderMissingError``/``UnsupportedImageError`` unless pydicom can decode ``uid``."""
+    from pydicom.pixels import get_decoder
+
+    try:
+        decoder = get_decoder(uid)
+    except NotImplementedError:
+        raise UnsupportedImageError(
+            path, f"the transfer syntax {name} is not supported by any image decoder"
+        ) from None
+    except Exception:
+        raise UnsupportedImageError(path, f"the transfer syntax {uid!s} is not valid") from None
+    if not decoder.is_available:
+        package = DECODER_PACKAGES.get(str(uid))
+        hint = f"install it with: pip install {package}" if package else "no decoder plugin is available"
+        raise DecoderMissingError(path, f"no decoder for {name} is installed; {hint}")

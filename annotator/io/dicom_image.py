@@ -1,0 +1,346 @@
+"""DICOM films: header checks on open, frames decoded lazily one at a time.
+
+Opening reads the header with pydicom (large native pixel data is deferred,
+not read) and checks, before any pixel is decoded: that there is pixel data,
+that the size is within the documented limits, that the photometric
+interpretation and bit depth are supported, that a decoder for the transfer
+syntax is installed and that native pixel data is as long as the header
+says. ``stored_frame(i)`` then decodes only frame ``i`` (pydicom 3
+``pixel_array(ds, index=i)``; for encapsulated data only that frame's
+fragments are decompressed) and keeps the last few frames in a bounded LRU
+cache.
+
+Stored values are returned as pydicom decodes them (``raw=False``: YBR_FULL
+and YBR_FULL_422 become RGB); PALETTE COLOR is expanded to RGB with
+``apply_color_lut``; colour frames are H x W x 3 ``uint8``. Returned arrays are
+read-only because they are shared through the cache.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from annotator.errors import (
+    CorruptImageError,
+    DecoderMissingError,
+    ImageTooLargeError,
+    NoPixelDataError,
+    NotAnImageError,
+    UnsupportedImageError,
+)
+from annotator.io.calibration_detect import detect_calibration
+from annotator.io.decoders import check_decoder
+from annotator.io.image import (
+    MAX_DIMENSION,
+    MAX_FRAMES,
+    MAX_TOTAL_PIXELS,
+    FluoroImage,
+    ImageInfo,
+    WindowPreset,
+)
+from annotator.io.safe_meta import (
+    acquisition_time,
+    frame_time_ms,
+    get_int,
+    get_raw,
+    get_str,
+    no_image_description,
+    uid_name,
+)
+from annotator.io.view_detect import detect_directions, detect_view
+from annotator.io.voi_windows import COLOR_WINDOW, file_windows, robust_window
+
+DEFER_SIZE = 1024 * 1024  # pixel data larger than this is read only when a frame is decoded
+CACHE_BYTES = 256 * 1024 * 1024  # decoded frames kept per image
+CACHE_MAX_FRAMES = 32
+STREAM_NATIVE_BYTES = 64 * 1024 * 1024  # native multi-frame data above this: read frame by frame
+MAX_LUT_ENTRIES = 1 << 17  # modality_lut(lo, hi) refuses wider ranges
+
+_PIXEL_TAG = 0x7FE00010
+_FLOAT_PIXEL_TAGS = (0x7FE00008, 0x7FE00009)
+_MONO = ("MONOCHROME1", "MONOCHROME2")
+_COLOR = ("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT", "YBR_RCT")
+_IMPLICIT_LE = "1.2.840.10008.1.2"
+
+
+def _read_header(path: Path, force: bool) -> Any:
+    from pydicom import dcmread
+    from pydicom.errors import InvalidDicomError
+
+    try:
+        return dcmread(path, defer_size=DEFER_SIZE, force=force)
+    except InvalidDicomError:
+        raise NotAnImageError(path, "not a DICOM file or a supported image format") from None
+    except (MemoryError, RecursionError):
+        raise CorruptImageError(path, "the DICOM header is damaged (implausible element lengths)") from None
+    except Exception as exc:  # pydicom raises many types on damaged headers
+        raise CorruptImageError(
+            path, f"the DICOM header is damaged and cannot be read ({type(exc).__name__})"
+        ) from None
+
+
+def _pixel_element_length(path: Path, ds: Any) -> int | None:
+    """Bytes of native pixel data actually present (None when undefined/encapsulated)."""
+    elem = ds._dict.get(_PIXEL_TAG)  # raw access: do not trigger a deferred read
+    length = getattr(elem, "length", None)
+    if length is None:  # converted DataElement: value in memory
+        value = getattr(elem, "value", None)
+        return len(value) if isinstance(value, (bytes, bytearray)) else None
+    if length == 0xFFFFFFFF:
+        return None
+    if getattr(elem, "value", b"") is None:  # deferred: the file must hold it
+        tell = getattr(elem, "value_tell", 0) or 0
+        return max(0, min(length, path.stat().st_size - tell))
+    value = elem.value
+    return len(value) if isinstance(value, (bytes, bytearray)) else length
+
+
+def _check_geometry(path: Path, ds: Any) -> tuple[int, int, int, int, int, int, str]:
+    rows, cols = get_int(ds, "Rows"), get_int(ds, "Columns")
+    if rows is None or cols is None:
+        raise CorruptImageError(path, "the DICOM header has no image size (Rows/Columns)")
+    nf = get_raw(ds, "NumberOfFrames")
+    frames = get_int(ds, "NumberOfFrames") if nf is not None else 1
+    if frames is None:
+        raise CorruptImageError(path, "the DICOM header has an unreadable NumberOfFrames")
+    if rows <= 0 or cols <= 0 or frames <= 0:
+        raise CorruptImageError(
+            path, f"the header says the image is {cols} x {rows} pixels x {frames} frames: nothing to show"
+        )
+    if rows > MAX_DIMENSION or cols > MAX_DIMENSION:
+        raise ImageTooLargeError(
+            path, f"{cols} x {rows} pixels is larger than the limit of {MAX_DIMENSION} per side"
+        )
+    if frames > MAX_FRAMES:
+        raise ImageTooLargeError(path, f"{frames} frames is more than the limit of {MAX_FRAMES}")
+    if rows * cols * frames > MAX_TOTAL_PIXELS:
+        raise ImageTooLargeError(
+            path, f"{cols} x {rows} x {frames} frames is more than {MAX_TOTAL_PIXELS:,} pixels in all"
+        )
+    spp = get_int(ds, "SamplesPerPixel") or 1
+    alloc = get_int(ds, "BitsAllocated")
+    if alloc is None:
+        raise CorruptImageError(path, "the DICOM header has no BitsAllocated")
+    stored = get_int(ds, "BitsStored") or alloc
+    photometric = (get_str(ds, "PhotometricInterpretation") or "").upper()
+    if not photometric:
+        photometric = "MONOCHROME2" if spp == 1 else "RGB"
+    return rows, cols, frames, spp, alloc, stored, photometric
+
+
+def _check_pixels_supported(path: Path, spp: int, alloc: int, stored: int, photometric: str) -> None:
+    if photometric in _MONO:
+        if spp != 1:
+            raise UnsupportedImageError(path, f"{photometric} with {spp} samples per pixel is not supported")
+        if alloc not in (1, 8, 16) or stored > 16 or stored < 1:
+            raise UnsupportedImageError(
+                path, f"{stored}-bit monochrome pixels ({alloc} allocated) are not supported (up to 16 bits)"
+            )
+    elif photometric in _COLOR:
+        if spp != 3 or alloc != 8:
+            raise UnsupportedImageError(
+                path, f"{photometric} with {spp} samples of {alloc} bits is not supported (8-bit colour only)"
+            )
+    elif photometric == "PALETTE COLOR":
+        if spp != 1 or alloc not in (8, 16):
+            raise UnsupportedImageError(path, f"PALETTE COLOR with {alloc}-bit indices is not supported")
+    else:
+        raise UnsupportedImageError(path, f"the photometric interpretation {photometric!r} is not supported")
+
+
+def _transfer_syntax(ds: Any) -> Any:
+    from pydicom.uid import UID
+
+    meta = getattr(ds, "file_meta", None)
+    uid = get_raw(meta, "TransferSyntaxUID") if meta is not None else None
+    if uid is None:  # raw dataset without file meta: use what the reader found
+        implicit, little = getattr(ds, "original_encoding", (True, True))
+        uid = UID(_IMPLICIT_LE if implicit else ("1.2.840.10008.1.2.1" if little else "1.2.840.10008.1.2.2"))
+        if meta is not None:
+            meta.TransferSyntaxUID = uid
+    return UID(str(uid))
+
+
+class DicomImage(FluoroImage):
+    """A DICOM film; build it with :func:`open_dicom`."""
+
+    def __init__(self, path: Path, ds: Any, info: ImageInfo, native: bool) -> None:
+        self.info = info
+        self._path = path
+        self._ds = ds  # private: never printed, logged or put in an error
+        self._native = native
+        self._lock = threading.RLock()
+        self._frames: OrderedDict[int, np.ndarray] = OrderedDict()
+        frame_bytes = info.rows * info.columns * (3 if self.is_color else 2)
+        self._cache_frames = max(2, min(CACHE_MAX_FRAMES, CACHE_BYTES // max(frame_bytes, 1)))
+        self._lut_key: tuple[int, int] | None = None
+        self._lut: np.ndarray | None = None
+        self._auto: dict[int, WindowPreset] = {}
+        expected = info.rows * info.columns * info.samples_per_pixel * info.frames * max(info.bits_allocated, 8) // 8
+        self._stream = native and info.frames > 1 and expected > STREAM_NATIVE_BYTES
+
+    def _check_index(self, index: int) -> int:
+        if not isinstance(index, (int, np.integer)) or not 0 <= index < self.info.frames:
+            raise IndexError(f"frame {index} out of range 0..{self.info.frames - 1}")
+        return int(index)
+
+    def _decode(self, index: int) -> np.ndarray:
+        from pydicom.pixels import pixel_array
+
+        try:
+            if self._stream:
+                arr = pixel_array(self._path, index=index)
+            else:
+                arr = pixel_array(self._ds, index=index)
+        except MemoryError:
+            raise CorruptImageError(self._path, f"frame {index + 1} is too large to decode") from None
+        except Exception as exc:
+            if "does not support" in str(exc):  # every installed plugin declined this variant
+                raise DecoderMissingError(
+                    self._path,
+                    f"no installed decoder handles this {self.info.bits_stored}-bit "
+                    f"{self.info.transfer_syntax}; install pylibjpeg-libjpeg (GPL) or convert the file",
+                ) from None
+            raise CorruptImageError(
+                self._path,
+                f"the pixel data of frame {index + 1} is damaged and cannot be decoded ({type(exc).__name__})",
+            ) from None
+        return self._to_stored(arr, index)
+
+    def _to_stored(self, arr: np.ndarray, index: int) -> np.ndarray:
+        info = self.info
+        if arr.ndim == 3 and info.samples_per_pixel == 1 and arr.shape[0] == 1:
+            arr = arr[0]
+        if arr.dtype.byteorder == ">":  # big-endian transfer syntax: native order for everyone else
+            arr = arr.astype(arr.dtype.newbyteorder("="))
+        if info.photometric == "PALETTE COLOR":
+            arr = self._expand_palette(arr)
+        elif self.is_color and arr.dtype != np.uint8:
+            arr = np.clip(arr, 0, 255).astype(np.uint8)
+        want = (info.rows, info.columns, 3) if self.is_color else (info.rows, info.columns)
+        if arr.shape != want:
+            raise CorruptImageError(
+                self._path, f"frame {index + 1} decoded to shape {arr.shape}, the header says {want}"
+            )
+        arr.setflags(write=False)
+        return arr
+
+    def _expand_palette(self, arr: np.ndarray) -> np.ndarray:
+        from pydicom.pixels import apply_color_lut
+
+        try:
+            rgb = apply_color_lut(arr, self._ds)
+            desc = self._ds.RedPaletteColorLookupTableDescriptor
+            bits = int(desc[2])
+        except Exception as exc:
+            raise CorruptImageError(
+                self._path, f"the colour palette is missing or damaged ({type(exc).__name__})"
+            ) from None
+        if bits > 8 or rgb.dtype != np.uint8 and int(rgb.max(initial=0)) > 255:
+            rgb = (rgb >> 8) if rgb.dtype.kind == "u" else (rgb // 256)
+        return rgb.astype(np.uint8)
+
+    def stored_frame(self, index: int = 0) -> np.ndarray:
+        """Stored values of frame ``index`` (0-based): H x W integers or H x W x 3 ``uint8``."""
+        index = self._check_index(index)
+        with self._lock:
+            cached = self._frames.get(index)
+            if cached is not None:
+                self._frames.move_to_end(index)
+                return cached
+            arr = self._decode(index)
+            self._frames[index] = arr
+            while len(self._frames) > self._cache_frames:
+                self._frames.popitem(last=False)
+            return arr
+
+    def modality_lut(self, lo: int, hi: int) -> np.ndarray:
+        """Modality values (float64) for stored values lo..hi, exactly pydicom's ``apply_modality_lut``."""
+        lo, hi = int(lo), int(hi)
+        if hi < lo or hi - lo + 1 > MAX_LUT_ENTRIES:
+            raise ValueError(f"stored value range {lo}..{hi} is empty or wider than {MAX_LUT_ENTRIES}")
+        with self._lock:
+            if self._lut_key == (lo, hi) and self._lut is not None:
+                return self._lut
+            values = np.arange(lo, hi + 1, dtype=np.int64)
+            if self.is_color:
+                lut = values.astype(np.float64)
+            else:
+                from pydicom.pixels import apply_modality_lut
+
+                try:
+                    lut = np.asarray(apply_modality_lut(values, self._ds), dtype=np.float64)
+                except Exception as exc:
+                    raise CorruptImageError(
+                        self._path, f"the modality LUT / rescale values are damaged ({type(exc).__name__})"
+                    ) from None
+            lut.setflags(write=False)
+            self._lut_key, self._lut = (lo, hi), lut
+            return lut
+
+    def auto_window(self, index: int = 0) -> WindowPreset:
+        index = self._check_index(index)
+        if self.is_color:
+            return COLOR_WINDOW
+        with self._lock:
+            if index not in self._auto:
+                self._auto[index] = robust_window(self.stored_frame(index), self.modality_lut)
+            return self._auto[index]
+
+
+def open_dicom(path: str | Path, force: bool = False) -> DicomImage:
+    """Open a DICOM file; raises the ``ImageLoadError`` family, never decodes pixels."""
+    path = Path(path)
+    ds = _read_header(path, force)
+    if _PIXEL_TAG not in ds._dict:
+        if any(t in ds._dict for t in _FLOAT_PIXEL_TAGS):
+            raise UnsupportedImageError(path, "floating-point pixel data (parametric map) is not supported")
+        if force and not ds._dict:
+            raise NotAnImageError(path, "not a DICOM file or a supported image format")
+        raise NoPixelDataError(path, f"this file is {no_image_description(ds)}: it has no image")
+    rows, cols, frames, spp, alloc, stored, photometric = _check_geometry(path, ds)
+    _check_pixels_supported(path, spp, alloc, stored, photometric)
+    ts = _transfer_syntax(ds)
+    ts_name = uid_name(ts) or str(ts)
+    native = not ts.is_encapsulated if ts.is_transfer_syntax else True
+    check_decoder(path, ts, ts_name)
+    if native:
+        expected = rows * cols * frames * spp * alloc // 8
+        if alloc == 1:
+            expected = (rows * cols * frames * spp + 7) // 8
+        if photometric == "YBR_FULL_422":
+            expected = expected // 3 * 2
+        have = _pixel_element_length(path, ds)
+        if have is not None and have < expected:
+            raise CorruptImageError(
+                path, f"the pixel data is truncated: {have:,} of {expected:,} bytes present"
+            )
+    view = detect_view(ds)
+    info = ImageInfo(
+        path=path,
+        format="DICOM",
+        rows=rows,
+        columns=cols,
+        frames=frames,
+        bits_stored=stored,
+        bits_allocated=alloc,
+        photometric=photometric,
+        samples_per_pixel=spp,
+        transfer_syntax=ts_name,
+        transfer_syntax_uid=str(ts),
+        sop_class=uid_name(get_raw(ds, "SOPClassUID")),
+        modality=get_str(ds, "Modality"),
+        calibration=detect_calibration(ds),
+        view=view,
+        directions=detect_directions(ds, view.view),
+        acquisition_time=acquisition_time(ds),
+        instance_number=get_int(ds, "InstanceNumber"),
+        frame_time_ms=frame_time_ms(ds, frames),
+        windows=() if spp == 3 or photometric == "PALETTE COLOR" else file_windows(ds),
+    )
+    return DicomImage(path, ds, info, native)

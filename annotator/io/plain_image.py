@@ -1,0 +1,204 @@
+"""Plain images (PNG, JPEG, TIFF, BMP, ...): one frame, no calibration, no view.
+
+The size is checked from the file header before the pixels are read; the
+pixels are then decoded once on open, because whether an RGB file is really
+grey (R == G == B everywhere, stored as monochrome) is part of its
+``ImageInfo``. Values: 8-bit grey -> ``uint8``; 16-bit grey (PNG mode
+``I;16``, 16-bit TIFF) -> ``uint16`` with the values unchanged; colour ->
+H x W x 3 ``uint8`` (alpha dropped, palette expanded). TIFF goes through
+tifffile (16-bit and odd layouts), everything else through Pillow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from annotator.errors import (
+    CorruptImageError,
+    ImageTooLargeError,
+    NotAnImageError,
+    UnsupportedImageError,
+)
+from annotator.geometry import Calibration, Directions
+from annotator.io.image import MAX_DIMENSION, MAX_TOTAL_PIXELS, FluoroImage, ImageInfo, WindowPreset
+from annotator.io.view_detect import PLAIN_IMAGE_VIEW
+from annotator.io.voi_windows import COLOR_WINDOW, robust_window
+
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"II+\x00", "TIFF"),
+    (b"MM\x00+", "TIFF"),
+    (b"BM", "BMP"),
+)
+
+
+def sniff_plain(head: bytes) -> str | None:
+    """The plain format named by the first bytes of a file, or None."""
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    return None
+
+
+def _check_size(path: Path, width: int, height: int) -> None:
+    if width <= 0 or height <= 0:
+        raise CorruptImageError(path, f"the header says the image is {width} x {height} pixels: nothing to show")
+    if width > MAX_DIMENSION or height > MAX_DIMENSION or width * height > MAX_TOTAL_PIXELS:
+        raise ImageTooLargeError(
+            path, f"{width} x {height} pixels is larger than the limit of {MAX_DIMENSION} per side"
+        )
+
+
+def _normalise(path: Path, arr: np.ndarray) -> np.ndarray:
+    """Grey -> H x W uint8/uint16; colour -> H x W x 3 uint8; grey-looking colour -> grey."""
+    if arr.ndim == 3 and arr.shape[2] in (2, 4):  # grey+alpha, RGBA: drop alpha
+        arr = arr[:, :, :1] if arr.shape[2] == 2 else arr[:, :, :3]
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
+    if arr.dtype == bool:
+        arr = arr.astype(np.uint8) * 255
+    if arr.dtype.kind in "iu" and arr.dtype not in (np.uint8, np.uint16):
+        lo, hi = (int(arr.min()), int(arr.max())) if arr.size else (0, 0)
+        if lo < 0 or hi > 65535:
+            raise UnsupportedImageError(path, f"{arr.dtype} pixel values {lo}..{hi} are not supported")
+        arr = arr.astype(np.uint8 if hi <= 255 and arr.dtype.itemsize == 1 else np.uint16)
+    if arr.dtype not in (np.uint8, np.uint16):
+        raise UnsupportedImageError(path, f"{arr.dtype} pixels are not supported (8- or 16-bit integers only)")
+    if arr.ndim == 3:
+        if arr.shape[2] != 3:
+            raise UnsupportedImageError(path, f"{arr.shape[2]} channels are not supported")
+        if np.array_equal(arr[:, :, 0], arr[:, :, 1]) and np.array_equal(arr[:, :, 0], arr[:, :, 2]):
+            return np.ascontiguousarray(arr[:, :, 0])
+        if arr.dtype != np.uint8:
+            arr = (arr >> 8).astype(np.uint8)
+    elif arr.ndim != 2:
+        raise UnsupportedImageError(path, f"an image of shape {arr.shape} is not supported")
+    return np.ascontiguousarray(arr)
+
+
+def _read_tiff(path: Path) -> np.ndarray:
+    import tifffile
+
+    try:
+        with tifffile.TiffFile(path) as tif:
+            page = tif.pages[0]
+            shape = page.shape
+            if len(shape) < 2:
+                raise CorruptImageError(path, "the TIFF has no two-dimensional image")
+            height, width = (shape[0], shape[1]) if len(shape) == 2 or shape[-1] <= 4 else (shape[-2], shape[-1])
+            _check_size(path, width, height)
+            arr = page.asarray()
+    except (CorruptImageError, ImageTooLargeError):
+        raise
+    except MemoryError:
+        raise CorruptImageError(path, "the TIFF is too large to decode") from None
+    except Exception as exc:
+        raise CorruptImageError(path, f"the TIFF is damaged and cannot be read ({type(exc).__name__})") from None
+    if arr.ndim == 3 and arr.shape[0] in (3, 4) and arr.shape[2] not in (3, 4):
+        arr = np.moveaxis(arr, 0, -1)  # planar configuration
+    return arr
+
+
+def _read_pillow(path: Path) -> tuple[np.ndarray, str]:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        img = Image.open(path)
+    except UnidentifiedImageError:
+        raise NotAnImageError(path, "not a DICOM file or a supported image format") from None
+    except Image.DecompressionBombError:
+        raise ImageTooLargeError(path, f"the image is larger than the limit of {MAX_DIMENSION} per side") from None
+    except Exception as exc:
+        raise CorruptImageError(path, f"the image header is damaged ({type(exc).__name__})") from None
+    with img:
+        fmt = img.format or "image"
+        _check_size(path, *img.size)
+        try:
+            mode = img.mode
+            if mode in ("P", "PA", "CMYK", "YCbCr", "LAB", "HSV", "RGBX"):
+                img = img.convert("RGBA" if "A" in mode or "transparency" in img.info else "RGB")
+            elif mode == "1":
+                img = img.convert("L")
+            elif mode == "F":
+                raise UnsupportedImageError(path, "floating-point images are not supported")
+            arr = np.asarray(img)
+        except UnsupportedImageError:
+            raise
+        except MemoryError:
+            raise CorruptImageError(path, "the image is too large to decode") from None
+        except Exception as exc:
+            raise CorruptImageError(path, f"the image is damaged or truncated ({type(exc).__name__})") from None
+    if arr.dtype.byteorder == ">":  # I;16B
+        arr = arr.astype(arr.dtype.newbyteorder("="))
+    return arr, fmt
+
+
+class PlainImage(FluoroImage):
+    """A PNG/JPEG/TIFF/BMP film; build it with :func:`open_plain`."""
+
+    def __init__(self, info: ImageInfo, pixels: np.ndarray) -> None:
+        self.info = info
+        pixels.setflags(write=False)
+        self._pixels = pixels
+        self._auto: WindowPreset | None = None
+
+    def stored_frame(self, index: int = 0) -> np.ndarray:
+        if index != 0:
+            raise IndexError(f"frame {index} out of range 0..0")
+        return self._pixels
+
+    def modality_lut(self, lo: int, hi: int) -> np.ndarray:
+        """Plain images have no modality LUT: the identity, as float64."""
+        lo, hi = int(lo), int(hi)
+        if hi < lo:
+            raise ValueError(f"empty stored value range {lo}..{hi}")
+        return np.arange(lo, hi + 1, dtype=np.float64)
+
+    def auto_window(self, index: int = 0) -> WindowPreset:
+        if index != 0:
+            raise IndexError(f"frame {index} out of range 0..0")
+        if self.is_color:
+            return COLOR_WINDOW
+        if self._auto is None:
+            self._auto = robust_window(self._pixels)
+        return self._auto
+
+
+def open_plain(path: str | Path, fmt: str | None = None) -> PlainImage:
+    """Open a plain image; ``fmt`` is the sniffed format (None: let Pillow decide)."""
+    path = Path(path)
+    if fmt == "TIFF":
+        arr = _read_tiff(path)
+    else:
+        arr, fmt = _read_pillow(path)
+    arr = _normalise(path, arr)
+    colour = arr.ndim == 3
+    bits = 16 if arr.dtype == np.uint16 else 8
+    info = ImageInfo(
+        path=path,
+        format=fmt.upper(),
+        rows=int(arr.shape[0]),
+        columns=int(arr.shape[1]),
+        frames=1,
+        bits_stored=bits,
+        bits_allocated=bits,
+        photometric="RGB" if colour else "MONOCHROME2",
+        samples_per_pixel=3 if colour else 1,
+        transfer_syntax=None,
+        transfer_syntax_uid=None,
+        sop_class=None,
+        modality=None,
+        calibration=Calibration.none(),
+        view=PLAIN_IMAGE_VIEW,
+        directions=Directions.default_for_view(PLAIN_IMAGE_VIEW.view),
+        acquisition_time=None,
+        instance_number=None,
+        frame_time_ms=None,
+        windows=(),
+    )
+    return PlainImage(info, arr)

@@ -1,0 +1,189 @@
+"""Reading DICOM header values without crashing and without leaking identity.
+
+Every reader here returns a plain Python value (``str``, ``int``, ``float``,
+``datetime`` or ``None``) and never raises on a missing or malformed element:
+a bad value is treated as absent. Only non-identifying elements are read
+through these helpers; the dataset object itself never leaves the io package
+and never appears in a repr, a log line or an error message.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+from typing import Any
+
+# SOP classes without pixel data that people are likely to drop into a folder:
+# UID -> what to call it in "this file is a DICOM <name>: it has no image".
+_NO_IMAGE_HINTS = {
+    "1.2.840.10008.5.1.4.1.1.9": "waveform",
+    "1.2.840.10008.5.1.4.1.1.88": "Structured Report",
+    "1.2.840.10008.5.1.4.1.1.481.5": "RT Plan",
+    "1.2.840.10008.5.1.4.1.1.481.3": "RT Structure Set",
+    "1.2.840.10008.5.1.4.1.1.481.2": "RT Dose",
+    "1.2.840.10008.5.1.4.1.1.11": "presentation state",
+    "1.2.840.10008.5.1.4.1.1.104": "encapsulated document",
+    "1.2.840.10008.5.1.4.1.1.66": "raw data object",
+    "1.2.840.10008.5.1.4.1.1.67": "real world value mapping",
+    "1.2.840.10008.3.1.2.3.3": "modality performed procedure step",
+}
+
+
+def get_raw(ds: Any, keyword: str, default: Any = None) -> Any:
+    """The value of ``keyword`` in ``ds`` or ``default``; never raises."""
+    try:
+        value = ds.get(keyword, default)
+    except Exception:  # malformed value: treat as absent
+        return default
+    return default if value is None or value == "" else value
+
+
+def get_str(ds: Any, keyword: str) -> str | None:
+    value = get_raw(ds, keyword)
+    if value is None:
+        return None
+    try:
+        if isinstance(value, (list, tuple)) or type(value).__name__ == "MultiValue":
+            text = "\\".join(str(v) for v in value)
+        else:
+            text = str(value)
+    except Exception:
+        return None
+    text = text.strip()
+    return text or None
+
+
+def get_int(ds: Any, keyword: str) -> int | None:
+    value = get_raw(ds, keyword)
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "MultiValue":
+        value = value[0] if len(value) else None
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def to_float(value: Any) -> float | None:
+    try:
+        f = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def get_float(ds: Any, keyword: str) -> float | None:
+    value = get_raw(ds, keyword)
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "MultiValue":
+        value = value[0] if len(value) else None
+    return to_float(value)
+
+
+def get_floats(ds: Any, keyword: str) -> list[float]:
+    """All values of a multi-valued numeric element (empty when absent/malformed)."""
+    value = get_raw(ds, keyword)
+    if value is None:
+        return []
+    if not (isinstance(value, (list, tuple)) or type(value).__name__ == "MultiValue"):
+        value = [value]
+    out = []
+    for v in value:
+        f = to_float(v)
+        if f is None:
+            return []
+        out.append(f)
+    return out
+
+
+def get_strs(ds: Any, keyword: str) -> list[str]:
+    value = get_raw(ds, keyword)
+    if value is None:
+        return []
+    if not (isinstance(value, (list, tuple)) or type(value).__name__ == "MultiValue"):
+        value = [value]
+    try:
+        return [str(v).strip() for v in value]
+    except Exception:
+        return []
+
+
+_DT = re.compile(r"^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.(\d{1,6}))?")
+
+
+def parse_dt(text: str | None) -> datetime | None:
+    """DICOM DT/DA(+TM) text to a naive ``datetime`` (offsets are ignored)."""
+    if not text:
+        return None
+    m = _DT.match(text.strip().replace(":", "").replace("-", ""))
+    if not m:
+        return None
+    year, month, day, hour, minute, second, frac = m.groups()
+    try:
+        micro = int((frac or "0").ljust(6, "0"))
+        return datetime(
+            int(year), int(month or 1), int(day or 1),
+            int(hour or 0), int(minute or 0), int(second or 0), micro,
+        )
+    except ValueError:
+        return None
+
+
+def acquisition_time(ds: Any) -> datetime | None:
+    """AcquisitionDateTime, else AcquisitionDate+Time, else ContentDate+Time, else SeriesDate+Time."""
+    dt = parse_dt(get_str(ds, "AcquisitionDateTime"))
+    if dt is not None:
+        return dt
+    for date_kw, time_kw in (
+        ("AcquisitionDate", "AcquisitionTime"),
+        ("ContentDate", "ContentTime"),
+        ("SeriesDate", "SeriesTime"),
+    ):
+        date = get_str(ds, date_kw)
+        if date:
+            time = (get_str(ds, time_kw) or "").replace(":", "")
+            dt = parse_dt(date.replace("-", "").replace(".", "")[:8] + time)
+            if dt is not None:
+                return dt
+    return None
+
+
+def frame_time_ms(ds: Any, frames: int) -> float | None:
+    """Interval between frames in ms: FrameTime, FrameTimeVector, CineRate, RecommendedDisplayFrameRate."""
+    if frames <= 1:
+        return None
+    ft = get_float(ds, "FrameTime")
+    if ft is not None and ft > 0:
+        return ft
+    vector = [v for v in get_floats(ds, "FrameTimeVector")[1:] if v > 0]
+    if vector:
+        return sum(vector) / len(vector)
+    for kw in ("CineRate", "RecommendedDisplayFrameRate"):
+        rate = get_float(ds, kw)
+        if rate is not None and rate > 0:
+            return 1000.0 / rate
+    return None
+
+
+def uid_name(uid: Any) -> str | None:
+    """The registered name of a UID (its dotted value when unknown)."""
+    if uid is None:
+        return None
+    try:
+        name = getattr(uid, "name", None) or str(uid)
+        return str(name).strip() or None
+    except Exception:
+        return None
+
+
+def no_image_description(ds: Any) -> str:
+    """'a DICOM Comprehensive SR' and the like, from the SOP class."""
+    uid = get_str(ds, "SOPClassUID")
+    if uid is None:
+        return "a DICOM object"
+    name = uid_name(get_raw(ds, "SOPClassUID")) or uid
+    if name != uid:  # registered: "Comprehensive SR Storage" -> "Comprehensive SR"
+        return f"a DICOM {name.removesuffix(' Storage')}"
+    for prefix, kind in _NO_IMAGE_HINTS.items():
+        if uid.startswith(prefix):
+            return f"a DICOM {kind}"
+    return f"a DICOM object of SOP class {uid}"

@@ -1,0 +1,140 @@
+"""Display windows: the ones stored in a DICOM file and a robust automatic one.
+
+File windows (PS3.3 C.11.2): every WindowCenter/WindowWidth pair with its
+WindowCenterWidthExplanation and the VOILUTFunction, then every VOI LUT
+Sequence item as a table (``WindowPreset.lut``). Centres and widths are in
+modality units (after the modality LUT), as the standard defines them.
+
+The automatic window takes the 0.5-99.5 percentiles of the modality values of
+one frame, on a subsample of at most ~262k pixels, after dropping a large
+plateau at the extreme values (the black collimator / outside-field region,
+or its white twin in MONOCHROME1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from struct import unpack
+from typing import Any
+
+import numpy as np
+
+from annotator.io.image import WindowPreset
+from annotator.io.safe_meta import get_floats, get_int, get_raw, get_str, get_strs
+
+AUTO_LOW_PERCENTILE = 0.5
+AUTO_HIGH_PERCENTILE = 99.5
+AUTO_MAX_SAMPLES = 512 * 512
+PLATEAU_FRACTION = 0.02  # an extreme value covering more than this share is background
+_VOI_FUNCTIONS = {"LINEAR", "LINEAR_EXACT", "SIGMOID"}
+
+
+def _linear_windows(ds: Any) -> list[WindowPreset]:
+    centers = get_floats(ds, "WindowCenter")
+    widths = get_floats(ds, "WindowWidth")
+    explanations = get_strs(ds, "WindowCenterWidthExplanation")
+    function = (get_str(ds, "VOILUTFunction") or "LINEAR").upper()
+    if function not in _VOI_FUNCTIONS:
+        function = "LINEAR"
+    out = []
+    for k, (c, w) in enumerate(zip(centers, widths)):
+        if w <= 0 or (function == "LINEAR" and w < 1):
+            continue  # width must be >= 1 for LINEAR, > 0 otherwise (C.11.2.1.2)
+        expl = explanations[k] if k < len(explanations) else ""
+        out.append(WindowPreset(c, w, expl, "file", function))
+    return out
+
+
+def _lut_window(item: Any, signed: bool, little_endian: bool) -> WindowPreset | None:
+    desc = get_floats(item, "LUTDescriptor")
+    if len(desc) != 3:
+        return None
+    n, first, bits = int(desc[0]) or 65536, int(desc[1]), int(desc[2])
+    if signed and first > 32767:
+        first -= 65536  # first mapped value is SS for signed pixel data
+    try:
+        elem = item["LUTData"]
+        if isinstance(elem.value, (bytes, bytearray)):
+            if len(elem.value) < 2 * n:
+                return None
+            data = unpack(f"{'<' if little_endian else '>'}{n}H", bytes(elem.value[: 2 * n]))
+        else:
+            data = elem.value if isinstance(elem.value, (list, tuple)) or hasattr(elem.value, "__len__") else [elem.value]
+        lut = np.asarray(list(data)[:n], dtype=np.uint16 if bits > 8 else np.uint8)
+    except Exception:
+        return None
+    if lut.size != n or not 1 <= bits <= 16:
+        return None
+    lut.setflags(write=False)
+    expl = get_str(item, "LUTExplanation") or ""
+    return WindowPreset(first + n / 2.0, float(n), expl, "voi_lut", "LINEAR", lut, first, bits)
+
+
+def file_windows(ds: Any) -> tuple[WindowPreset, ...]:
+    """Every window stored in the dataset, in file order (linear ones first)."""
+    out = _linear_windows(ds)
+    # enhanced objects keep their window in the functional groups
+    if not out:
+        for seq_kw in ("SharedFunctionalGroupsSequence", "PerFrameFunctionalGroupsSequence"):
+            try:
+                seq = get_raw(ds, seq_kw)
+                voi = seq[0].get("FrameVOILUTSequence") if seq else None
+                if voi:
+                    out = _linear_windows(voi[0])
+            except Exception:
+                continue
+            if out:
+                break
+    signed = get_int(ds, "PixelRepresentation") == 1
+    little = getattr(ds, "is_little_endian", True)
+    little = True if little is None else little
+    seq = get_raw(ds, "VOILUTSequence")
+    try:
+        items = list(seq) if seq else []
+    except Exception:
+        items = []
+    for item in items:
+        preset = _lut_window(item, signed, little)
+        if preset is not None:
+            out.append(preset)
+    return tuple(out)
+
+
+def _subsample(frame: np.ndarray) -> np.ndarray:
+    step = 1
+    while (frame.shape[0] // step) * (frame.shape[1] // step) > AUTO_MAX_SAMPLES:
+        step += 1
+    return frame[::step, ::step].ravel()
+
+
+def robust_window(
+    stored: np.ndarray, modality: Callable[[int, int], np.ndarray] | None = None
+) -> WindowPreset:
+    """Automatic window of one monochrome frame of stored values.
+
+    ``modality(lo, hi)`` maps stored values lo..hi to modality values (identity
+    when ``None``). The result is in modality units.
+    """
+    sample = _subsample(stored)
+    if sample.size == 0:
+        return WindowPreset(0.5, 1.0, "automatic", "auto")
+    if modality is not None and sample.dtype.kind in "iub":
+        lo, hi = int(sample.min()), int(sample.max())
+        values = modality(lo, hi)[sample.astype(np.int64) - lo]
+    else:
+        values = sample.astype(np.float64)
+    vmin, vmax = values.min(), values.max()
+    keep = np.ones(values.shape, bool)
+    for extreme in (vmin, vmax):
+        at = values == extreme
+        if at.mean() > PLATEAU_FRACTION and not at.all():
+            keep &= ~at
+    if keep.any():
+        values = values[keep]
+    lo, hi = np.percentile(values, [AUTO_LOW_PERCENTILE, AUTO_HIGH_PERCENTILE])
+    lo, hi = float(lo), float(hi)
+    width = max(hi - lo, 1.0)
+    return WindowPreset((lo + hi) / 2.0, width, "automatic (0.5-99.5 percentile)", "auto")
+
+
+COLOR_WINDOW = WindowPreset(127.5, 256.0, "full range (colour)", "auto")
