@@ -1,0 +1,353 @@
+"""Burned-in films: the display buffer of a film at full resolution with overlays drawn in.
+
+Coordinates are stored-image pixels (origin at the top-left corner of the
+top-left pixel, +x right, +y down; domain.md §3); the output has the film's
+own pixel grid, so a point (x, y) lands on the same spot as on screen. A
+caption, when asked for, goes in a band *below* the film, so the output is
+then taller than the film.
+
+Order of drawing: redaction rectangles first and always (black, opaque, even
+for a "clean" film), then target zone, annotations, verdict text, legend,
+scale bar, caption. Colours and sizes come from ``annotator.render.style``,
+the definition the screen uses too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from annotator.errors import ExportError
+from annotator.export.fonts import pil_font
+from annotator.export.text import status_label, word
+from annotator.model import Annotation, Film, Role, ShapeKind
+from annotator.render import style
+
+# Legend entries: role -> (en, zh)
+_ROLE_NAMES = {
+    Role.TIP: ("needle tip", "针尖"),
+    Role.SHAFT: ("needle shaft", "针道"),
+    Role.CONTRAST_PATH: ("contrast path", "造影剂路径"),
+    Role.PEDICLE_MARGIN: ("pedicle lower margin", "椎弓根下缘"),
+    Role.SAP_MARGIN: ("SAP superior margin", "上关节突上缘"),
+    Role.FORAMEN: ("foramen", "椎间孔"),
+    Role.S1_FORAMEN: ("S1 foramen", "第一骶神经孔"),
+    Role.MIDLINE: ("midline", "中线"),
+    Role.ILIAC_CREST: ("iliac-crest line", "髂嵴连线"),
+    Role.LEVEL_LABEL: ("level", "节段"),
+    Role.FINDING: ("finding", "所见"),
+    Role.RULER: ("ruler", "测距"),
+    Role.ANGLE: ("angle", "角度"),
+    Role.ARROW: ("arrow", "箭头"),
+    Role.CALIBRATION: ("calibration", "校准"),
+}
+
+
+def role_name(role: Role, lang: str) -> str:
+    en, zh = _ROLE_NAMES[role]
+    return zh if lang == "zh" else en
+
+
+@dataclass(frozen=True)
+class Layers:
+    """What to draw over the film (redactions are always applied)."""
+
+    annotations: bool = True
+    target_zone: bool = True
+    verdict: bool = True
+    legend: bool = True
+    scale_bar: bool = True
+    caption: bool = True
+
+    @classmethod
+    def clean(cls, caption: bool = False) -> Layers:
+        return cls(False, False, False, False, False, caption)
+
+
+def to_rgb(buffer: np.ndarray) -> np.ndarray:
+    """A display buffer (H x W uint8 grey or H x W x 3) as a contiguous H x W x 3 uint8 array."""
+    a = np.asarray(buffer)
+    if a.dtype != np.uint8:
+        raise ExportError("the display buffer must be 8-bit")
+    if a.ndim == 2:
+        return np.repeat(a[:, :, None], 3, axis=2)
+    if a.ndim == 3 and a.shape[2] == 3:
+        return np.ascontiguousarray(a)
+    raise ExportError(f"a display buffer of shape {a.shape} cannot be exported")
+
+
+def apply_redactions(rgb: np.ndarray, film: Film) -> np.ndarray:
+    """Black out every redaction rectangle of ``film`` (pixels any part of which is covered)."""
+    h, w = rgb.shape[:2]
+    for r in film.redactions:
+        x0, x1 = sorted((r.x0, r.x1))
+        y0, y1 = sorted((r.y0, r.y1))
+        c0, c1 = max(0, math.floor(x0)), min(w, math.ceil(x1))
+        r0, r1 = max(0, math.floor(y0)), min(h, math.ceil(y1))
+        if c1 > c0 and r1 > r0:
+            rgb[r0:r1, c0:c1] = style.REDACTION_COLOR
+    return rgb
+
+
+class _Painter:
+    """Pillow drawing with the shared style, sizes scaled to the film height."""
+
+    def __init__(self, img: Any, lang: str) -> None:
+        from PIL import ImageDraw
+
+        self.img = img
+        self.h = img.height
+        self.lang = lang
+        self.draw = ImageDraw.Draw(img)
+        self.font = pil_font(int(round(style.font_px(self.h))), lang)
+        self.pad = max(2, int(style.font_px(self.h) * 0.4))
+
+    def _width(self, role: Role) -> int:
+        return max(1, int(round(style.line_width(role, self.h))))
+
+    def polyline(self, pts: Sequence[tuple[float, float]], color: Any, width: int,
+                 dash: Sequence[float] = (), closed: bool = False) -> None:
+        pts = list(pts) + ([pts[0]] if closed and pts else [])
+        if not dash:
+            self.draw.line(pts, fill=color, width=width, joint="curve")
+            return
+        pattern = [max(1.0, d * width) for d in dash]
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+            seg = math.hypot(x1 - x0, y1 - y0)
+            t, i, on = 0.0, 0, True
+            while t < seg:
+                step = min(pattern[i % len(pattern)], seg - t)
+                if on:
+                    a, b = t / seg, (t + step) / seg
+                    self.draw.line([(x0 + (x1 - x0) * a, y0 + (y1 - y0) * a),
+                                    (x0 + (x1 - x0) * b, y0 + (y1 - y0) * b)], fill=color, width=width)
+                t += step
+                i += 1
+                on = not on
+
+    def text(self, xy: tuple[float, float], s: str, color: Any = style.TEXT_COLOR, anchor: str = "la") -> None:
+        self.draw.text(xy, s, font=self.font, fill=color, anchor=anchor,
+                       stroke_width=max(1, self.pad // 3), stroke_fill=style.TEXT_SHADOW)
+
+    def text_box(self, xy: tuple[float, float], lines: Sequence[tuple[str, Any]], anchor_right: bool = False,
+                 anchor_bottom: bool = False) -> None:
+        """Lines of (text, colour) on a translucent dark box at ``xy``."""
+        if not lines:
+            return
+        boxes = [self.draw.textbbox((0, 0), s, font=self.font) for s, _ in lines]
+        lh = int(style.font_px(self.h) * 1.3)
+        w = max(b[2] - b[0] for b in boxes) + 2 * self.pad
+        h = lh * len(lines) + 2 * self.pad
+        x, y = xy
+        if anchor_right:
+            x -= w
+        if anchor_bottom:
+            y -= h
+        self.draw.rectangle([x, y, x + w, y + h], fill=(0, 0, 0))
+        for i, (s, color) in enumerate(lines):
+            self.draw.text((x + self.pad, y + self.pad + i * lh), s, font=self.font, fill=color)
+
+
+def _label_text(a: Annotation, film: Film, lang: str) -> str:
+    if a.role in (Role.RULER, Role.CALIBRATION) and len(a.points) == 2:
+        cal = film.effective_calibration()
+        n = cal.length(a.points[0], a.points[1])
+        return (a.text + " " if a.text else "") + f"{n:.1f} {cal.unit_label}"
+    if a.role is Role.ANGLE:
+        (ax, ay), (vx, vy), (bx, by) = a.points
+        ang = abs(math.degrees(math.atan2(by - vy, bx - vx) - math.atan2(ay - vy, ax - vx))) % 360
+        return f"{min(ang, 360 - ang):.0f}°"
+    return a.text or (a.level or "")
+
+
+def draw_annotation(p: _Painter, a: Annotation, film: Film) -> None:
+    st = style.role_style(a.role)
+    color, width = st.color, p._width(a.role)
+    if a.kind is ShapeKind.POINT:
+        (x, y) = a.points[0]
+        r = style.marker_radius(p.h)
+        if a.role is Role.TIP:
+            p.draw.line([(x - r, y - r), (x + r, y + r)], fill=color, width=width)
+            p.draw.line([(x - r, y + r), (x + r, y - r)], fill=color, width=width)
+        else:
+            p.draw.ellipse([x - r / 2, y - r / 2, x + r / 2, y + r / 2], outline=color, width=width)
+    elif a.kind in (ShapeKind.POLYGON, ShapeKind.ELLIPSE, ShapeKind.RECT):
+        p.polyline(a.outline(), color, width, st.dash, closed=True)
+    else:
+        p.polyline(a.points, color, width, st.dash)
+        if a.role is Role.ARROW:
+            (x0, y0), (x1, y1) = a.points[-2], a.points[-1]
+            ang = math.atan2(y1 - y0, x1 - x0)
+            r = style.marker_radius(p.h) * 1.5
+            for d in (2.6, -2.6):
+                p.draw.line([(x1, y1), (x1 + r * math.cos(ang + d), y1 + r * math.sin(ang + d))],
+                            fill=color, width=width)
+    label = _label_text(a, film, p.lang) if (st.label or a.text) else ""
+    if label:
+        x, y = a.points[-1] if a.kind is not ShapeKind.POINT else a.points[0]
+        p.text((x + style.marker_radius(p.h) + 2, y), label, color=color, anchor="lm")
+
+
+def draw_zone(p: _Painter, img: Any, verdict: Any) -> Any:
+    """The verdict's target zone (disc or polygon) in the status colour; returns the new image."""
+    from PIL import Image, ImageDraw
+
+    zone = getattr(verdict, "zone", None)
+    if zone is None:
+        return img
+    color = style.status_color(verdict.status)
+    overlay = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    od = ImageDraw.Draw(overlay)
+    fill = style.with_alpha(color, style.ZONE_FILL_ALPHA)
+    ow = max(1, int(round(style.ZONE_OUTLINE_WIDTH * p.h / style.REFERENCE_HEIGHT)))
+    if zone.kind == "disc" and zone.center is not None and zone.r_on_px is not None:
+        (cx, cy), (rx, ry) = zone.center, zone.r_on_px
+        od.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], fill=fill)
+    elif zone.polygon:
+        od.polygon(list(zone.polygon), fill=fill)
+    out = Image.alpha_composite(img.convert("RGBA"), overlay).convert("RGB")
+    q = _Painter(out, p.lang)
+    if zone.kind == "disc" and zone.center is not None and zone.r_on_px is not None:
+        (cx, cy), (rx, ry) = zone.center, zone.r_on_px
+        q.draw.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], outline=color, width=ow)
+        if zone.r_near_px is not None:
+            nx, ny = zone.r_near_px
+            ring = [(cx + nx * math.cos(t), cy + ny * math.sin(t))
+                    for t in np.linspace(0, 2 * math.pi, 73)[:-1]]
+            q.polyline(ring, color, ow, style.ZONE_NEAR_DASH, closed=True)
+    elif zone.polygon:
+        q.polyline(list(zone.polygon), color, ow, closed=True)
+        if zone.cut_line is not None:
+            q.polyline(list(zone.cut_line), color, ow, style.ZONE_NEAR_DASH)
+    return out
+
+
+def _scale_bar(p: _Painter, film: Film) -> None:
+    cal = film.effective_calibration()
+    mm_px = cal.mean_mm_per_px()
+    if mm_px is None:
+        return
+    w = p.img.width
+    target = w * 0.2 * mm_px  # about a fifth of the width, in mm
+    nice = max(v for v in (1, 2, 5, 10, 20, 50, 100, 200) if v <= max(1.0, target))
+    length_px = nice / cal.col_mm  # along +x
+    x0 = p.pad * 3
+    y0 = p.h - p.pad * 3
+    lw = max(2, int(style.line_width(Role.RULER, p.h)) + 1)
+    p.draw.line([(x0, y0), (x0 + length_px, y0)], fill=style.TEXT_COLOR, width=lw)
+    for x in (x0, x0 + length_px):
+        p.draw.line([(x, y0 - p.pad), (x, y0 + p.pad)], fill=style.TEXT_COLOR, width=lw)
+    p.text((x0, y0 - p.pad * 1.5), f"{nice} {cal.unit_label}", anchor="ld")
+
+
+def burn_film(
+    buffer: np.ndarray,
+    film: Film,
+    *,
+    layers: Layers = Layers(),
+    verdict: Any = None,
+    warnings: Sequence[Any] = (),
+    caption: str = "",
+    lang: str = "en",
+    frame: int | None = None,
+) -> Any:
+    """The film as a Pillow RGB image at full resolution with the chosen layers drawn in.
+
+    ``buffer``: the display buffer of the frame (``annotator.render.display_frame``),
+    ``verdict``/``warnings``: from ``annotator.rules.evaluate_film``; ``caption``:
+    text already free of identity (the caller scrubs it). ``frame``: whose
+    annotations to draw (default ``film.key_frame``).
+    """
+    from PIL import Image
+
+    rgb = apply_redactions(to_rgb(buffer).copy(), film)
+    img = Image.fromarray(rgb, "RGB")
+    frame = film.key_frame if frame is None else frame
+    p = _Painter(img, lang)
+    if layers.target_zone and verdict is not None:
+        img = draw_zone(p, img, verdict)
+        p = _Painter(img, lang)
+    shown = [a for a in film.annotations if a.frame == frame and not a.suggested]
+    if layers.annotations:
+        for a in shown:
+            draw_annotation(p, a, film)
+    if layers.verdict and (verdict is not None or warnings):
+        lines: list[tuple[str, Any]] = []
+        if verdict is not None:
+            color = style.status_color(verdict.status)
+            head = f"{word('verdict', lang)}: {status_label(verdict.status, lang)}"
+            if verdict.distance is not None:
+                head += f" ({verdict.distance:.1f} {verdict.unit})"
+            lines.append((head, color))
+        for wng in warnings:
+            sev = getattr(wng, "severity", "")
+            lines.append(("⚠ " + wng.message(lang), style.STATUS_COLORS["off"] if sev == "danger"
+                          else style.STATUS_COLORS["near"]))
+        p.text_box((p.pad, p.pad), lines)
+    if layers.legend and layers.annotations and shown:
+        roles = list(dict.fromkeys(a.role for a in shown))
+        p.text_box((img.width - p.pad, p.pad),
+                   [("— " + role_name(r, lang), style.role_color(r)) for r in roles], anchor_right=True)
+    if layers.scale_bar:
+        _scale_bar(p, film)
+    if layers.caption and caption:
+        img = _with_caption(img, caption, lang)
+    return img
+
+
+def _with_caption(img: Any, caption: str, lang: str) -> Any:
+    """A dark band under the film with the caption, wrapped to the film width."""
+    from PIL import Image, ImageDraw
+
+    font = pil_font(int(round(style.font_px(img.height) * 1.2)), lang)
+    d = ImageDraw.Draw(img)
+    lines = wrap_text(caption, lambda s: d.textlength(s, font=font), img.width * 0.96)
+    lh = int(font.size * 1.35)
+    band = lh * len(lines) + lh // 2
+    out = Image.new("RGB", (img.width, img.height + band), (0, 0, 0))
+    out.paste(img, (0, 0))
+    od = ImageDraw.Draw(out)
+    for i, s in enumerate(lines):
+        od.text((img.width * 0.02, img.height + lh // 4 + i * lh), s, font=font, fill=style.TEXT_COLOR)
+    return out
+
+
+def wrap_text(text: str, measure: Any, width: float) -> list[str]:
+    """Greedy wrap by words, or by characters for CJK text without spaces."""
+    out: list[str] = []
+    for para in text.splitlines() or [""]:
+        tokens = para.split(" ") if para.isascii() else list(para)
+        sep = " " if para.isascii() else ""
+        line = ""
+        for tok in tokens:
+            cand = f"{line}{sep}{tok}" if line else tok
+            if measure(cand) <= width or not line:
+                line = cand
+            else:
+                out.append(line)
+                line = tok
+        out.append(line)
+    return out
+
+
+def save_image(img: Any, path: Path, fmt: str | None = None, quality: int = 92) -> None:
+    """Write PNG/JPEG with no metadata at all (no text chunks, no EXIF, no ICC), atomically."""
+    from annotator.export.atomic import atomic_path
+
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".")).upper()
+    fmt = "JPEG" if fmt in ("JPG", "JPEG") else "PNG" if fmt == "PNG" else fmt
+    if fmt not in ("PNG", "JPEG"):
+        raise ExportError(f"{path.name}: burned-in films are written as .png or .jpg")
+    img = img.convert("RGB")
+    img.info.clear()
+    with atomic_path(path) as tmp:
+        if fmt == "PNG":
+            img.save(tmp, "PNG", optimize=False, compress_level=6)
+        else:
+            img.save(tmp, "JPEG", quality=quality, exif=b"", icc_profile=None)

@@ -1,0 +1,256 @@
+"""De-identification of everything that leaves the tool (domain.md §9; ADR 0002).
+
+Two tools, used together by every export unless the user asks for identity:
+
+- :class:`IdentityScrubber` learns the identity of a case from the headers of
+  its source DICOM films (names, IDs, birth dates, accession numbers,
+  institution, operators, physicians, study dates) and removes those strings,
+  and anything shaped like an exact date, from free text the user wrote
+  (captions, symptoms, notes) before it reaches a slide, a PNG or a DICOM text
+  object. It also checks a finished file for leaks (:meth:`find_leaks`).
+- :class:`DicomDeidentifier` applies the PS3.15 Basic Application Level
+  Confidentiality Profile to DICOM datasets through *dicognito* (one instance
+  per export, so UIDs, names and date shifts are remapped consistently across
+  every object of the export and references between them still hold), plus
+  removal of private tags and of free-text attributes dicognito keeps.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+REMOVED = "[removed]"
+
+# Header attributes whose values are identity (collected for scrubbing and leak checks).
+IDENTITY_KEYWORDS = (
+    "PatientName",
+    "PatientID",
+    "OtherPatientIDs",
+    "OtherPatientNames",
+    "PatientBirthName",
+    "PatientMotherBirthName",
+    "PatientBirthDate",
+    "PatientAddress",
+    "PatientTelephoneNumbers",
+    "AccessionNumber",
+    "InstitutionName",
+    "InstitutionAddress",
+    "InstitutionalDepartmentName",
+    "OperatorsName",
+    "ReferringPhysicianName",
+    "PerformingPhysicianName",
+    "NameOfPhysiciansReadingStudy",
+    "RequestingPhysician",
+    "StationName",
+    "StudyID",
+    "DeviceSerialNumber",
+    "StudyDate",
+    "SeriesDate",
+    "AcquisitionDate",
+    "ContentDate",
+)
+_DATE_KEYWORDS = {"PatientBirthDate", "StudyDate", "SeriesDate", "AcquisitionDate", "ContentDate"}
+
+# Free-text and descriptive attributes the Basic Profile removes (X/Z/D) that
+# dicognito leaves alone; removed before dicognito runs.
+EXTRA_REMOVE = (
+    "ImageComments",
+    "StudyDescription",
+    "SeriesDescription",
+    "ProtocolName",
+    "PatientComments",
+    "AdditionalPatientHistory",
+    "MedicalAlerts",
+    "Allergies",
+    "EthnicGroup",
+    "PatientSize",
+    "PatientWeight",
+    "RequestAttributesSequence",
+    "DerivationDescription",
+    "PerformedProcedureStepDescription",
+    "RequestedProcedureDescription",
+    "ScheduledProcedureStepDescription",
+    "AcquisitionDeviceProcessingDescription",
+    "DeviceSerialNumber",
+    "FrameComments",
+    "ReasonForStudy",
+    "ReferencedPatientSequence",
+    "ReferencedStudySequence",
+    "ReferencedPerformedProcedureStepSequence",
+    "ContentCreatorName",
+    "TextString",
+)
+
+_DATE_RE = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}\s*(?:[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?:\s*日)?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)"
+    r"|(?<!\d)\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d{2}(?!\d)"
+)
+_MIN_TERM = 2
+
+
+def _date_forms(da: str) -> list[str]:
+    da = da.strip()
+    if len(da) != 8 or not da.isdigit():
+        return [da]
+    y, m, d = da[:4], da[4:6], da[6:]
+    return [da, f"{y}-{m}-{d}", f"{y}/{m}/{d}", f"{y}.{m}.{d}", f"{d}/{m}/{y}", f"{m}/{d}/{y}"]
+
+
+def identity_strings(ds: Any) -> list[str]:
+    """Identity values of a pydicom dataset (and PN components), as plain strings."""
+    out: list[str] = []
+    for kw in IDENTITY_KEYWORDS:
+        try:
+            value = ds.get(kw)
+        except Exception:  # malformed element: nothing to learn from it
+            continue
+        if value is None or value == "":
+            continue
+        values = [value] if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) else list(value)
+        for v in values:
+            s = str(v).strip()
+            if not s:
+                continue
+            if kw in _DATE_KEYWORDS:
+                out += _date_forms(s)
+                continue
+            out.append(s)
+            if "^" in s or "=" in s:
+                out.append(s.replace("^", " ").strip())
+                out += [p for p in re.split(r"[\^=]", s) if p.strip()]
+    return out
+
+
+class IdentityScrubber:
+    """Known identity strings of one export; scrubs free text and checks output files."""
+
+    def __init__(self, terms: Iterable[str] = ()) -> None:
+        self._terms: set[str] = set()
+        for t in terms:
+            self.add(t)
+
+    def add(self, term: str) -> None:
+        term = " ".join(str(term).split())
+        if len(term) >= _MIN_TERM and term != REMOVED:
+            self._terms.add(term)
+
+    def add_dataset(self, ds: Any) -> None:
+        for s in identity_strings(ds):
+            self.add(s)
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return tuple(sorted(self._terms, key=len, reverse=True))
+
+    def scrub(self, text: str) -> str:
+        """``text`` without any known identity string or exact date (case-insensitive)."""
+        if not text:
+            return text
+        for term in self.terms:
+            pattern = re.escape(term).replace(r"\ ", r"[\s^]+")
+            text = re.sub(pattern, REMOVED, text, flags=re.IGNORECASE)
+        return _DATE_RE.sub(REMOVED, text)
+
+    def find_leaks(self, data: bytes) -> list[str]:
+        """The identity terms found in ``data`` (UTF-8 and UTF-16 text, case-insensitive)."""
+        low = data.lower()
+        found = []
+        for term in self.terms:
+            for variant in {term, term.replace("^", " ")}:
+                needles = (variant.lower().encode("utf-8"), variant.lower().encode("utf-16-le"))
+                if any(n and n in low for n in needles):
+                    found.append(term)
+                    break
+        return found
+
+    def check_file(self, path: Path) -> list[str]:
+        """Leaks in the text parts of a written export file (see :func:`text_parts`)."""
+        return self.find_leaks(text_parts(path))
+
+
+def text_parts(path: Path) -> bytes:
+    """The parts of an export file where text lives, for leak checks.
+
+    PPTX: every XML member of the zip; PNG: every chunk but IDAT; DICOM: every
+    element but Pixel Data; anything else: the whole file. Pixel data is left
+    out because short identity strings match random image bytes.
+    """
+    path = Path(path)
+    raw = path.read_bytes()
+    if raw[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(path) as z:
+            return b"\n".join(z.read(n) for n in z.namelist() if not n.startswith("ppt/media/"))
+    if raw[:8] == b"\x89PNG\r\n\x1a\n":
+        out, i = [], 8
+        while i + 8 <= len(raw):
+            n = int.from_bytes(raw[i : i + 4], "big")
+            kind = raw[i + 4 : i + 8]
+            if kind != b"IDAT":
+                out.append(raw[i + 4 : i + 8 + n])
+            i += 12 + n
+        return b"\n".join(out)
+    if raw[128:132] == b"DICM":
+        import pydicom
+
+        ds = pydicom.dcmread(path, stop_before_pixels=True)
+        return repr(ds.file_meta).encode("utf-8", "replace") + b"\n" + _dataset_text(ds)
+    return raw
+
+
+def _dataset_text(ds: Any) -> bytes:
+    parts: list[str] = []
+    for elem in ds.iterall():
+        if elem.VR in ("OB", "OW", "OF", "OD", "OL", "OV", "UN", "SQ"):
+            continue
+        parts.append(str(elem.value))
+    return "\n".join(parts).encode("utf-8", "replace")
+
+
+class DicomDeidentifier:
+    """PS3.15 Basic Profile through dicognito; one instance for a whole export.
+
+    ``seed`` makes the remapping reproducible (tests); by default every export
+    gets fresh random UIDs, names and date shift.
+    """
+
+    def __init__(self, seed: str | None = None) -> None:
+        from dicognito.anonymizer import Anonymizer
+
+        self._anonymizer = Anonymizer(seed=seed)
+
+    def apply(self, ds: Any, pixels_cleaned: bool = False) -> Any:
+        """De-identify ``ds`` in place and return it.
+
+        ``pixels_cleaned``: redaction rectangles were burned into the pixels
+        (Clean Pixel Data Option) — then BurnedInAnnotation becomes "NO".
+        """
+        from pydicom.dataset import Dataset
+
+        ds.remove_private_tags()
+        for kw in EXTRA_REMOVE:
+            if kw in ds:
+                del ds[kw]
+        self._anonymizer.anonymize(ds)
+        if hasattr(ds, "file_meta") and "SOPInstanceUID" in ds:
+            ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+        if pixels_cleaned:
+            ds.BurnedInAnnotation = "NO"
+        ds.PatientIdentityRemoved = "YES"
+        ds.DeidentificationMethod = "PS3.15 Basic Profile via dicognito; fluoro-annotator"
+        codes = [("113100", "Basic Application Confidentiality Profile"),
+                 ("113107", "Retain Longitudinal Temporal Information Modified Dates Option")]
+        if pixels_cleaned:
+            codes.append(("113101", "Clean Pixel Data Option"))
+        seq = []
+        for value, meaning in codes:
+            item = Dataset()
+            item.CodeValue = value
+            item.CodingSchemeDesignator = "DCM"
+            item.CodeMeaning = meaning
+            seq.append(item)
+        ds.DeidentificationMethodCodeSequence = seq
+        return ds
