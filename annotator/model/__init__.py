@@ -3,6 +3,8 @@
 from annotator.model.annotations import ROLE_KINDS, Annotation, Point, Role, ShapeKind, new_id
 from annotator.model.case import (
     LEVELS,
+    MAX_AGE,
+    SEXES,
     Approach,
     BlockResult,
     Case,
@@ -18,10 +20,12 @@ from annotator.model.case import (
     Side,
     Technique,
     View,
+    check_level,
 )
+from annotator.model.validation import FieldError, UnknownItemError
 
 __all__ = [
-    "LEVELS", "ROLE_KINDS", "Annotation", "Approach", "BlockResult", "Case", "CheckResult",
+    "LEVELS", "MAX_AGE", "SEXES", "FieldError", "UnknownItemError", "check_level", "ROLE_KINDS", "Annotation", "Approach", "BlockResult", "Case", "CheckResult",
     "Concordance", "DrugDose", "Film", "Finding", "Phase", "Point", "Redaction", "Resistance",
     "Role", "Root", "ShapeKind", "Side", "Technique", "View", "new_id",
 ]

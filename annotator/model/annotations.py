@@ -16,6 +16,9 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from annotator.model import validation as v
+from annotator.model.validation import FieldError
+
 Point = tuple[float, float]
 
 
@@ -97,30 +100,48 @@ class Annotation:
     rotation_deg: float = 0.0  # ELLIPSE only: rotation of rx axis from +x toward +y
     attrs: Mapping[str, Any] = field(default_factory=dict)  # e.g. length_mm, finding_id
     suggested: bool = False  # proposed by assist, not yet confirmed by the user
+    extra: Mapping[str, Any] = field(default_factory=dict)  # unknown case-file keys, preserved
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "role", Role(self.role))
-        object.__setattr__(self, "kind", ShapeKind(self.kind))
-        pts = tuple((float(x), float(y)) for x, y in self.points)
+        object.__setattr__(self, "role", v.enum_value(Role, self.role, "role"))
+        object.__setattr__(self, "kind", v.enum_value(ShapeKind, self.kind, "kind"))
+        try:
+            pts = tuple((float(x), float(y)) for x, y in self.points)
+        except (TypeError, ValueError):
+            raise FieldError("points", f"{self.role}: points must be (x, y) pairs of numbers") from None
         for x, y in pts:
             if not (math.isfinite(x) and math.isfinite(y)):
-                raise ValueError(f"{self.role}: coordinates must be finite numbers")
+                raise FieldError("points", f"{self.role}: coordinates must be finite numbers")
         object.__setattr__(self, "points", pts)
+        v.non_empty(self.id, "id")
+        v.text(self.text, "text")
+        if self.level is not None:
+            from annotator.model.case import check_level  # case imports this module
+
+            object.__setattr__(self, "level", check_level(self.level))
+        object.__setattr__(self, "rotation_deg", v.number(self.rotation_deg, "rotation_deg"))
+        v.flag(self.suggested, "suggested")
+        object.__setattr__(self, "extra", MappingProxyType(v.mapping(self.extra, "extra")))
         if self.kind not in ROLE_KINDS[self.role]:
             allowed = ", ".join(sorted(ROLE_KINDS[self.role]))
-            raise ValueError(f"{self.role}: a {self.kind} is not allowed (use {allowed})")
+            raise FieldError("kind", f"{self.role}: a {self.kind} is not allowed (use {allowed})")
         lo, hi = _MIN_POINTS[self.kind]
         if len(pts) < lo or (hi is not None and len(pts) > hi):
-            raise ValueError(f"{self.role}: a {self.kind} has {len(pts)} points")
+            raise FieldError("points", f"{self.role}: a {self.kind} has {len(pts)} points")
         if self.role is Role.ANGLE and len(pts) != 3:
-            raise ValueError("angle: needs exactly three points")
+            raise FieldError("points", "angle: needs exactly three points")
         if self.kind is ShapeKind.ELLIPSE:
-            if self.radii is None or min(self.radii) <= 0:
-                raise ValueError(f"{self.role}: an ellipse needs two positive radii")
-            object.__setattr__(self, "radii", (float(self.radii[0]), float(self.radii[1])))
-        if not isinstance(self.frame, int) or self.frame < 0:
-            raise ValueError(f"{self.role}: frame must be a non-negative integer")
-        object.__setattr__(self, "attrs", MappingProxyType(dict(self.attrs)))
+            if self.radii is None or len(self.radii) != 2:
+                raise FieldError("radii", f"{self.role}: an ellipse needs two positive radii")
+            radii = (v.number(self.radii[0], "radii"), v.number(self.radii[1], "radii"))
+            if min(radii) <= 0:
+                raise FieldError("radii", f"{self.role}: an ellipse needs two positive radii")
+            object.__setattr__(self, "radii", radii)
+        elif self.radii is not None:
+            raise FieldError("radii", f"{self.role}: only an ellipse has radii")
+        if isinstance(self.frame, bool) or not isinstance(self.frame, int) or self.frame < 0:
+            raise FieldError("frame", f"{self.role}: frame must be a non-negative integer")
+        object.__setattr__(self, "attrs", MappingProxyType(v.mapping(self.attrs, "attrs")))
 
     def moved(self, dx: float, dy: float) -> Annotation:
         return replace(self, points=tuple((x + dx, y + dy) for x, y in self.points))

@@ -1,0 +1,463 @@
+"""Case files: one JSON file per case, in the case folder.
+
+Format (``schema_version`` 1, JSON Schema draft 2020-12 in ``case_schema.json``
+beside this module): the case's fields at the top level, ``roots[]`` with their
+``drugs[]``, ``films[]`` and ``findings[]``; each film has ``annotations[]`` and
+``redactions[]``. Film ``path`` is POSIX and relative to the case file's folder.
+Pixel coordinates follow domain.md §3 (float pixels, origin at the top-left
+corner of the top-left pixel, +x right, +y down, stored grid).
+
+- Loading parses, refuses files of a newer schema version, migrates older ones
+  (``migrations.py``), validates against the schema and builds the model; every
+  failure is a :class:`CaseFileError` naming the field (``roots[0].drugs[1].dose_mg``)
+  or, for broken JSON, the line and column. A bad file is never rewritten.
+- Keys the application does not know are kept (in ``extra``) on the case, roots,
+  drugs, films, redactions, annotations and findings, and written back on save.
+- Saving is atomic: a temporary file in the same folder is written, flushed and
+  fsynced, the previous file is copied to ``<name>.bak``, then ``os.replace``
+  puts the new one in place and the folder is fsynced. A failure at any step
+  leaves the last good file as it was.
+- Recovery (autosave) files sit beside the case file as ``<stem>.autosave.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from dataclasses import fields
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from annotator import __version__
+from annotator.errors import CaseFileError
+from annotator.geometry import Calibration, CalibrationSource, Directions
+from annotator.io.migrations import CURRENT_VERSION, file_version, migrate
+from annotator.model import Annotation, Case, DrugDose, Film, Finding, Redaction, Root
+from annotator.model.validation import FieldError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = CURRENT_VERSION
+CASE_FILE_NAME = "case.json"  # default name of the case file in a case folder
+_META_KEYS = ("schema_version", "app")  # top-level keys that are not case fields
+
+
+# ----------------------------------------------------------------------------- model -> JSON
+
+
+def _known(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj) if f.name != "extra" and f.name not in skip}
+
+
+def _with_extra(known: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(known)
+    for k, v in extra.items():
+        out.setdefault(k, v)
+    return out
+
+
+def _calibration(c: Calibration | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {"row_mm": c.row_mm, "col_mm": c.col_mm, "source": c.source.value}
+
+
+def _directions(d: Directions | None) -> dict[str, Any] | None:
+    return None if d is None else {"x": d.x, "y": d.y, "source": d.source}
+
+
+def annotation_to_dict(a: Annotation) -> dict[str, Any]:
+    d = _known(a)
+    d["role"], d["kind"] = a.role.value, a.kind.value
+    d["points"] = [[x, y] for x, y in a.points]
+    d["radii"] = None if a.radii is None else list(a.radii)
+    d["attrs"] = dict(a.attrs)
+    return _with_extra(d, a.extra)
+
+
+def film_to_dict(f: Film) -> dict[str, Any]:
+    d = _known(f, skip=("redactions", "annotations"))
+    d["view"], d["phase"] = f.view.value, f.phase.value
+    d["calibration"] = _calibration(f.calibration)
+    d["calibration_override"] = _calibration(f.calibration_override)
+    d["directions"] = _directions(f.directions)
+    d["directions_override"] = _directions(f.directions_override)
+    d["redactions"] = [_with_extra(_known(r), r.extra) for r in f.redactions]
+    d["annotations"] = [annotation_to_dict(a) for a in f.annotations]
+    return _with_extra(d, f.extra)
+
+
+def root_to_dict(r: Root) -> dict[str, Any]:
+    d = _known(r, skip=("drugs", "films", "findings"))
+    for name in ("side", "technique", "approach", "resistance", "flash", "aspiration",
+                 "concordance", "block_result"):
+        d[name] = getattr(r, name).value
+    d["drugs"] = [_with_extra(_known(x), x.extra) for x in r.drugs]
+    d["films"] = [film_to_dict(f) for f in r.films]
+    d["findings"] = [_with_extra(_known(x), x.extra) for x in r.findings]
+    return _with_extra(d, r.extra)
+
+
+def case_to_dict(case: Case) -> dict[str, Any]:
+    """The JSON-ready dict of a case (schema version ``SCHEMA_VERSION``)."""
+    d: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "app": f"fluoro-annotator {__version__}"}
+    d.update(_known(case, skip=("roots",)))
+    d["planned_roots"] = list(case.planned_roots)
+    d["roots"] = [root_to_dict(r) for r in case.roots]
+    return _with_extra(d, case.extra)
+
+
+def dumps_case(case: Case) -> str:
+    """The case as JSON text (UTF-8 safe, indented, ends with a newline)."""
+    return json.dumps(case_to_dict(case), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+# ----------------------------------------------------------------------------- JSON -> model
+
+
+def _split(cls: type, data: Mapping[str, Any], skip: tuple[str, ...] = ()) -> tuple[dict, dict]:
+    """(known fields, unknown keys) of a JSON object for dataclass ``cls``."""
+    names = {f.name for f in fields(cls)} - {"extra"} - set(skip)
+    known = {k: v for k, v in data.items() if k in names}
+    extra = {k: v for k, v in data.items() if k not in names and k not in skip}
+    return known, extra
+
+
+def _build(cls: Callable[..., Any], where: str, **kwargs: Any) -> Any:
+    """``cls(**kwargs)``; a FieldError becomes a FieldError whose field is the full path."""
+    try:
+        return cls(**kwargs)
+    except FieldError as exc:
+        raise FieldError(f"{where}.{exc.field}" if where else exc.field, exc.problem) from None
+    except (ValueError, TypeError) as exc:
+        raise FieldError(where or "case", str(exc)) from None
+
+
+def _calibration_from(d: Mapping[str, Any] | None, where: str) -> Calibration | None:
+    if d is None:
+        return None
+    source = CalibrationSource(d.get("source", "none"))
+    return _build(Calibration, where, row_mm=d.get("row_mm"), col_mm=d.get("col_mm"), source=source)
+
+
+def _directions_from(d: Mapping[str, Any] | None, where: str) -> Directions | None:
+    if d is None:
+        return None
+    return _build(Directions, where, x=d["x"], y=d["y"], source=d.get("source", "default"))
+
+
+def _annotation_from(d: Mapping[str, Any], where: str) -> Annotation:
+    known, extra = _split(Annotation, d)
+    known["points"] = tuple(tuple(p) for p in known["points"])
+    if known.get("radii") is not None:
+        known["radii"] = tuple(known["radii"])
+    return _build(Annotation, where, **known, extra=extra)
+
+
+def _film_from(d: Mapping[str, Any], where: str) -> Film:
+    known, extra = _split(Film, d)
+    for name in ("calibration", "calibration_override"):
+        if name in known:
+            known[name] = _calibration_from(known[name], f"{where}.{name}")
+    if known.get("calibration", 0) is None:
+        known["calibration"] = Calibration()
+    for name in ("directions", "directions_override"):
+        if name in known:
+            known[name] = _directions_from(known[name], f"{where}.{name}")
+    known["redactions"] = [
+        _build(Redaction, f"{where}.redactions[{i}]", **_split(Redaction, r)[0], extra=_split(Redaction, r)[1])
+        for i, r in enumerate(known.get("redactions", []))
+    ]
+    known["annotations"] = [
+        _annotation_from(a, f"{where}.annotations[{i}]") for i, a in enumerate(known.get("annotations", []))
+    ]
+    return _build(Film, where, **known, extra=extra)
+
+
+def _root_from(d: Mapping[str, Any], where: str) -> Root:
+    known, extra = _split(Root, d)
+    known["drugs"] = [
+        _build(DrugDose, f"{where}.drugs[{i}]", **_split(DrugDose, x)[0], extra=_split(DrugDose, x)[1])
+        for i, x in enumerate(known.get("drugs", []))
+    ]
+    known["films"] = [_film_from(f, f"{where}.films[{i}]") for i, f in enumerate(known.get("films", []))]
+    known["findings"] = [
+        _build(Finding, f"{where}.findings[{i}]", **_split(Finding, x)[0], extra=_split(Finding, x)[1])
+        for i, x in enumerate(known.get("findings", []))
+    ]
+    return _build(Root, where, **known, extra=extra)
+
+
+def case_from_dict(data: Mapping[str, Any]) -> Case:
+    """A Case from schema-valid JSON data of the current version (FieldError names the field)."""
+    known, extra = _split(Case, data, skip=_META_KEYS)
+    known["roots"] = [_root_from(r, f"roots[{i}]") for i, r in enumerate(known.get("roots", []))]
+    return _build(Case, "", **known, extra=extra)
+
+
+# ----------------------------------------------------------------------------- schema
+
+
+@cache
+def _validator() -> Any:
+    import jsonschema  # only needed when a file is loaded
+
+    text = resources.files("annotator.io").joinpath("case_schema.json").read_text(encoding="utf-8")
+    schema = json.loads(text)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the current case-file version."""
+    return _validator().schema
+
+
+_TYPE_WORDS = {
+    "number": "a number", "integer": "a whole number", "string": "text", "boolean": "true or false",
+    "array": "a list", "object": "an object", "null": "null",
+}
+
+
+def field_path(parts: Any) -> str:
+    """``['roots', 0, 'drugs', 1, 'dose_mg']`` -> ``roots[0].drugs[1].dose_mg``."""
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def _describe(error: Any) -> tuple[str, str]:
+    """(field, problem) of a jsonschema ValidationError, in the user's words."""
+    where = field_path(error.absolute_path)
+    v, val = error.validator, error.validator_value
+    if v == "type":
+        types = [val] if isinstance(val, str) else list(val)
+        return where, "must be " + " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+    if v == "required":
+        missing = [k for k in val if isinstance(error.instance, dict) and k not in error.instance]
+        name = missing[0] if missing else "?"
+        return (f"{where}.{name}" if where else name), "is missing"
+    if v == "enum":
+        return where, "must be one of " + ", ".join("null" if x is None else str(x) for x in val)
+    if v == "const":
+        return where, f"must be {val!r}"
+    if v == "minimum":
+        return where, f"must be at least {val}"
+    if v == "exclusiveMinimum":
+        return where, f"must be greater than {val}"
+    if v == "maximum":
+        return where, f"must be at most {val}"
+    if v == "minLength":
+        return where, "must not be empty"
+    if v == "minItems":
+        return where, f"needs at least {val} items"
+    if v == "maxItems":
+        return where, f"takes at most {val} items"
+    if v == "pattern":
+        return where, "has letters other than L, R, A, P, H, F"
+    return where, error.message
+
+
+def validate_data(data: Any, path: str | Path | None = None) -> None:
+    """Check current-version JSON data against the schema; CaseFileError names the field."""
+    import jsonschema
+
+    errors = list(_validator().iter_errors(data))
+    if errors:
+        error = jsonschema.exceptions.best_match(errors)
+        where, problem = _describe(error)
+        raise CaseFileError(path, problem, where or None)
+
+
+# ----------------------------------------------------------------------------- load
+
+
+def _parse(text: str, path: str | Path | None) -> Case:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CaseFileError(
+            path, f"not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}); "
+            "fix it in a text editor or restore the .bak file"
+        ) from None
+    if not isinstance(data, dict):
+        raise CaseFileError(path, "not a case file (the top level must be a JSON object)")
+    version = file_version(data)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        raise CaseFileError(path, f"schema_version must be a whole number, got {version!r}", "schema_version")
+    if version > SCHEMA_VERSION:
+        raise CaseFileError(
+            path, f"case file version {version} was made by a newer fluoro-annotator "
+            f"(this one reads up to {SCHEMA_VERSION}): update the application"
+        )
+    try:
+        data = migrate(data)
+    except (LookupError, TypeError, ValueError, AttributeError) as exc:
+        raise CaseFileError(path, f"cannot upgrade from version {version}: {exc}") from None
+    validate_data(data, path)
+    try:
+        return case_from_dict(data)
+    except FieldError as exc:
+        raise CaseFileError(path, exc.problem, exc.field) from None
+
+
+def loads_case(text: str) -> Case:
+    """A Case from JSON text (as ``load_case`` without a file)."""
+    return _parse(text, None)
+
+
+def load_case(path: str | Path) -> Case:
+    """Read, migrate and validate the case file at ``path``; CaseFileError on any problem."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CaseFileError(path, "no such case file") from None
+    except OSError as exc:
+        raise CaseFileError(path, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CaseFileError(path, f"not UTF-8 text (byte {exc.start}); is this a case file?") from None
+    return _parse(text, path)
+
+
+# ----------------------------------------------------------------------------- save
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX); a no-op where folders cannot be opened (Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_temp(folder: Path, name: str, write: Callable[[Any], None], mode: int) -> Path:
+    """A fully written and fsynced temporary file in ``folder``; removed again on failure."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def atomic_write_text(path: str | Path, text: str, backup: bool = True) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) so that readers see the old or the new file, never
+    half of one; with ``backup`` the previous file is kept as ``<name>.bak``. OSError on failure,
+    with the previous file unchanged."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    data = text.encode("utf-8")
+    mode = 0o644
+    with suppress(OSError):
+        mode = path.stat().st_mode & 0o777
+    tmp = _write_temp(folder, path.name, lambda fh: fh.write(data), mode)
+    try:
+        if backup and path.exists():
+            bak = path.with_name(path.name + ".bak")
+
+            def copy_previous(fh: Any) -> None:
+                with path.open("rb") as src:
+                    shutil.copyfileobj(src, fh)
+
+            bak_tmp = _write_temp(folder, bak.name, copy_previous, mode)
+            try:
+                os.replace(bak_tmp, bak)
+            except BaseException:
+                with suppress(OSError):
+                    os.unlink(bak_tmp)
+                raise
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(folder)
+
+
+def save_case(case: Case, path: str | Path) -> None:
+    """Write ``case`` to ``path`` atomically, keeping the previous file as ``<name>.bak``.
+
+    Raises CaseFileError (the previous file unchanged) when the case cannot be
+    serialised or the folder cannot be written.
+    """
+    path = Path(path)
+    try:
+        text = dumps_case(case)
+    except (TypeError, ValueError) as exc:
+        raise CaseFileError(path, f"cannot save: {exc}; the previous file is unchanged") from None
+    try:
+        atomic_write_text(path, text, backup=True)
+    except OSError as exc:
+        raise CaseFileError(
+            path, f"cannot save: {exc.strerror or exc}; the previous file is unchanged"
+        ) from None
+
+
+# ----------------------------------------------------------------------------- recovery
+
+
+def recovery_path(case_path: str | Path) -> Path:
+    """The autosave file of a case file: ``case.json`` -> ``case.autosave.json`` (same folder)."""
+    p = Path(case_path)
+    return p.with_name(f"{p.stem}.autosave.json")
+
+
+def save_recovery(case: Case, case_path: str | Path) -> Path:
+    """Write the unsaved state of ``case`` beside its case file (atomically, no .bak)."""
+    rec = recovery_path(case_path)
+    try:
+        atomic_write_text(rec, dumps_case(case), backup=False)
+    except (OSError, TypeError, ValueError) as exc:
+        raise CaseFileError(rec, f"cannot write the recovery file: {exc}") from None
+    return rec
+
+
+def load_recovery(case_path: str | Path) -> Case | None:
+    """The recovered case if a recovery file exists and is newer than the case file, else None.
+
+    An unreadable recovery file is logged and ignored (the case file stays the truth).
+    """
+    case_path = Path(case_path)
+    rec = recovery_path(case_path)
+    try:
+        rec_mtime = rec.stat().st_mtime_ns
+    except OSError:
+        return None
+    with suppress(OSError):
+        if case_path.stat().st_mtime_ns >= rec_mtime:
+            return None
+    try:
+        return load_case(rec)
+    except CaseFileError as exc:
+        log.warning("ignoring the recovery file: %s", exc)
+        return None
+
+
+def discard_recovery(case_path: str | Path) -> None:
+    """Remove the recovery file of ``case_path`` if there is one."""
+    with suppress(FileNotFoundError):
+        recovery_path(case_path).unlink()
