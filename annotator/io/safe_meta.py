@@ -139,9 +139,10 @@ def acquisition_time(ds: Any) -> datetime | None:
         ("SeriesDate", "SeriesTime"),
     ):
         date = get_str(ds, date_kw)
-        if date:
+        date = (date or "").replace("-", "").replace(".", "")
+        if len(date) == 8 and date.isdigit():
             time = (get_str(ds, time_kw) or "").replace(":", "")
-            dt = parse_dt(date.replace("-", "").replace(".", "")[:8] + time)
+            dt = parse_dt(date + time)
             if dt is not None:
                 return dt
     return None
