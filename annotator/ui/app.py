@@ -1,0 +1,167 @@
+"""The desktop application: ``fluoro-annotator [CASE] [--screenshot FILE.png] [--lang en|zh]
+[--view ap|lateral|oblique|all]``.
+
+With no CASE it opens the bundled sample case. ``--screenshot`` renders the
+main window offscreen at a fixed size (1600 x 1000 px) after the first paint,
+writes the PNG and exits 0. No traceback reaches the user: uncaught errors are
+logged and shown as a one-line dialog (or printed in one line offscreen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("annotator.ui")
+
+SCREENSHOT_SIZE = (1600, 1000)
+SAMPLE_CASE = Path("sample_images") / "cases" / "right_L5_on_target" / "case.json"
+VIEW_CHOICES = {"ap": "AP", "lateral": "lateral", "oblique": "oblique", "all": None}
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="fluoro-annotator", description="Mark fluoroscopy films of nerve root blocks.")
+    p.add_argument("case", nargs="?", help="case.json or a folder holding one (default: the sample case)")
+    p.add_argument("--screenshot", metavar="FILE.png", help="render the window offscreen to FILE.png and exit")
+    p.add_argument("--lang", choices=("en", "zh"), help="user interface language")
+    p.add_argument("--view", choices=tuple(VIEW_CHOICES), default=None, help="single view to show, or all three")
+    p.add_argument("--size", default=None, help="window size WxH for --screenshot (default 1600x1000)")
+    return p.parse_args(list(argv))
+
+
+def sample_case_path() -> Path | None:
+    """The bundled sample case, looked up next to the package (source tree or installed data)."""
+    here = Path(__file__).resolve()
+    for base in (here.parents[2], here.parents[1], Path.cwd()):
+        candidate = base / SAMPLE_CASE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def install_excepthook(show_dialog: bool) -> None:
+    """Uncaught exceptions: full trace to the log, one line to the user."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.error("uncaught error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        from annotator.errors import AnnotatorError
+
+        message = one_line(exc) if isinstance(exc, AnnotatorError) else f"{exc_type.__name__}: {one_line(exc)}"
+        print(f"error: {message}", file=sys.stderr)
+        if show_dialog:
+            try:
+                from PyQt6.QtWidgets import QApplication, QMessageBox
+
+                from annotator.ui.i18n import tr
+
+                if QApplication.instance() is not None:
+                    QMessageBox.warning(QApplication.activeWindow(), tr("Error"),
+                                        tr("Something went wrong; your work is kept.") + "\n" + message)
+            except Exception:  # the hook itself must never raise
+                pass
+
+    sys.excepthook = hook
+
+
+def make_application(argv: Sequence[str]) -> Any:
+    from PyQt6.QtWidgets import QApplication
+
+    from annotator.ui import settings
+
+    app = QApplication.instance() or QApplication(["fluoro-annotator", *argv])
+    if not app.organizationName() or app.organizationName() == "":
+        app.setOrganizationName(settings.ORGANIZATION)
+        app.setApplicationName(settings.APPLICATION)
+    return app
+
+
+def build_window(case: Path | None, lang: str | None, view: str | None, prompter: Any = None) -> Any:
+    """The main window with ``case`` (or the sample case) open, in the chosen language and view."""
+    from annotator.model import View
+    from annotator.ui import i18n
+    from annotator.ui.main_window import MainWindow
+
+    i18n.set_language(i18n.initial_language(lang), remember=lang is not None)
+    window = MainWindow(prompter=prompter)
+    target = Path(case) if case else sample_case_path()
+    if target is None:
+        window.show_message_later(i18n.tr("No case given and the sample case was not found: use File ▸ Open."))
+    elif not window.open_case(target, ask_unsaved=False):
+        window.show_message_later(i18n.trf("Could not open {name}.", name=target.name))
+    if view in VIEW_CHOICES and VIEW_CHOICES[view] is not None:
+        window.set_single_view(View(VIEW_CHOICES[view]))
+    elif view == "all":
+        window.set_single_view(None)
+    return window
+
+
+def take_screenshot(window: Any, out: Path, size: tuple[int, int]) -> int:
+    """Show ``window`` at ``size``, wait for its first paint, save the PNG."""
+    from PyQt6.QtCore import QEventLoop, QTimer
+    from PyQt6.QtWidgets import QApplication
+
+    window.resize(*size)
+    window.show()
+    app = QApplication.instance()
+    for _ in range(5):  # layout, first paint, deferred viewport fits
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    loop = QEventLoop()
+    QTimer.singleShot(150, loop.quit)
+    loop.exec()
+    app.processEvents()
+    pixmap = window.grab()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not pixmap.save(str(out), "PNG"):
+        print(f"error: cannot write {out.name}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.screenshot and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = make_application([])
+    install_excepthook(show_dialog=not args.screenshot)
+    size = SCREENSHOT_SIZE
+    if args.size:
+        try:
+            w, h = (int(v) for v in args.size.lower().split("x"))
+            size = (w, h)
+        except ValueError:
+            print("error: --size must look like 1600x1000", file=sys.stderr)
+            return 2
+    try:
+        if args.screenshot:
+            from annotator.ui.dialogs import ScriptedPrompter
+
+            window = build_window(args.case, args.lang, args.view, prompter=ScriptedPrompter())
+            code = take_screenshot(window, Path(args.screenshot), size)
+            window.document = None if window.document is None else window.document
+            window.autosaver.timer.stop()
+            window.hide()
+            window.deleteLater()
+            return code
+        window = build_window(args.case, args.lang, args.view)
+        window.show()
+        return int(app.exec())
+    except Exception as exc:  # never a traceback
+        log.debug("fatal", exc_info=True)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
+        return 2

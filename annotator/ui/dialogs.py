@@ -1,0 +1,84 @@
+"""The questions and messages the application puts to the user.
+
+All go through a ``Prompter`` so tests can inject the answers
+(``ScriptedPrompter``) instead of blocking on a modal dialog.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from enum import StrEnum
+
+from PyQt6.QtWidgets import QMessageBox, QWidget
+
+from annotator.ui.i18n import tr
+
+
+class Unsaved(StrEnum):
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+class Prompter:
+    """Real dialogs (QMessageBox)."""
+
+    def ask_unsaved(self, parent: QWidget | None) -> Unsaved:
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(tr("Unsaved changes"))
+        box.setText(tr("The case has unsaved changes. Save them first?"))
+        save = box.addButton(tr("Save"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(tr("Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is save:
+            return Unsaved.SAVE
+        if clicked is discard:
+            return Unsaved.DISCARD
+        return Unsaved.CANCEL
+
+    def ask_restore(self, parent: QWidget | None) -> bool:
+        answer = QMessageBox.question(
+            parent,
+            tr("Restore unsaved work"),
+            tr("Unsaved changes of this case were recovered from an earlier session. Restore them?"),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_yes_no(self, parent: QWidget | None, title: str, text: str) -> bool:
+        return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
+
+    def error(self, parent: QWidget | None, message: str) -> None:
+        QMessageBox.warning(parent, tr("Error"), message)
+
+
+class ScriptedPrompter(Prompter):
+    """Answers from queues (for tests and offscreen runs); records what was asked."""
+
+    def __init__(self, unsaved=(), restore=(), yes_no=(), default_unsaved=Unsaved.CANCEL,
+                 default_restore=False, default_yes_no=True) -> None:
+        self.unsaved = deque(unsaved)
+        self.restore = deque(restore)
+        self.yes_no = deque(yes_no)
+        self.default_unsaved = default_unsaved
+        self.default_restore = default_restore
+        self.default_yes_no = default_yes_no
+        self.asked: list[str] = []
+        self.errors: list[str] = []
+
+    def ask_unsaved(self, parent):
+        self.asked.append("unsaved")
+        return self.unsaved.popleft() if self.unsaved else self.default_unsaved
+
+    def ask_restore(self, parent):
+        self.asked.append("restore")
+        return self.restore.popleft() if self.restore else self.default_restore
+
+    def ask_yes_no(self, parent, title, text):
+        self.asked.append("yes_no")
+        return self.yes_no.popleft() if self.yes_no else self.default_yes_no
+
+    def error(self, parent, message):
+        self.errors.append(message)

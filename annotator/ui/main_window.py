@@ -1,0 +1,510 @@
+"""The main window: assembles the case panel, the workspace, the record and verdict docks,
+the tools toolbar and the menus, and routes file operations. It owns no case state:
+the ``CaseDocument`` is the one source of truth and its undo stack the one stack.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PyQt6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QToolBar
+
+from annotator.model import View
+from annotator.ui import settings
+from annotator.ui.autosave import Autosaver, offer_restore
+from annotator.ui.case_panel import CasePanel
+from annotator.ui.dialogs import Prompter, Unsaved
+from annotator.ui.help_overlay import HelpOverlay, tool_specs
+from annotator.ui.i18n import LANGUAGES, current_language, set_language, signals, tr, trf
+from annotator.ui.image_cache import ImageCache
+from annotator.ui.record_panel import RecordPanel
+from annotator.ui.verdict_panel import VerdictPanel
+
+log = logging.getLogger(__name__)
+VIEWS = (View.AP, View.LATERAL, View.OBLIQUE)
+
+
+def find_case_file(path: Path) -> Path:
+    """``path`` itself, or the ``case.json`` in the folder ``path`` (raises CaseFileError)."""
+    from annotator.errors import CaseFileError
+
+    path = Path(path)
+    if path.is_dir():
+        for candidate in (path / "case.json", *sorted(path.glob("*.json"))):
+            if candidate.is_file() and ".autosave" not in candidate.name:
+                return candidate
+        raise CaseFileError(path, "this folder holds no case.json")
+    return path
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, prompter: Prompter | None = None, autosave_ms: int | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.prompter = prompter or Prompter()
+        self.document: Any = None
+        self._unsubscribe: Any = None
+        self.images = ImageCache()
+        self.root_id: str | None = None
+        self.film_id: str | None = None
+        self.single_view: View | None = None
+        self.autosaver = Autosaver(autosave_ms or 30_000, self)
+        self.autosaver.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
+        self.workspace: Any = None
+        self._set_workspace(None)
+        self.case_panel = CasePanel(self)
+        self.case_panel.film_selected.connect(self.select_film)
+        self.case_panel.root_selected.connect(self.select_root)
+        self.case_panel.status_message.connect(lambda m: self.statusBar().showMessage(m, 10_000))
+        self.record_panel = RecordPanel(self)
+        self.verdict_panel = VerdictPanel(self)
+        self.docks: dict[str, QDockWidget] = {}
+        for key, widget, area in (("case", self.case_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+                                  ("verdict", self.verdict_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+                                  ("record", self.record_panel, Qt.DockWidgetArea.RightDockWidgetArea)):
+            dock = QDockWidget(self)
+            dock.setObjectName(f"{key}Dock")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.docks[key] = dock
+        self.tabifyDockWidget(self.docks["verdict"], self.docks["record"])
+        self.docks["verdict"].raise_()
+        self.help_overlay = HelpOverlay(self)
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.retranslate()
+        signals().language_changed.connect(lambda _lang: self.retranslate())
+        geometry, state = settings.window_geometry(), settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 1000)
+        if state is not None:
+            self.restoreState(state)
+
+    # -- assembly --------------------------------------------------------------------------
+
+    def _action(self, key: str, slot: Any, shortcut: Any = None, checkable: bool = False) -> QAction:
+        act = QAction(self)
+        act.setObjectName(key)
+        if shortcut is not None:
+            act.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+        act.setCheckable(checkable)
+        act.triggered.connect(slot)
+        self.actions_by_key[key] = act
+        return act
+
+    def _build_actions(self) -> None:
+        self.actions_by_key: dict[str, QAction] = {}
+        a, ks = self._action, QKeySequence.StandardKey
+        a("open", self.open_dialog, QKeySequence(ks.Open))
+        a("save", self.save, QKeySequence(ks.Save))
+        a("save_as", self.save_as, QKeySequence(ks.SaveAs))
+        a("quit", self.close, QKeySequence(ks.Quit))
+        a("undo", self.undo, [QKeySequence("Ctrl+Z")])
+        a("redo", self.redo, [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        a("three_views", lambda: self.set_single_view(None), checkable=True)
+        a("single_view", lambda: self.set_single_view(self._active_view()), checkable=True)
+        group = QActionGroup(self)
+        group.addAction(self.actions_by_key["three_views"])
+        group.addAction(self.actions_by_key["single_view"])
+        self.actions_by_key["three_views"].setChecked(True)
+        a("help", self.help_overlay.toggle, QKeySequence("F1"))
+        a("about", self.about)
+        self.language_actions: dict[str, QAction] = {}
+        lang_group = QActionGroup(self)
+        for code, name in LANGUAGES.items():
+            act = QAction(name, self, checkable=True)
+            act.setChecked(code == current_language())
+            act.triggered.connect(lambda _=False, c=code: set_language(c))
+            lang_group.addAction(act)
+            self.language_actions[code] = act
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        acts = self.actions_by_key
+        self.menus = {k: bar.addMenu("") for k in ("file", "edit", "view", "help")}
+        m = self.menus["file"]
+        m.addAction(acts["open"])
+        self.recent_menu = m.addMenu("")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        m.addSeparator()
+        m.addActions([acts["save"], acts["save_as"]])
+        m.addSeparator()
+        m.addAction(acts["quit"])
+        self.menus["edit"].addActions([acts["undo"], acts["redo"]])
+        v = self.menus["view"]
+        v.addActions([acts["three_views"], acts["single_view"]])
+        v.addSeparator()
+        self.language_menu = v.addMenu("")
+        self.language_menu.addActions(list(self.language_actions.values()))
+        v.addSeparator()
+        self.panels_menu = v.addMenu("")
+        for dock in self.docks.values():
+            self.panels_menu.addAction(dock.toggleViewAction())
+        self.menus["help"].addActions([acts["help"], acts["about"]])
+
+    def _build_toolbar(self) -> None:
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("toolsToolbar")
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.tool_group = QActionGroup(self)
+        self.tool_group.setExclusive(True)
+        self.tool_actions: dict[str, tuple[QAction, Any]] = {}
+        for spec in tool_specs():
+            act = QAction(self)
+            act.setObjectName(f"tool_{spec.name}")
+            act.setCheckable(True)
+            if getattr(spec, "shortcut", ""):
+                act.setShortcut(QKeySequence(spec.shortcut))
+            act.triggered.connect(lambda _=False, n=spec.name: self.set_tool(n))
+            self.tool_group.addAction(act)
+            self.toolbar.addAction(act)
+            self.tool_actions[spec.name] = (act, spec)
+        if self.tool_actions:
+            next(iter(self.tool_actions.values()))[0].setChecked(True)
+
+    def retranslate(self) -> None:
+        acts = self.actions_by_key
+        for key, text in (("open", tr("&Open…")), ("save", tr("&Save")), ("save_as", tr("Save &As…")),
+                          ("quit", tr("&Quit")), ("three_views", tr("Three views")),
+                          ("single_view", tr("Single view")), ("help", tr("Keys and tools (F1)")),
+                          ("about", tr("About"))):
+            acts[key].setText(text)
+        for key, text in (("file", tr("&File")), ("edit", tr("&Edit")), ("view", tr("&View")), ("help", tr("&Help"))):
+            self.menus[key].setTitle(text)
+        self.recent_menu.setTitle(tr("Recent cases"))
+        self.language_menu.setTitle(tr("Language"))
+        self.panels_menu.setTitle(tr("Panels"))
+        for key, text in (("case", tr("Case")), ("verdict", tr("Verdicts")), ("record", tr("Record"))):
+            self.docks[key].setWindowTitle(text)
+        self.toolbar.setWindowTitle(tr("Tools"))
+        for act, spec in self.tool_actions.values():
+            act.setText(tr(spec.label))
+            tip = tr(spec.label) + (f" ({spec.shortcut})" if spec.shortcut else "")
+            act.setToolTip(tip + (f"\n{tr(spec.help)}" if getattr(spec, "help", "") else ""))
+        for code, act in self.language_actions.items():
+            act.setChecked(code == current_language())
+        self._update_undo_actions()
+        self._update_title()
+
+    def _set_workspace(self, document: Any) -> None:
+        try:
+            from annotator.ui.workspace import Workspace
+
+            workspace: Any = Workspace(document)
+        except ImportError:
+            workspace = QLabel(tr("The viewports are not available in this build."))
+            workspace.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.workspace = workspace
+        self.setCentralWidget(workspace)
+        for view in VIEWS:
+            vp = self._viewport(view)
+            if vp is None:
+                continue
+            for name, slot in (("status_message", lambda m: self.statusBar().showMessage(m, 8000)),
+                               ("maximize_requested", lambda v=view: self._toggle_single(v))):
+                sig = getattr(vp, name, None)
+                if sig is not None:
+                    sig.connect(slot)
+
+    def _viewport(self, view: View) -> Any:
+        fn = getattr(self.workspace, "viewport", None)
+        try:
+            return fn(view) if fn is not None else None
+        except Exception:
+            return None
+
+    # -- document --------------------------------------------------------------------------
+
+    def set_document(self, document: Any) -> None:
+        """Show ``document`` (a CaseDocument) in every part of the window."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        self.document = document
+        self._unsubscribe = document.subscribe(self._on_change)
+        self.autosaver.attach(document)
+        self.images.clear()
+        self._set_workspace(document)
+        roots = document.case.roots
+        self.root_id = roots[0].id if roots else None
+        self.film_id = None
+        self.case_panel.set_document(document)
+        self.record_panel.show(document, self.root_id, None)
+        self.verdict_panel.show_root(document, self.root_id)
+        self._show_root_films()
+        if self.single_view is not None:
+            self.set_single_view(self.single_view)
+        self.retranslate()
+
+    def _on_change(self, event: Any) -> None:
+        if self.root_id is not None:
+            try:
+                self.document.case.root(self.root_id)
+            except KeyError:
+                roots = self.document.case.roots
+                self.root_id = roots[0].id if roots else None
+                self.film_id = None
+        self.verdict_panel.show_root(self.document, self.root_id)
+        if getattr(event, "kind", None) in ("root", "film"):
+            self._show_root_films()
+        self._update_undo_actions()
+        self._update_title()
+
+    def select_root(self, root_id: str) -> None:
+        self.root_id, self.film_id = root_id, None
+        self.record_panel.show(self.document, root_id, None)
+        self.verdict_panel.show_root(self.document, root_id)
+        self._show_root_films()
+
+    def select_film(self, root_id: str, film_id: str) -> None:
+        changed_root = root_id != self.root_id
+        self.root_id, self.film_id = root_id, film_id
+        self.record_panel.show(self.document, root_id, film_id)
+        if changed_root:
+            self.verdict_panel.show_root(self.document, root_id)
+        self._show_root_films()
+        _root, film = self.document.case.film(film_id)
+        if self.single_view is not None and film.view in VIEWS:
+            self.set_single_view(film.view)
+
+    def _films_to_show(self) -> dict[View, Any]:
+        """The film each viewport shows: the selected film in its view, else the first of that view."""
+        if self.document is None or self.root_id is None:
+            return {}
+        try:
+            root = self.document.case.root(self.root_id)
+        except KeyError:
+            return {}
+        chosen: dict[View, Any] = {}
+        if self.film_id is not None:
+            for f in root.films:
+                if f.id == self.film_id and f.view in VIEWS:
+                    chosen[f.view] = f
+        for f in root.films:
+            if f.view in VIEWS and f.view not in chosen:
+                chosen[f.view] = f
+        return chosen
+
+    def _show_root_films(self) -> None:
+        show = getattr(self.workspace, "show_film", None)
+        if show is None or self.document is None:
+            return
+        problems = []
+        for film in self._films_to_show().values():
+            try:
+                image = self.images.get(Path(self.document.folder) / film.path)
+            except Exception as exc:  # unreadable film: say so, keep the others
+                problems.append(str(exc))
+                continue
+            try:
+                show(self.root_id, film.id, image)
+            except Exception as exc:
+                log.exception("workspace could not show a film")
+                problems.append(f"{Path(film.path).name}: {exc}")
+        if problems:
+            self.statusBar().showMessage(problems[0], 10_000)
+
+    def _update_undo_actions(self) -> None:
+        doc, acts = self.document, self.actions_by_key
+        can_undo = bool(doc is not None and doc.can_undo)
+        can_redo = bool(doc is not None and doc.can_redo)
+        acts["undo"].setEnabled(can_undo)
+        acts["redo"].setEnabled(can_redo)
+        acts["undo"].setText(trf("&Undo {what}", what=doc.undo_text) if can_undo else tr("&Undo"))
+        acts["redo"].setText(trf("&Redo {what}", what=doc.redo_text) if can_redo else tr("&Redo"))
+
+    def _update_title(self) -> None:
+        doc = self.document
+        name = Path(doc.path).parent.name if doc is not None and doc.path else tr("no case")
+        title = doc.case.title if doc is not None and doc.case.title else name
+        self.setWindowTitle(f"{title}{' *' if doc is not None and doc.dirty else ''} — {tr('Fluoro Annotator')}")
+        self.setWindowModified(bool(doc is not None and doc.dirty))
+
+    # -- commands --------------------------------------------------------------------------
+
+    def undo(self) -> None:
+        if self.document is not None and self.document.can_undo:
+            self.document.undo()
+
+    def redo(self) -> None:
+        if self.document is not None and self.document.can_redo:
+            self.document.redo()
+
+    def set_tool(self, name: str) -> None:
+        if name in self.tool_actions:
+            self.tool_actions[name][0].setChecked(True)
+        fn = getattr(self.workspace, "set_tool", None)
+        if fn is not None:
+            fn(name)
+
+    def _active_view(self) -> View:
+        vp = getattr(self.workspace, "active_viewport", lambda: None)()
+        view = getattr(vp, "view", None)
+        if view in VIEWS:
+            return View(view)
+        films = self._films_to_show()
+        if self.film_id is not None:
+            for view, film in films.items():
+                if film.id == self.film_id:
+                    return view
+        return next(iter(films), View.AP)
+
+    def set_single_view(self, view: View | None) -> None:
+        self.single_view = view
+        fn = getattr(self.workspace, "set_single", None)
+        if fn is not None:
+            fn(view)
+        self.actions_by_key["single_view" if view is not None else "three_views"].setChecked(True)
+
+    def _toggle_single(self, view: View) -> None:
+        self.set_single_view(None if self.single_view is not None else view)
+
+    def about(self) -> None:
+        from annotator import __version__
+
+        QMessageBox.about(self, tr("About"), trf(
+            "Fluoro Annotator {version}: marks intraoperative fluoroscopy films of lumbar selective "
+            "nerve root contrast studies and blocks. Not a medical device.", version=__version__))
+
+    # -- files -----------------------------------------------------------------------------
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open case"), "", tr("Case files (*.json)"))
+        if path:
+            self.open_case(Path(path))
+
+    def open_case(self, path: Path, ask_unsaved: bool = True) -> bool:
+        """Open a case file (or a folder holding case.json); offer a newer recovery file."""
+        if ask_unsaved and not self.maybe_keep_changes():
+            return False
+        try:
+            from annotator.io.casefile import load_case
+            from annotator.model.document import CaseDocument
+
+            case_path = find_case_file(Path(path)).resolve()
+            case = load_case(case_path)
+            recovered = offer_restore(case_path, lambda: self.prompter.ask_restore(self))
+        except Exception as exc:  # AnnotatorError: one line; anything else: still one line
+            self.prompter.error(self, str(exc))
+            self.statusBar().showMessage(str(exc), 15_000)
+            return False
+        document = CaseDocument(recovered or case, case_path.parent, case_path)
+        if recovered is not None:
+            mark_unsaved(document)
+        self.set_document(document)
+        settings.add_recent_case(case_path)
+        self.statusBar().showMessage(
+            trf("Opened {name}", name=case_path.parent.name) if recovered is None
+            else tr("Restored unsaved changes from the recovery file."), 8000)
+        return True
+
+    def save(self) -> bool:
+        doc = self.document
+        if doc is None:
+            return False
+        if doc.path is None:
+            return self.save_as()
+        return self._save_to(Path(doc.path))
+
+    def save_as(self) -> bool:
+        if self.document is None:
+            return False
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save case as"), str(self.document.folder / "case.json"),
+                                              tr("Case files (*.json)"))
+        return self._save_to(Path(path)) if path else False
+
+    def _save_to(self, path: Path) -> bool:
+        from annotator.io.casefile import save_case
+
+        doc = self.document
+        path = Path(path).resolve()
+        if doc.folder is not None and path.parent != Path(doc.folder).resolve():
+            rebase_film_paths(doc, Path(doc.folder), path.parent)
+        try:
+            save_case(doc.case, path)
+        except Exception as exc:
+            self.prompter.error(self, str(exc))
+            return False
+        if doc.path is None or path != Path(doc.path).resolve():
+            set_document_path(doc, path)
+        doc.mark_saved()
+        self.autosaver.discard()
+        settings.add_recent_case(Path(path))
+        self._update_title()
+        self.statusBar().showMessage(trf("Saved {name}", name=Path(path).name), 5000)
+        return True
+
+    def maybe_keep_changes(self) -> bool:
+        """False when the user cancels; saves or discards unsaved changes otherwise."""
+        if self.document is None or not self.document.dirty:
+            return True
+        answer = self.prompter.ask_unsaved(self)
+        if answer is Unsaved.SAVE:
+            return self.save()
+        return answer is Unsaved.DISCARD
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = settings.recent_cases()
+        for p in recent:
+            self.recent_menu.addAction(f"{p.parent.name}/{p.name}").triggered.connect(
+                lambda _=False, q=p: self.open_case(q))
+        if not recent:
+            self.recent_menu.addAction(tr("(none)")).setEnabled(False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if not self.maybe_keep_changes():
+            event.ignore()
+            return
+        self.autosaver.discard()
+        self.autosaver.timer.stop()
+        settings.save_window(self.saveGeometry(), self.saveState())
+        event.accept()
+
+    def show_message_later(self, text: str) -> None:
+        QTimer.singleShot(0, lambda: self.statusBar().showMessage(text, 15_000))
+
+
+def mark_unsaved(document: Any) -> None:
+    """Make a document holding restored work report unsaved changes."""
+    for name in ("mark_dirty", "mark_unsaved"):
+        fn = getattr(document, name, None)
+        if callable(fn):
+            fn()
+            return
+    try:
+        document.dirty = True
+    except AttributeError:
+        document._saved_marker = object()  # best effort for documents comparing a saved marker
+
+
+def set_document_path(document: Any, path: Path) -> None:
+    fn = getattr(document, "set_path", None)
+    if callable(fn):
+        fn(path)
+        return
+    document.path = path
+    document.folder = path.parent
+
+
+def rebase_film_paths(document: Any, old_folder: Path, new_folder: Path) -> None:
+    """Film paths are relative to the case folder: rewrite them for a case saved elsewhere."""
+    import os
+
+    edits = []
+    for root in document.case.roots:
+        for film in root.films:
+            absolute = (old_folder / film.path).resolve()
+            rel = Path(os.path.relpath(absolute, new_folder.resolve())).as_posix()
+            if rel != film.path:
+                edits.append((film.id, rel))
+    if edits:
+        with document.macro(tr("Move case")):
+            for film_id, rel in edits:
+                document.update_film(film_id, path=rel)

@@ -1,0 +1,473 @@
+"""The record panel: the procedure record of the current root, its selected film, and the case.
+
+Each widget is bound to one field of the model (``case``, ``root`` or
+``film`` scope). A user edit becomes a document command at once
+(``update_case`` / ``update_root`` / ``update_film``); consecutive keystrokes
+in one field carry the same ``merge_key`` so a typing burst is one undo step
+when the document supports it. On every document event the panel re-reads
+the model and writes a widget only when its value differs, so the cursor of
+the field being typed in never jumps and no edit loops back.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.model import (
+    LEVELS,
+    Approach,
+    BlockResult,
+    CheckResult,
+    Concordance,
+    DrugDose,
+    Phase,
+    Resistance,
+    Side,
+    Technique,
+)
+from annotator.ui.i18n import current_language, signals, tr
+
+log = logging.getLogger(__name__)
+
+
+def tr_noop(text: str) -> str:
+    return text
+
+
+# enum values shown in combo boxes (value with "_" → " ", translated at display time)
+_ENUM_WORDS = [
+    tr_noop("contrast study"), tr_noop("block"), tr_noop("both"), tr_noop("supraneural"), tr_noop("infraneural"),
+    tr_noop("retrodiscal"), tr_noop("s1 medial"), tr_noop("s1 lateral"), tr_noop("none"), tr_noop("mild"),
+    tr_noop("marked"), tr_noop("not recorded"), tr_noop("not done"), tr_noop("negative"), tr_noop("positive"),
+    tr_noop("yes"), tr_noop("no"), tr_noop("not assessed"), tr_noop("partial"), tr_noop("complete"),
+]
+
+
+def enum_label(value: str) -> str:
+    return tr(str(value).replace("_", " ").replace("follow up", "follow-up"))
+
+
+@dataclass
+class Binding:
+    scope: str  # "case", "root", "film"
+    attr: str
+    label: str  # English source text of the form label
+    widget: QWidget
+    kind: str  # "text", "plain", "int", "float", "bool", "tri", "choice"
+    choices: tuple[Any, ...] = ()
+
+
+class DrugTable(QWidget):
+    """Drugs given on a root: drug (from the drug table), concentration %, dose mg, volume ml.
+
+    Emits ``drugs_edited(list[DrugDose])`` with the whole new list after any edit;
+    ``show_drugs(drugs, warnings)`` rewrites it from the model.
+    """
+
+    drugs_edited = pyqtSignal(list)
+    COLUMNS = (tr_noop("Drug"), tr_noop("Concentration (%)"), tr_noop("Dose (mg)"), tr_noop("Volume (ml)"))
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._loading = False
+        self.table = QTableWidget(0, 4, self)
+        self.table.setObjectName("drugTable")
+        self.table.verticalHeader().hide()
+        self.table.setMinimumHeight(90)
+        self.table.itemChanged.connect(lambda _item: self._emit())
+        self.add_button = QPushButton(self)
+        self.remove_button = QPushButton(self)
+        self.add_button.clicked.connect(self.add_row)
+        self.remove_button.clicked.connect(self.remove_row)
+        self.warnings = QLabel(self)
+        self.warnings.setObjectName("drugWarnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color: #c05000;")
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+        layout.addWidget(self.warnings)
+
+    @staticmethod
+    def drug_ids() -> list[str]:
+        try:
+            from annotator.rules import load_config
+
+            return list(load_config().drugs)
+        except Exception:
+            return []
+
+    def retranslate(self) -> None:
+        self.table.setHorizontalHeaderLabels([tr(c) for c in self.COLUMNS])
+        self.add_button.setText(tr("Add drug"))
+        self.remove_button.setText(tr("Remove drug"))
+        self.show_drugs(self.drugs(), None, force=True)
+
+    def _drug_combo(self, drug: str) -> QComboBox:
+        combo = QComboBox()
+        lang = current_language()
+        try:
+            from annotator.rules import load_config
+
+            table = load_config().drugs
+        except Exception:
+            table = {}
+        ids = list(table) or [drug]
+        if drug not in ids:
+            ids.append(drug)
+        for d in ids:
+            info = table.get(d)
+            combo.addItem(info.name(lang) if info is not None else d, d)
+        combo.setCurrentIndex(ids.index(drug))
+        combo.currentIndexChanged.connect(lambda _i: self._emit())
+        return combo
+
+    def show_drugs(self, drugs: list[DrugDose], warnings: list[str] | None, force: bool = False) -> None:
+        if warnings is not None:
+            self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings))
+            self.warnings.setVisible(bool(warnings))
+        if not force and drugs == self.drugs() and self.table.rowCount() == len(drugs):
+            return
+        self._loading = True
+        try:
+            self.table.setRowCount(len(drugs))
+            for r, d in enumerate(drugs):
+                self.table.setCellWidget(r, 0, self._drug_combo(d.drug))
+                for c, v in enumerate((d.concentration_pct, d.dose_mg, d.volume_ml), start=1):
+                    self.table.setItem(r, c, QTableWidgetItem("" if v is None else f"{v:g}"))
+        finally:
+            self._loading = False
+
+    def drugs(self) -> list[DrugDose]:
+        out = []
+        for r in range(self.table.rowCount()):
+            combo = self.table.cellWidget(r, 0)
+            if combo is None:
+                continue
+            nums = []
+            for c in (1, 2, 3):
+                item = self.table.item(r, c)
+                try:
+                    nums.append(float(item.text().replace(",", ".")) if item and item.text().strip() else None)
+                except ValueError:
+                    nums.append(None)
+            out.append(DrugDose(str(combo.currentData()), *nums))
+        return out
+
+    def add_row(self) -> None:
+        ids = self.drug_ids()
+        self.drugs_edited.emit(self.drugs() + [DrugDose(ids[0] if ids else "lidocaine")])
+
+    def remove_row(self) -> None:
+        drugs = self.drugs()
+        row = self.table.currentRow()
+        if drugs:
+            del drugs[row if 0 <= row < len(drugs) else -1]
+            self.drugs_edited.emit(drugs)
+
+    def _emit(self) -> None:
+        if not self._loading:
+            self.drugs_edited.emit(self.drugs())
+
+
+class RecordPanel(QScrollArea):
+    """Form over the model; ``show(document, root_id, film_id)`` picks what it edits."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("recordPanel")
+        self.setWidgetResizable(True)
+        self.document: Any = None
+        self.root_id: str | None = None
+        self.film_id: str | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._loading = False
+        self.bindings: list[Binding] = []
+        self.labels: dict[str, QLabel] = {}
+        body = QWidget()
+        outer = QVBoxLayout(body)
+        self.groups: dict[str, QGroupBox] = {}
+        for scope, title in (("film", tr_noop("Selected film")), ("root", tr_noop("Root record")),
+                             ("case", tr_noop("Case"))):
+            box = QGroupBox(body)
+            box.setProperty("source_title", title)
+            box.setLayout(QFormLayout())
+            self.groups[scope] = box
+            outer.addWidget(box)
+        outer.addStretch(1)
+        self.setWidget(body)
+        self._build_fields()
+        self.retranslate()
+        signals().language_changed.connect(lambda _lang: self.retranslate())
+
+    # -- construction ----------------------------------------------------------------------
+
+    def _add(self, scope: str, attr: str, label: str, kind: str, choices: tuple[Any, ...] = ()) -> QWidget:
+        if kind == "text":
+            w: QWidget = QLineEdit()
+            w.textEdited.connect(lambda _t, s=scope, a=attr: self._edited(s, a))
+        elif kind == "plain":
+            w = QPlainTextEdit()
+            w.setMaximumHeight(64)
+            w.textChanged.connect(lambda s=scope, a=attr: self._edited(s, a))
+        elif kind in ("int", "float"):
+            w = QSpinBox() if kind == "int" else QDoubleSpinBox()
+            w.setRange(-1, 9999)
+            if kind == "float":
+                w.setDecimals(1)
+                w.setSingleStep(0.5)
+            w.setSpecialValueText("—")  # minimum (-1) means "not recorded"
+            w.valueChanged.connect(lambda _v, s=scope, a=attr: self._edited(s, a))
+        elif kind == "bool":
+            w = QCheckBox()
+            w.toggled.connect(lambda _v, s=scope, a=attr: self._edited(s, a))
+        else:  # choice / tri
+            w = QComboBox()
+            w.currentIndexChanged.connect(lambda _i, s=scope, a=attr: self._edited(s, a))
+        w.setObjectName(f"{scope}_{attr}")
+        b = Binding(scope, attr, label, w, kind, choices)
+        self.bindings.append(b)
+        lab = QLabel()
+        self.labels[f"{scope}.{attr}"] = lab
+        self.groups[scope].layout().addRow(lab, w)
+        return w
+
+    def _build_fields(self) -> None:
+        f = self._add
+        f("film", "caption", tr_noop("Caption"), "text")
+        f("film", "phase", tr_noop("Phase"), "choice", tuple(Phase))
+        f("film", "figure_label", tr_noop("Figure label"), "text")
+        f("root", "level", tr_noop("Level"), "choice", LEVELS)
+        f("root", "side", tr_noop("Side"), "choice", tuple(Side))
+        f("root", "technique", tr_noop("Technique"), "choice", tuple(Technique))
+        f("root", "approach", tr_noop("Approach"), "choice", tuple(Approach))
+        f("root", "needle_type", tr_noop("Needle type"), "text")
+        f("root", "needle_gauge", tr_noop("Needle gauge"), "text")
+        f("root", "contrast_agent", tr_noop("Contrast agent"), "text")
+        f("root", "contrast_volume_ml", tr_noop("Contrast volume (ml)"), "float")
+        f("root", "resistance", tr_noop("Resistance"), "choice", tuple(Resistance))
+        f("root", "flash", tr_noop("Flash"), "choice", tuple(CheckResult))
+        f("root", "aspiration", tr_noop("Aspiration"), "choice", tuple(CheckResult))
+        f("root", "subtraction_used", tr_noop("Subtraction used"), "bool")
+        self.drug_table = DrugTable(self)
+        self.drug_table.drugs_edited.connect(self._drugs_edited)
+        self.labels["root.drugs"] = QLabel()
+        self.groups["root"].layout().addRow(self.labels["root.drugs"], self.drug_table)
+        f("root", "concordance", tr_noop("Concordant radiating pain"), "choice", tuple(Concordance))
+        f("root", "block_result", tr_noop("Block result"), "choice", tuple(BlockResult))
+        f("root", "block_assessed_min", tr_noop("Assessed after (min)"), "float")
+        f("root", "adjustments", tr_noop("Adjustments"), "plain")
+        f("root", "notes", tr_noop("Notes"), "plain")
+        f("case", "title", tr_noop("Title"), "text")
+        f("case", "age", tr_noop("Age"), "int")
+        f("case", "sex", tr_noop("Sex"), "tri", (None, "M", "F"))
+        f("case", "symptoms", tr_noop("Symptoms"), "plain")
+        f("case", "iodine_allergy_test_done", tr_noop("Iodine allergy test done"), "tri", (None, True, False))
+        f("case", "planned_roots", tr_noop("Planned roots"), "text")
+
+    def retranslate(self) -> None:
+        for box in self.groups.values():
+            box.setTitle(tr(box.property("source_title")))
+        for b in self.bindings:
+            self.labels[f"{b.scope}.{b.attr}"].setText(tr(b.label))
+        self.labels["root.drugs"].setText(tr("Drugs"))
+        was = self._loading
+        self._loading = True
+        try:
+            for b in self.bindings:
+                if b.kind in ("choice", "tri"):
+                    combo: QComboBox = b.widget  # type: ignore[assignment]
+                    idx = combo.currentIndex()
+                    combo.clear()
+                    for c in b.choices:
+                        combo.addItem(self._choice_label(b, c))
+                    combo.setCurrentIndex(idx)
+            self.drug_table.retranslate()
+        finally:
+            self._loading = was
+        self.refresh()
+
+    @staticmethod
+    def _choice_label(b: Binding, c: Any) -> str:
+        if c is None:
+            return tr("not recorded")
+        if c is True:
+            return tr("yes")
+        if c is False:
+            return tr("no")
+        if isinstance(c, StrEnum):
+            return enum_label(c.value)
+        return tr(str(c)) if b.attr == "sex" else str(c)
+
+    # -- binding to the document -----------------------------------------------------------
+
+    def show(self, document: Any = None, root_id: str | None = None, film_id: str | None = None) -> None:  # type: ignore[override]
+        if document is not self.document:
+            if self._unsubscribe is not None:
+                self._unsubscribe()
+            self.document = document
+            self._unsubscribe = document.subscribe(lambda _e: self.refresh()) if document is not None else None
+        self.root_id, self.film_id = root_id, film_id
+        self.refresh()
+        super().show()
+
+    def _objects(self) -> dict[str, Any]:
+        doc = self.document
+        out: dict[str, Any] = {"case": None, "root": None, "film": None}
+        if doc is None:
+            return out
+        out["case"] = doc.case
+        if self.film_id is not None:
+            try:
+                out["root"], out["film"] = doc.case.film(self.film_id)
+            except KeyError:
+                self.film_id = None
+        if out["root"] is None and self.root_id is not None:
+            try:
+                out["root"] = doc.case.root(self.root_id)
+            except KeyError:
+                self.root_id = None
+        if out["root"] is None and doc.case.roots:
+            out["root"] = doc.case.roots[0]
+        return out
+
+    def refresh(self) -> None:
+        objs = self._objects()
+        self._loading = True
+        try:
+            for scope, box in self.groups.items():
+                box.setEnabled(objs[scope] is not None)
+            for b in self.bindings:
+                obj = objs[b.scope]
+                if obj is not None:
+                    self._write(b, getattr(obj, b.attr))
+            root = objs["root"]
+            self.drug_table.show_drugs(list(root.drugs) if root is not None else [], self._drug_warnings(root))
+        finally:
+            self._loading = False
+
+    def _drug_warnings(self, root: Any) -> list[str]:
+        if root is None:
+            return []
+        try:
+            from annotator import rules
+
+            summary = rules.evaluate_root(root, rules.load_config())
+            lang = current_language()
+            return [w.message(lang) for w in getattr(summary, "warnings", ()) or ()
+                    if str(getattr(w, "code", "")) in ("DRUG", "W4")]
+        except Exception:  # rules not available or failing: the form still works
+            log.debug("drug warnings unavailable", exc_info=True)
+            return []
+
+    def _write(self, b: Binding, value: Any) -> None:
+        w = b.widget
+        if b.kind == "text":
+            text = ", ".join(value) if isinstance(value, list) else (value or "")
+            if w.text() != text:
+                w.setText(text)
+        elif b.kind == "plain":
+            if w.toPlainText() != (value or ""):
+                w.setPlainText(value or "")
+        elif b.kind in ("int", "float"):
+            v = w.minimum() if value is None else value
+            if w.value() != v:
+                w.setValue(v)
+        elif b.kind == "bool":
+            if w.isChecked() != bool(value):
+                w.setChecked(bool(value))
+        else:
+            idx = next((i for i, c in enumerate(b.choices) if c == value and type(c) is type(value)), -1)
+            if idx < 0:
+                idx = next((i for i, c in enumerate(b.choices) if c == value), 0)
+            if w.currentIndex() != idx:
+                w.setCurrentIndex(idx)
+
+    def _read(self, b: Binding) -> Any:
+        w = b.widget
+        if b.kind == "text":
+            if b.attr == "planned_roots":
+                return [p.strip() for p in w.text().split(",") if p.strip()]
+            return w.text()
+        if b.kind == "plain":
+            return w.toPlainText()
+        if b.kind in ("int", "float"):
+            return None if w.value() == w.minimum() else w.value()
+        if b.kind == "bool":
+            return w.isChecked()
+        idx = w.currentIndex()
+        return b.choices[idx] if 0 <= idx < len(b.choices) else None
+
+    def _edited(self, scope: str, attr: str) -> None:
+        if self._loading or self.document is None:
+            return
+        b = next(x for x in self.bindings if x.scope == scope and x.attr == attr)
+        objs = self._objects()
+        obj = objs[scope]
+        if obj is None:
+            return
+        value = self._read(b)
+        if getattr(obj, attr) == value:
+            return
+        merge = f"{scope}-{getattr(obj, 'id', '')}-{attr}" if b.kind in ("text", "plain", "int", "float") else None
+        self._update(scope, obj, {attr: value}, merge)
+
+    def _drugs_edited(self, drugs: list) -> None:
+        root = self._objects()["root"]
+        if self._loading or root is None or list(root.drugs) == drugs:
+            return
+        self._update("root", root, {"drugs": drugs}, None)
+
+    def _update(self, scope: str, obj: Any, fields: dict[str, Any], merge: str | None) -> None:
+        doc = self.document
+        fn = {"case": doc.update_case, "root": doc.update_root, "film": doc.update_film}[scope]
+        kwargs = dict(fields)
+        if merge is not None and _accepts_merge_key(fn):
+            kwargs["merge_key"] = merge
+        try:
+            if scope == "case":
+                fn(**kwargs)
+            else:
+                fn(obj.id, **kwargs)
+        except Exception as exc:  # a refused value: show it, restore the model's value
+            log.info("edit refused: %s", exc)
+            self.window().statusBar().showMessage(str(exc), 8000) if hasattr(self.window(), "statusBar") else None
+            self.refresh()
+
+
+def _accepts_merge_key(fn: Callable[..., Any]) -> bool:
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+    return "merge_key" in params

@@ -1,0 +1,52 @@
+"""What the application remembers between runs, in ``QSettings``.
+
+Keys: ``window/geometry`` and ``window/state`` (Qt's own byte blobs),
+``files/recent`` (absolute paths of case files, newest first),
+``ui/language`` (see ``i18n``). Tests point QSettings at a temporary folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PyQt6.QtCore import QByteArray, QSettings
+
+ORGANIZATION = "fluoro-annotator"
+APPLICATION = "fluoro-annotator"
+MAX_RECENT = 8
+
+
+def recent_cases() -> list[Path]:
+    """Recent case files that still exist, newest first."""
+    raw = QSettings().value("files/recent", [], type=list) or []
+    out: list[Path] = []
+    for item in raw:
+        p = Path(str(item))
+        if p.is_file() and p not in out:
+            out.append(p)
+    return out[:MAX_RECENT]
+
+
+def add_recent_case(path: Path) -> list[Path]:
+    """Put ``path`` first in the recent list and return the new list."""
+    path = Path(path).resolve()
+    items = [path] + [p for p in recent_cases() if p != path]
+    items = items[:MAX_RECENT]
+    QSettings().setValue("files/recent", [str(p) for p in items])
+    return items
+
+
+def save_window(geometry: QByteArray, state: QByteArray) -> None:
+    s = QSettings()
+    s.setValue("window/geometry", geometry)
+    s.setValue("window/state", state)
+
+
+def window_geometry() -> QByteArray | None:
+    value = QSettings().value("window/geometry")
+    return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+
+def window_state() -> QByteArray | None:
+    value = QSettings().value("window/state")
+    return value if isinstance(value, QByteArray) and not value.isEmpty() else None
