@@ -90,6 +90,18 @@ _DATE_RE = re.compile(
     r"|(?<!\d)\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d{2}(?!\d)"
 )
 _MIN_TERM = 2
+LEAK_MIN = 4  # shorter Latin terms match too much by chance in whole files (CJK: 2)
+
+
+def _term_re(term: str) -> re.Pattern[str]:
+    """A case-insensitive pattern of ``term``: spaces and ``^`` interchangeable; whole
+    words for Latin letters and digits (so the name "Li" leaves "lidocaine" alone)."""
+    body = r"[\s^]+".join(re.escape(p) for p in re.split(r"[\s^]+", term.strip()))
+    if term[:1].isascii() and term[:1].isalnum():
+        body = r"(?<![A-Za-z0-9])" + body
+    if term[-1:].isascii() and term[-1:].isalnum():
+        body += r"(?![A-Za-z0-9])"
+    return re.compile(body, re.IGNORECASE)
 
 
 def _date_forms(da: str) -> list[str]:
@@ -151,21 +163,14 @@ class IdentityScrubber:
         if not text:
             return text
         for term in self.terms:
-            pattern = re.escape(term).replace(r"\ ", r"[\s^]+")
-            text = re.sub(pattern, REMOVED, text, flags=re.IGNORECASE)
+            text = _term_re(term).sub(REMOVED, text)
         return _DATE_RE.sub(REMOVED, text)
 
     def find_leaks(self, data: bytes) -> list[str]:
-        """The identity terms found in ``data`` (UTF-8 and UTF-16 text, case-insensitive)."""
-        low = data.lower()
-        found = []
-        for term in self.terms:
-            for variant in {term, term.replace("^", " ")}:
-                needles = (variant.lower().encode("utf-8"), variant.lower().encode("utf-16-le"))
-                if any(n and n in low for n in needles):
-                    found.append(term)
-                    break
-        return found
+        """Identity terms of at least ``LEAK_MIN`` characters found in ``data`` (UTF-8 or
+        UTF-16 text, case-insensitive, whole words for Latin terms)."""
+        texts = [data.decode("utf-8", "ignore"), data.decode("utf-16-le", "ignore")]
+        return [t for t in self.terms if len(t) >= (LEAK_MIN if t.isascii() else 2) and any(_term_re(t).search(s) for s in texts)]
 
     def check_file(self, path: Path) -> list[str]:
         """Leaks in the text parts of a written export file (see :func:`text_parts`)."""

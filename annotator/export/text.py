@@ -299,3 +299,32 @@ def caption(label: str, film: Film, sentence: str, lang: str) -> str:
         return f"{head}：{sentence}" if sentence else head
     head = f"Fig {label} ({phrase})"
     return f"{head}: {sentence}" if sentence else head
+
+
+def finding_text(finding: Any, lang: str, config: Any = None) -> str:
+    """A finding with its site, value and angle: "contrast cut-off / filling defect (pars defect)"."""
+    label = finding_label(finding.code, lang, config)
+    fdef = getattr(config, "findings", {}).get(finding.code) if config is not None else None
+    extras = []
+    for item in (finding.site, finding.value):
+        if item:
+            extras.append(fdef.label_of(item, lang) if fdef is not None else str(item).replace("_", " "))
+    if finding.angle_deg is not None:
+        extras.append(f"{finding.angle_deg:.0f}°")
+    if not extras:
+        return label
+    return f"{label}（{'，'.join(extras)}）" if lang == "zh" else f"{label} ({', '.join(extras)})"
+
+
+def dose_text(dose: Any, lang: str, config: Any = None) -> str:
+    """"dexamethasone 5 mg, 2 ml" / "地塞米松 5 mg，2 ml"."""
+    parts = []
+    if dose.concentration_pct is not None:
+        parts.append(f"{dose.concentration_pct:g} %")
+    if dose.dose_mg is not None:
+        parts.append(f"{dose.dose_mg:g} mg")
+    if dose.volume_ml is not None:
+        parts.append(f"{dose.volume_ml:g} ml")
+    name = drug_label(dose.drug, lang, config)
+    sep = "，" if lang == "zh" else ", "
+    return f"{name} {sep.join(parts)}".strip()

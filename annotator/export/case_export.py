@@ -1,0 +1,174 @@
+"""One call that exports cases to any mix of PPTX, PDF, burned-in PNG/JPEG and DICOM.
+
+    result = export_cases([(case, folder)], pptx="deck.pptx", pdf="deck.pdf",
+                          png_dir="films/", dicom_dir="dicom/", lang="zh",
+                          progress=lambda done, total, message: True)
+
+De-identified by default (ADR 0002): the identity in the films' DICOM headers
+is learnt first and scrubbed from every text the user wrote; the case title
+is left out; output files are named by case number and figure label, never
+by source file name; every written file is checked for the known identity
+strings and deleted (``ExportError``) if one is found. ``identified=True``
+keeps identity and returns a warning saying so.
+
+``progress(done, total, message)`` is called before each step (``message``
+is safe to show: no identity); returning ``False`` cancels the export with
+:class:`ExportCancelled` (files already finished stay, none is half-written).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import ExportError
+from annotator.export import text as tx
+from annotator.export.deck import Deck, case_slides
+from annotator.export.deid import IdentityScrubber
+from annotator.export.films import PreparedFilm, iter_films, learn_identity, load_rule_config, prepare_film
+from annotator.model import Case
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], Any]
+IDENTIFIED_WARNING = "identified export: the output carries patient identity; do not share it outside care"
+
+
+class ExportCancelled(ExportError):
+    """The user cancelled the export from the progress callback."""
+
+
+@dataclass
+class ExportResult:
+    files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Steps:
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.done, self.total, self.progress = 0, total, progress
+
+    def step(self, message: str) -> None:
+        if self.progress is not None and self.progress(self.done, self.total, message) is False:
+            raise ExportCancelled("export cancelled")
+        self.done += 1
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total, "done")
+
+
+def _checked(path: Path, scrubber: IdentityScrubber | None, result: ExportResult) -> None:
+    """Record a written file; in a de-identified export, refuse it if identity leaked."""
+    if scrubber is not None:
+        from annotator.export.deid import text_parts
+
+        leaks = scrubber.find_leaks(text_parts(path))
+        if leaks:
+            path.unlink(missing_ok=True)
+            raise ExportError(f"{path.name}: patient identity found in the output; the file was removed")
+    result.files.append(path)
+
+
+def export_cases(
+    items: Sequence[tuple[Case, str | Path]],
+    *,
+    pptx: str | Path | None = None,
+    pdf: str | Path | None = None,
+    png_dir: str | Path | None = None,
+    dicom_dir: str | Path | None = None,
+    lang: str = "en",
+    identified: bool = False,
+    progress: Progress | None = None,
+    config: Any = None,
+    image_format: str = "png",
+    seed: str | None = None,
+) -> ExportResult:
+    """Export ``items`` ((case, case folder) pairs; film paths are relative to the folder).
+
+    ``seed``: makes the DICOM de-identification reproducible (tests only).
+    Raises ExportError (or ImageLoadError for a film that cannot be read).
+    """
+    tx.check_lang(lang)
+    if not any((pptx, pdf, png_dir, dicom_dir)):
+        raise ExportError("nothing to export: choose at least one of PPTX, PDF, PNG or DICOM")
+    if image_format not in ("png", "jpg"):
+        raise ExportError(f"burned-in films are png or jpg, not {image_format}")
+    if lang == "zh":
+        from annotator.export.fonts import require_font
+
+        require_font("zh")
+    config = config if config is not None else load_rule_config()
+    result = ExportResult()
+    scrubber: IdentityScrubber | None = None
+    if identified:
+        result.warnings.append(IDENTIFIED_WARNING)
+    else:
+        scrubber = IdentityScrubber()
+        for case, folder in items:
+            learn_identity(case, Path(folder), scrubber)
+    scrub = scrubber.scrub if scrubber is not None else (lambda s: s)
+
+    n_films = sum(1 for case, _ in items for _ in iter_films(case))
+    n_roots = sum(len(case.roots) for case, _ in items)
+    total = n_films + (1 if pptx else 0) + (1 if pdf else 0) + (n_films if png_dir else 0)
+    total += (n_films + n_roots) if dicom_dir else 0
+    steps = _Steps(total, progress)
+
+    prepared: list[list[PreparedFilm]] = []
+    for number, (case, folder) in enumerate(items, start=1):
+        films = []
+        for index, (root, film) in enumerate(iter_films(case)):
+            label = tx.figure_label(number, index, film)
+            steps.step(f"case {number}: rendering film {label}")
+            films.append(prepare_film(case, Path(folder), root, film, index, number, lang, config, scrubber))
+            if not films[-1].is_dicom and dicom_dir:
+                result.warnings.append(f"film {label} is not DICOM: exported as secondary capture only")
+        prepared.append(films)
+
+    if pptx or pdf:
+        deck = Deck(tx.word("teaching_deck", lang), lang)
+        for number, ((case, _folder), films) in enumerate(zip(items, prepared), start=1):
+            deck.slides += case_slides(case, number, films, lang, config, scrub, identified)
+        if pptx:
+            from annotator.export.slides_pptx import write_pptx
+
+            steps.step("writing PowerPoint deck")
+            write_pptx(deck, Path(pptx))
+            _checked(Path(pptx), scrubber, result)
+        if pdf:
+            from annotator.export.slides_pdf import write_pdf
+
+            steps.step("writing PDF deck")
+            write_pdf(deck, Path(pdf))
+            _checked(Path(pdf), scrubber, result)
+
+    if png_dir:
+        from annotator.export.burn_in import save_image
+
+        for films in prepared:
+            for pf in films:
+                steps.step(f"writing film {pf.label}")
+                dest = Path(png_dir) / f"case{pf.case_number}-fig{pf.label}.{image_format}"
+                save_image(pf.image(annotated=True, caption=True), dest)
+                _checked(dest, scrubber, result)
+
+    if dicom_dir:
+        from annotator.export.dicom_export import export_dicom
+
+        for (case, _folder), films in zip(items, prepared):
+            for path in export_dicom(case, films, Path(dicom_dir), identified=identified, seed=seed,
+                                     step=steps.step, scrub=scrub, lang=lang, config=config):
+                _checked(path, scrubber, result)
+    steps.finish()
+    for w in result.warnings:
+        log.warning("%s", w)
+    return result
+
+
+def export_case(case: Case, folder: str | Path, **kwargs: Any) -> ExportResult:
+    """:func:`export_cases` for one case."""
+    return export_cases([(case, folder)], **kwargs)

@@ -1,0 +1,174 @@
+"""The teaching deck as a format-free slide model, written to PPTX and PDF by their writers.
+
+Per case (domain.md §9): a title slide (roots, "70-year-old man", symptoms);
+for each film a clean slide, then the same film annotated (the reveal) with
+the article-style caption; a summary slide (findings, block result,
+conclusion, drugs and doses). Speaker notes carry findings and verdicts.
+
+Slide images are encoded once (JPEG, at most ``MAX_SLIDE_PX`` on the long
+side) and the same bytes go into both formats. Text is already free of
+identity when the deck is built de-identified: the writers add none.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.export import text as tx
+from annotator.export.films import PreparedFilm
+from annotator.model import Case
+
+MAX_SLIDE_PX = 1400
+JPEG_QUALITY = 90
+SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5  # 16:9
+
+
+@dataclass(frozen=True)
+class SlideImage:
+    data: bytes  # JPEG
+    width: int  # pixels
+    height: int
+
+
+@dataclass
+class Slide:
+    kind: str  # "title", "film_clean", "film_annotated", "summary"
+    title: str
+    bullets: list[str] = field(default_factory=list)
+    image: SlideImage | None = None
+    caption: str = ""
+    notes: str = ""
+    accent: tuple[int, int, int] | None = None  # verdict status colour for the annotated slide
+
+
+@dataclass
+class Deck:
+    title: str
+    lang: str
+    slides: list[Slide] = field(default_factory=list)
+
+
+def encode_slide_image(img: Any) -> SlideImage:
+    """Downscale to ``MAX_SLIDE_PX`` and encode as metadata-free JPEG."""
+    from PIL import Image
+
+    img = img.convert("RGB")
+    scale = MAX_SLIDE_PX / max(img.size)
+    if scale < 1:
+        img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))),
+                         Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=JPEG_QUALITY, exif=b"")
+    return SlideImage(buf.getvalue(), img.width, img.height)
+
+
+def _sep(lang: str) -> str:
+    return "；" if lang == "zh" else "; "
+
+
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
+
+
+def title_slide(case: Case, number: int, lang: str, scrub: Any, identified: bool) -> Slide:
+    roots = ", ".join(tx.root_label(r, lang) for r in case.roots) or "—"
+    title = f"{tx.word('case', lang)} {number}{_colon(lang)}{roots}"
+    if identified and case.title.strip():
+        title += f" — {case.title.strip()}"
+    bullets = []
+    who = tx.age_sex(case, lang)
+    if who:
+        bullets.append(who)
+    if case.symptoms.strip():
+        bullets.append(f"{tx.word('symptoms', lang)}{_colon(lang)}{scrub(case.symptoms.strip())}")
+    notes = scrub(case.notes.strip()) if case.notes.strip() else ""
+    return Slide("title", title, bullets, notes=notes)
+
+
+def film_slides(pf: PreparedFilm) -> list[Slide]:
+    lang = pf.lang
+    head = f"{tx.word('case', lang)} {pf.case_number} · {tx.root_label(pf.root, lang)}"
+    notes = "\n".join(pf.notes())
+    clean = Slide("film_clean", head, image=encode_slide_image(pf.image(annotated=False)),
+                  caption=pf.short_caption, notes=notes)
+    accent = None
+    if pf.verdict is not None:
+        from annotator.render import style
+
+        accent = style.status_color(pf.verdict.status)
+    revealed = Slide("film_annotated", head, image=encode_slide_image(pf.image(annotated=True)),
+                     caption=pf.caption, notes=notes, accent=accent)
+    return [clean, revealed]
+
+
+def summary_slide(case: Case, number: int, lang: str, config: Any, scrub: Any,
+                  films: Sequence[PreparedFilm]) -> Slide:
+    c = _colon(lang)
+    bullets: list[str] = []
+    responsible = []
+    for root in case.roots:
+        bullets.append(f"{tx.word('root', lang)} {tx.root_label(root, lang)}")
+        finds = list(dict.fromkeys(tx.finding_text(f, lang, config) for f in root.findings if not f.suggested))
+        bullets.append(f"    {tx.word('findings', lang)}{c}{_sep(lang).join(finds) or tx.word('none', lang)}")
+        verdicts = [f"{pf.label} {tx.status_label(pf.verdict.status, lang)}"
+                    for pf in films if pf.root is root and pf.verdict is not None]
+        if verdicts:
+            bullets.append(f"    {tx.word('verdict', lang)}{c}{_sep(lang).join(verdicts)}")
+        bullets.append(f"    {tx.word('block', lang)}{c}{tx.block_label(root.block_result.value, lang)}")
+        if root.concordance.value != "not_assessed":
+            bullets.append(f"    {tx.word('concordance', lang)}{c}"
+                           f"{tx.concordance_label(root.concordance.value, lang)}")
+        conclusion = tx.conclusion_label(root.block_result.value, lang)
+        if root.concordance.value == "no":
+            conclusion += _sep(lang) + tx.concordance_label("no", lang)
+        bullets.append(f"    {tx.word('conclusion', lang)}{c}{conclusion}")
+        doses = [tx.dose_text(d, lang, config) for d in root.drugs]
+        bullets.append(f"    {tx.word('drugs', lang)}{c}{_sep(lang).join(doses) or tx.word('none', lang)}")
+        if root.block_result.value == "complete":
+            responsible.append(tx.root_label(root, lang))
+    if responsible:
+        bullets.append(f"{tx.word('responsible', lang)}{c}{', '.join(responsible)}")
+    notes = "\n".join(
+        scrub(t) for r in case.roots for t in (r.notes.strip(), r.adjustments.strip()) if t
+    )
+    return Slide("summary", f"{tx.word('case', lang)} {number}{c}{tx.word('summary', lang)}", bullets,
+                 notes=notes)
+
+
+def case_slides(case: Case, number: int, films: Sequence[PreparedFilm], lang: str, config: Any,
+                scrub: Any, identified: bool) -> list[Slide]:
+    """Title, clean + annotated slide per film, summary: the slides of one case."""
+    slides = [title_slide(case, number, lang, scrub, identified)]
+    for pf in films:
+        slides += film_slides(pf)
+    slides.append(summary_slide(case, number, lang, config, scrub, films))
+    return slides
+
+
+# Shared layout, inches from the top-left corner of a 16:9 slide.
+BACKGROUND = (16, 16, 16)
+FOREGROUND = (240, 240, 240)
+MUTED = (170, 170, 170)
+TITLE_BOX = (0.5, 0.25, 12.3, 0.8)
+IMAGE_AREA = (0.5, 1.1, 12.3, 5.25)
+CAPTION_BOX = (0.5, 6.45, 12.3, 0.9)
+BODY_BOX = (0.8, 1.3, 11.7, 5.8)
+TITLE_PT, BODY_PT, CAPTION_PT = 28, 20, 16
+
+
+def fit_image(width: int, height: int, area: tuple[float, float, float, float] = IMAGE_AREA
+              ) -> tuple[float, float, float, float]:
+    """(x, y, w, h) in inches: the image scaled to fit ``area``, centred."""
+    ax, ay, aw, ah = area
+    s = min(aw / width, ah / height)
+    w, h = width * s, height * s
+    return ax + (aw - w) / 2, ay + (ah - h) / 2, w, h
+
+
+def body_size(lines: int) -> int:
+    """Body font size (pt) so ``lines`` lines fit the body box."""
+    fit = int(BODY_BOX[3] * 72 / (max(1, lines) * 1.35))
+    return max(10, min(BODY_PT, fit))

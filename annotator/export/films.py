@@ -1,0 +1,167 @@
+"""Films made ready for export: opened, rendered, judged and captioned once, used by every format.
+
+A :class:`PreparedFilm` holds the display buffer of the film's key frame (the
+same pixels the screen shows, ``annotator.render.display_frame``), the rules'
+verdict and warnings, its figure label and its caption (free text scrubbed of
+identity unless the export is identified), and renders the clean and the
+annotated burned-in image on demand (cached).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from annotator.errors import AnnotatorError, ExportError
+from annotator.export import text as tx
+from annotator.export.burn_in import Layers, burn_film
+from annotator.export.deid import IdentityScrubber
+from annotator.model import Case, Film, Root
+
+log = logging.getLogger(__name__)
+
+
+def evaluate(film: Film, root: Root, config: Any) -> tuple[Any, tuple[Any, ...]]:
+    """(verdict or None, warnings) from ``annotator.rules.evaluate_film``; none if the rules cannot say."""
+    try:
+        from annotator.rules import evaluate_film
+    except ImportError:  # rules package without evaluate_film: export without verdicts
+        return None, ()
+    try:
+        result = evaluate_film(film, root, config)
+    except AnnotatorError:
+        raise
+    except Exception as exc:  # a rule bug must not stop a teaching export; say so in the log
+        log.warning("rules could not judge a film (%s): exported without a verdict", type(exc).__name__)
+        return None, ()
+    return getattr(result, "verdict", None), tuple(getattr(result, "warnings", ()) or ())
+
+
+def load_rule_config() -> Any:
+    try:
+        from annotator.rules import load_config
+    except ImportError:
+        return None
+    return load_config()
+
+
+@dataclass
+class PreparedFilm:
+    case_number: int  # 1-based position of the case in the export
+    root: Root
+    film: Film
+    index: int  # position of the film within the case (letters A, B, ...)
+    label: str  # figure label, e.g. "1A" or the user's "7A"
+    buffer: np.ndarray  # display buffer of the key frame (H x W or H x W x 3 uint8)
+    path: Path  # source file
+    is_dicom: bool
+    lang: str
+    verdict: Any = None
+    warnings: tuple[Any, ...] = ()
+    sentence: str = ""  # caption sentence (scrubbed)
+    findings: tuple[str, ...] = ()  # finding texts on this film
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def caption(self) -> str:
+        return tx.caption(self.label, self.film, self.sentence, self.lang)
+
+    @property
+    def short_caption(self) -> str:
+        """Caption without the sentence, for the clean slide (the reveal keeps the answer back)."""
+        return tx.caption(self.label, self.film, "", self.lang)
+
+    def image(self, annotated: bool, caption: bool = False) -> Any:
+        """The burned-in film (Pillow RGB), redactions always applied; cached."""
+        key = f"{annotated}-{caption}"
+        if key not in self._cache:
+            layers = Layers(caption=caption) if annotated else Layers.clean(caption=caption)
+            self._cache[key] = burn_film(
+                self.buffer, self.film, layers=layers, verdict=self.verdict, warnings=self.warnings,
+                caption=self.caption if annotated else self.short_caption, lang=self.lang,
+            )
+        return self._cache[key]
+
+    def notes(self) -> list[str]:
+        """Speaker notes: verdict sentence, warnings, findings on this film."""
+        out = []
+        if self.verdict is not None:
+            out.append(f"{tx.word('verdict', self.lang)}: {self.verdict.explain(self.lang)}")
+        for w in self.warnings:
+            out.append(f"{tx.word('warnings', self.lang)}: {w.message(self.lang)}")
+        if self.findings:
+            sep = "；" if self.lang == "zh" else "; "
+            out.append(f"{tx.word('findings', self.lang)}: {sep.join(self.findings)}")
+        return out
+
+
+def _sentence(pf: PreparedFilm, scrub: Any) -> str:
+    if pf.film.caption.strip():
+        return scrub(pf.film.caption.strip())
+    parts = list(pf.findings)
+    if pf.verdict is not None:
+        parts.append(pf.verdict.explain(pf.lang).rstrip("。."))
+    if not parts:
+        return ""
+    if pf.lang == "zh":
+        return "；".join(parts) + "。"
+    s = "; ".join(parts)
+    return s[0].upper() + s[1:] + "."
+
+
+def iter_films(case: Case) -> Iterator[tuple[Root, Film]]:
+    for root in case.roots:
+        for film in root.films:
+            yield root, film
+
+
+def prepare_film(
+    case: Case, folder: Path, root: Root, film: Film, index: int, case_number: int, lang: str,
+    config: Any, scrubber: IdentityScrubber | None,
+) -> PreparedFilm:
+    """Open, render and judge one film; ``scrubber`` None = identified export (no scrubbing)."""
+    from annotator.io import open_image
+    from annotator.render import display_frame
+
+    path = (Path(folder) / film.path).resolve()
+    image = open_image(path)
+    frame = min(film.key_frame, image.info.frames - 1)
+    try:
+        buffer = display_frame(image, frame)
+    except AnnotatorError:
+        raise
+    except Exception as exc:
+        raise ExportError(f"{path.name}: the film could not be rendered ({type(exc).__name__})") from exc
+    verdict, warnings = evaluate(film, root, config)
+    scrub = scrubber.scrub if scrubber is not None else (lambda s: s)
+    findings = tuple(
+        tx.finding_text(f, lang, config) + (f" — {scrub(f.note)}" if f.note.strip() else "")
+        for f in root.findings
+        if f.film_id == film.id and not f.suggested
+    )
+    pf = PreparedFilm(
+        case_number=case_number, root=root, film=film, index=index,
+        label=tx.figure_label(case_number, index, film), buffer=buffer, path=path,
+        is_dicom=image.info.format == "DICOM", lang=lang, verdict=verdict, warnings=warnings,
+        findings=findings,
+    )
+    pf.sentence = _sentence(pf, scrub)
+    return pf
+
+
+def learn_identity(case: Case, folder: Path, scrubber: IdentityScrubber) -> None:
+    """Teach ``scrubber`` the identity in the headers of the case's DICOM films."""
+    import pydicom
+
+    for _root, film in iter_films(case):
+        path = Path(folder) / film.path
+        try:
+            ds = pydicom.dcmread(path, stop_before_pixels=True)
+        except Exception:  # not DICOM (plain image) or unreadable: nothing to learn
+            continue
+        scrubber.add_dataset(ds)

@@ -1,0 +1,139 @@
+"""Write a :class:`~annotator.export.deck.Deck` as PowerPoint (python-pptx).
+
+Every text run names a Latin and an East Asian typeface (``a:latin`` and
+``a:ea``, ``annotator.export.fonts.PPTX_*``) so Chinese renders with a CJK
+font in PowerPoint and LibreOffice. Core properties carry no person and no
+date of the export: author, last-modified-by, comments empty; created and
+modified fixed at 2000-01-01.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from annotator.export import deck as dk
+from annotator.export.atomic import atomic_path
+from annotator.export.fonts import PPTX_EA_FONT, PPTX_LATIN_FONT
+
+FIXED_DATE = dt.datetime(2000, 1, 1)
+
+
+def _rgb(c: tuple[int, int, int]) -> Any:
+    from pptx.dml.color import RGBColor
+
+    return RGBColor(*c)
+
+
+def _style_run(run: Any, size: int, color: tuple[int, int, int], bold: bool = False) -> None:
+    from lxml import etree
+    from pptx.oxml.ns import qn
+    from pptx.util import Pt
+
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = _rgb(color)
+    rpr = run._r.get_or_add_rPr()
+    latin = rpr.get_or_add_latin()
+    latin.set("typeface", PPTX_LATIN_FONT)
+    ea = rpr.find(qn("a:ea"))
+    if ea is None:
+        ea = etree.Element(qn("a:ea"))
+        latin.addnext(ea)
+    ea.set("typeface", PPTX_EA_FONT)
+
+
+def _text_box(slide: Any, box: tuple[float, float, float, float], lines: list[str], size: int,
+              color: tuple[int, int, int] = dk.FOREGROUND, bold: bool = False, center: bool = False) -> Any:
+    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+    from pptx.util import Inches
+
+    x, y, w, h = box
+    shape = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
+    tf = shape.text_frame
+    tf.word_wrap = True
+    tf.vertical_anchor = MSO_ANCHOR.TOP
+    for i, line in enumerate(lines):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        if center:
+            p.alignment = PP_ALIGN.CENTER
+        indent = len(line) - len(line.lstrip(" "))
+        p.level = min(4, indent // 4)
+        run = p.add_run()
+        run.text = line.strip()
+        _style_run(run, size - 2 * p.level, color, bold)
+    return shape
+
+
+def _notes(slide: Any, text: str) -> None:
+    if not text:
+        return
+    tf = slide.notes_slide.notes_text_frame
+    for i, line in enumerate(text.splitlines()):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        run = p.add_run()
+        run.text = line
+        _style_run(run, 12, (0, 0, 0))
+
+
+def _add_slide(prs: Any, s: dk.Slide) -> None:
+    from pptx.util import Inches
+
+    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
+    fill = slide.background.fill
+    fill.solid()
+    fill.fore_color.rgb = _rgb(dk.BACKGROUND)
+    if s.kind == "title":
+        _text_box(slide, (0.8, 2.2, 11.7, 1.2), [s.title], 36, bold=True, center=True)
+        _text_box(slide, (0.8, 3.6, 11.7, 3.0), s.bullets, 24, color=dk.MUTED, center=True)
+    else:
+        _text_box(slide, dk.TITLE_BOX, [s.title], dk.TITLE_PT if s.kind == "summary" else 20,
+                  bold=True, color=dk.FOREGROUND if s.kind == "summary" else dk.MUTED)
+    if s.image is not None:
+        x, y, w, h = dk.fit_image(s.image.width, s.image.height)
+        slide.shapes.add_picture(io.BytesIO(s.image.data), Inches(x), Inches(y), Inches(w), Inches(h))
+        if s.accent is not None:
+            from pptx.enum.shapes import MSO_SHAPE
+
+            bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(x - 0.12), Inches(y), Inches(0.08),
+                                         Inches(h))
+            bar.fill.solid()
+            bar.fill.fore_color.rgb = _rgb(s.accent)
+            bar.line.fill.background()
+    if s.caption:
+        _text_box(slide, dk.CAPTION_BOX, [s.caption], dk.CAPTION_PT)
+    if s.kind == "summary":
+        _text_box(slide, dk.BODY_BOX, s.bullets, dk.body_size(len(s.bullets)))
+    _notes(slide, s.notes)
+
+
+def _clear_properties(prs: Any, title: str) -> None:
+    cp = prs.core_properties
+    cp.author = ""
+    cp.last_modified_by = ""
+    cp.comments = ""
+    cp.keywords = ""
+    cp.subject = ""
+    cp.category = ""
+    cp.title = title
+    cp.created = FIXED_DATE
+    cp.modified = FIXED_DATE
+    cp.last_printed = FIXED_DATE
+    cp.revision = 1
+
+
+def write_pptx(deck: dk.Deck, path: Path) -> None:
+    """Write ``deck`` to ``path`` (atomically: a failure leaves no file behind)."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    prs = Presentation()
+    prs.slide_width = Inches(dk.SLIDE_W_IN)
+    prs.slide_height = Inches(dk.SLIDE_H_IN)
+    for s in deck.slides:
+        _add_slide(prs, s)
+    _clear_properties(prs, deck.title)
+    with atomic_path(Path(path)) as tmp:
+        prs.save(str(tmp))
