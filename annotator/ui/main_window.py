@@ -478,10 +478,9 @@ def mark_unsaved(document: Any) -> None:
         if callable(fn):
             fn()
             return
-    try:
-        document.dirty = True
-    except AttributeError:
-        document._saved_marker = object()  # best effort for documents comparing a saved marker
+    # CaseDocument has no public "unsaved" switch yet: its saved-state token None never
+    # equals a real state, which is exactly "differs from what is on disk".
+    document._saved_state = None
 
 
 def set_document_path(document: Any, path: Path) -> None:

@@ -377,16 +377,16 @@ class RecordPanel(QScrollArea):
             self._loading = False
 
     def _drug_warnings(self, root: Any) -> list[str]:
-        if root is None:
+        """One line per problem of the recorded drugs (range, maximum, particulate steroid)."""
+        if root is None or not root.drugs:
             return []
         try:
             from annotator import rules
 
-            summary = rules.evaluate_root(root, rules.load_config())
+            config = rules.load_config()
             lang = current_language()
-            return [w.message(lang) for w in getattr(summary, "warnings", ()) or ()
-                    if str(getattr(w, "code", "")) in ("DRUG", "W4")]
-        except Exception:  # rules not available or failing: the form still works
+            return [w.message(lang) for d in root.drugs for w in rules.drug_warnings(d, config)]
+        except Exception:  # the rules failing must not break the form
             log.debug("drug warnings unavailable", exc_info=True)
             return []
 

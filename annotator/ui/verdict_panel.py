@@ -20,23 +20,9 @@ from annotator.ui.i18n import current_language, signals, tr, trf
 
 log = logging.getLogger(__name__)
 
-STATUS_TEXT = {
-    "on_target": "on target",
-    "near": "near",
-    "off": "off target",
-    "insufficient": "insufficient",
-}
 _STATUS_FALLBACK = {"on_target": (40, 170, 70), "near": (230, 160, 20), "off": (220, 50, 40),
                     "insufficient": (140, 140, 140)}
 _SEVERITY_COLORS = {"info": "#5a6b7b", "warning": "#c07800", "strong": "#d04010", "danger": "#d01c1c"}
-
-
-def tr_noop(text: str) -> str:
-    """Marks a literal for the catalogue; translated later through ``tr``."""
-    return text
-
-
-_STATUS_LABELS = [tr_noop("on target"), tr_noop("near"), tr_noop("off target"), tr_noop("insufficient")]
 
 
 def _status_key(status: Any) -> str:
@@ -52,18 +38,6 @@ def status_hex(status: Any) -> str:
     except Exception:
         r, g, b = _STATUS_FALLBACK.get(key, (140, 140, 140))
     return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def _text_of(obj: Any, lang: str) -> str:
-    """The human text of a rules result, whichever of explain/message/text it offers."""
-    for name in ("explain", "message", "text", "describe"):
-        fn = getattr(obj, name, None)
-        if callable(fn):
-            try:
-                return str(fn(lang))
-            except TypeError:
-                continue
-    return str(obj)
 
 
 def _fmt(value: float | None) -> str:
@@ -144,57 +118,52 @@ class VerdictPanel(QWidget):
 
         lang = current_language()
         config = rules.load_config()
-        parts: list[str] = [f"<h3>{html.escape(trf('Root {side} {level}', side=tr(root.side.value), level=root.level))}</h3>"]
-        banners: list[str] = []
+        summary = rules.evaluate_root(root, config)
+        parts: list[str] = [f"<h3>{html.escape(summary.label(lang))}</h3>"]
+        banners = [w.message(lang) for w in summary.all_warnings if str(w.code) == "W3" or w.is_danger]
         if not root.films:
             parts.append(f"<p><i>{html.escape(tr('No films on this root yet.'))}</i></p>")
-        for film in root.films:
-            result = rules.evaluate_film(film, root, config)
-            parts.append(self._film_html(film, result, lang))
-            for w in getattr(result, "warnings", ()):
-                if str(getattr(w, "code", "")) == "W3":
-                    banners.append(_text_of(w, lang))
-        summary = rules.evaluate_root(root, config)
+        for result in summary.films:
+            parts.append(self._film_html(result, lang))
         parts.append(f"<h4>{html.escape(tr('Root summary'))}</h4>")
-        parts.append(f"<p>{html.escape(_text_of(summary, lang))}</p>")
-        for w in getattr(summary, "warnings", ()) or ():
-            if str(getattr(w, "code", "")) == "W3":
-                banners.append(_text_of(w, lang))
+        confirmed = summary.position_confirmed
+        color = status_hex("on_target" if confirmed else "insufficient")
+        parts.append(f"<p style='color:{color}'><b>{html.escape(summary.position_text(lang))}</b></p>")
+        parts.append(f"<p>{html.escape(summary.conclusion_text(lang))}</p>")
+        for w in summary.warnings:
             parts.append(self._warning_html(w, lang))
         case_summary = rules.evaluate_case(case, config)
         parts.append(f"<h4>{html.escape(tr('Case summary'))}</h4>")
-        parts.append(f"<p>{html.escape(_text_of(case_summary, lang))}</p>")
-        # one banner per distinct text, in order
+        parts.append("".join(f"<p>{html.escape(line)}</p>" for line in case_summary.text(lang).splitlines()))
         seen: list[str] = []
         for b in banners:
             if b not in seen:
                 seen.append(b)
         return "\n".join(parts), seen
 
-    def _film_html(self, film: Any, result: Any, lang: str) -> str:
-        name = film.figure_label or film.path.rsplit("/", 1)[-1]
-        head = f"<b>{html.escape(name)}</b> — {html.escape(tr(str(film.view.value)))}"
-        verdict = getattr(result, "verdict", None)
+    def _film_html(self, result: Any, lang: str) -> str:
+        head = f"<b>{html.escape(result.name(lang))}</b>"
+        verdict = result.verdict
         rows = [f"<p style='margin-bottom:2px'>{head}</p><ul style='margin-top:0'>"]
         if verdict is None:
             rows.append(f"<li><i>{html.escape(tr('No rule applies to this film.'))}</i></li>")
         else:
             key = _status_key(verdict.status)
-            status = tr(STATUS_TEXT.get(key, key))
             rule = f"{verdict.rule_id} ({verdict.source})"
             rows.append(
                 f"<li>{html.escape(tr('Rule'))}: {html.escape(rule)} — "
-                f"<span style='color:{status_hex(key)}; font-weight:bold'>{html.escape(status)}</span></li>"
+                f"<span style='color:{status_hex(key)}; font-weight:bold'>"
+                f"{html.escape(verdict.status.text(lang))}</span></li>"
             )
-            if getattr(verdict, "distance", None) is not None:
+            if verdict.distance is not None:
                 rows.append(f"<li>{html.escape(tr('Distance'))}: {_fmt(verdict.distance)} {html.escape(verdict.unit)}</li>")
-            offsets = getattr(verdict, "offsets", ()) or ()
-            if offsets:
-                text = ", ".join(f"{tr(str(d))} {_fmt(a)} {verdict.unit}" for d, a in offsets)
-                rows.append(f"<li>{html.escape(tr('Offsets'))}: {html.escape(text)}</li>")
-            rows.append(f"<li>{html.escape(_text_of(verdict, lang))}</li>")
+            if verdict.offsets:
+                rows.append(f"<li>{html.escape(tr('Offsets'))}: {html.escape(verdict.offsets_text(lang))}</li>")
+            rows.append(f"<li>{html.escape(verdict.explain(lang))}</li>")
+        if result.caudal_angle_deg is not None:
+            rows.append(f"<li>{html.escape(trf('Caudal tilt: {angle:.0f}°', angle=result.caudal_angle_deg))}</li>")
         rows.append("</ul>")
-        for w in getattr(result, "warnings", ()) or ():
+        for w in result.warnings:
             rows.append(self._warning_html(w, lang))
         return "".join(rows)
 
@@ -202,4 +171,4 @@ class VerdictPanel(QWidget):
     def _warning_html(w: Any, lang: str) -> str:
         color = _SEVERITY_COLORS.get(str(getattr(w, "severity", "warning")), "#c07800")
         code = html.escape(str(getattr(w, "code", "")))
-        return f"<p style='color:{color}'>⚠ {code}: {html.escape(_text_of(w, lang))}</p>"
+        return f"<p style='color:{color}'>⚠ {code}: {html.escape(w.message(lang))}</p>"

@@ -34,3 +34,38 @@ def english(qapp):
     i18n.set_language("en", remember=False)
     yield
     i18n.set_language("en", remember=False)
+
+
+@pytest.fixture
+def synthetic_case(tmp_path):
+    """A small case written to tmp_path: right L5 with an AP and a lateral PNG film.
+
+    AP: pedicle lower margin of L5 from (100, 100) to (140, 100) px, tip at (121, 102)
+    (on target: no mm scale, so r_on = 0.4 x 40 px). Lateral: a foramen square and a tip
+    in its posterior third. Returns the path of case.json.
+    """
+    import numpy as np
+    from PIL import Image
+
+    from annotator.io.casefile import save_case
+    from annotator.model import Annotation, Case, Film, Phase, Role, Root, ShapeKind, Side, View
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    yy, xx = np.mgrid[0:256, 0:256]
+    for name, seed in (("ap.png", 1), ("lat.png", 2)):
+        img = ((xx + yy * seed) % 256).astype(np.uint8)
+        Image.fromarray(img).save(folder / name)
+    tip_ap = Annotation(Role.TIP, ShapeKind.POINT, ((121.0, 102.0),))
+    pedicle = Annotation(Role.PEDICLE_MARGIN, ShapeKind.LINE, ((100.0, 100.0), (140.0, 100.0)), level="L5")
+    foramen = Annotation(Role.FORAMEN, ShapeKind.POLYGON, ((100.0, 100.0), (160.0, 100.0), (160.0, 160.0),
+                                                          (100.0, 160.0)), level="L5")
+    tip_lat = Annotation(Role.TIP, ShapeKind.POINT, ((150.0, 130.0),))
+    ap = Film(path="ap.png", view=View.AP, phase=Phase.AFTER_CONTRAST, figure_label="7C",
+              annotations=[pedicle, tip_ap])
+    lat = Film(path="lat.png", view=View.LATERAL, phase=Phase.AFTER_CONTRAST, figure_label="7A",
+               annotations=[foramen, tip_lat])
+    case = Case(title="Synthetic right L5", age=70, sex="M", roots=[Root(level="L5", side=Side.RIGHT, films=[ap, lat])])
+    path = folder / "case.json"
+    save_case(case, path)
+    return path
