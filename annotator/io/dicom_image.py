@@ -68,9 +68,23 @@ _COLOR = ("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT", "YBR_RCT")
 _IMPLICIT_LE = "1.2.840.10008.1.2"
 
 
+def _quiet_value_validation() -> None:
+    """Stop pydicom from warning about (and logging) invalid element values on read.
+
+    Those warnings quote the value, which may be a patient name or ID; the
+    tool reads only what it needs through ``safe_meta`` and never shows values.
+    This is a process-wide pydicom setting for reading only (writing is unaffected).
+    """
+    from pydicom import config
+
+    config.settings.reading_validation_mode = config.IGNORE
+
+
 def _read_header(path: Path, force: bool) -> Any:
     from pydicom import dcmread
     from pydicom.errors import InvalidDicomError
+
+    _quiet_value_validation()
 
     try:
         return dcmread(path, defer_size=DEFER_SIZE, force=force)
@@ -79,9 +93,8 @@ def _read_header(path: Path, force: bool) -> Any:
     except (MemoryError, RecursionError):
         raise CorruptImageError(path, "the DICOM header is damaged (implausible element lengths)") from None
     except Exception as exc:  # pydicom raises many types on damaged headers
-        raise CorruptImageError(
-            path, f"the DICOM header is damaged and cannot be read ({type(exc).__name__})"
-        ) from None
+        kind = type(exc).__name__ if type(exc).__name__ != "error" else "struct.error"
+        raise CorruptImageError(path, f"the DICOM header is damaged and cannot be read ({kind})") from None
 
 
 def _pixel_element_length(path: Path, ds: Any) -> int | None:
@@ -293,6 +306,23 @@ class DicomImage(FluoroImage):
             return self._auto[index]
 
 
+def _raise_no_pixels(path: Path, ds: Any) -> None:
+    """No pixel data: a non-image object (NoPixelDataError) or a damaged image (CorruptImageError).
+
+    pydicom stops quietly at a damaged or cut-off element, so a file that
+    describes an image (image SOP class, Rows/Columns) but has no pixel data,
+    or has no SOP class at all, is reported as damaged.
+    """
+    sop = get_str(ds, "SOPClassUID")
+    name = uid_name(get_raw(ds, "SOPClassUID")) or ""
+    describes_image = "Image" in name or any(get_raw(ds, kw) is not None for kw in ("Rows", "Columns"))
+    if sop is None or describes_image:
+        raise CorruptImageError(
+            path, "the DICOM file is damaged or cut short: its pixel data is missing"
+        )
+    raise NoPixelDataError(path, f"this file is {no_image_description(ds)}: it has no image")
+
+
 def open_dicom(path: str | Path, force: bool = False) -> DicomImage:
     """Open a DICOM file; raises the ``ImageLoadError`` family, never decodes pixels."""
     path = Path(path)
@@ -302,7 +332,7 @@ def open_dicom(path: str | Path, force: bool = False) -> DicomImage:
             raise UnsupportedImageError(path, "floating-point pixel data (parametric map) is not supported")
         if force and not ds._dict:
             raise NotAnImageError(path, "not a DICOM file or a supported image format")
-        raise NoPixelDataError(path, f"this file is {no_image_description(ds)}: it has no image")
+        _raise_no_pixels(path, ds)
     rows, cols, frames, spp, alloc, stored, photometric = _check_geometry(path, ds)
     _check_pixels_supported(path, spp, alloc, stored, photometric)
     ts = _transfer_syntax(ds)
