@@ -24,10 +24,15 @@ from annotator.render.lut import FUNCTIONS, display_lut, index_order
 
 Window = WindowPreset | tuple[float, float]
 
-# Frames larger than this are indexed in row bands on a small thread pool
-# (numpy releases the GIL in ``take``): ~2x on two cores for a 2048 x 2048 frame.
+# The frame is indexed in row bands of about BAND_PIXELS: a whole-frame ``take``
+# is ~2x slower than the same work in cache-sized bands (measured in
+# benchmarks/bench_window.py). With ``parallel``, frames of PARALLEL_MIN_PIXELS
+# or more split the bands between the calling thread and a small pool (numpy
+# releases the GIL); off by default: on the 2-core reference machine it was
+# no faster than one thread, and it leaves the other core to the GUI.
+BAND_PIXELS = 1 << 18
 PARALLEL_MIN_PIXELS = 1 << 20
-MAX_LUT_ENTRIES = 1 << 24  # wider stored ranges (32-bit data) are refused
+MAX_LUT_ENTRIES = 1 << 17  # wider stored ranges (32-bit data) are refused, as io does
 _pool: ThreadPoolExecutor | None = None
 
 
@@ -38,20 +43,41 @@ def _workers() -> int:
 def _executor() -> ThreadPoolExecutor:
     global _pool
     if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="render-lut")
+        _pool = ThreadPoolExecutor(max_workers=_workers() - 1 or 1, thread_name_prefix="render-lut")
     return _pool
 
 
-def apply_lut(lut: np.ndarray, index: np.ndarray, parallel: bool = True) -> np.ndarray:
-    """``lut[index]`` into a fresh array, split in row bands across threads for big frames."""
+def _take_bands(lut: np.ndarray, index: np.ndarray, out: np.ndarray, bounds: list[int]) -> None:
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        # mode="wrap": no bounds check and no buffering of ``out`` (mode="raise"
+        # copies); every index is < lut.size by construction.
+        np.take(lut, index[a:b], out=out[a:b], mode="wrap")
+
+
+def apply_lut(lut: np.ndarray, index: np.ndarray, parallel: bool = False) -> np.ndarray:
+    """``lut[index]`` into a fresh array; ``index`` must hold only values in 0..lut.size-1.
+
+    Works in row bands, shared between threads for frames of at least
+    ``PARALLEL_MIN_PIXELS`` when ``parallel``.
+    """
     out = np.empty(index.shape, dtype=lut.dtype)
-    n = _workers() if parallel and index.size >= PARALLEL_MIN_PIXELS else 1
-    if n == 1 or index.shape[0] < n:
-        np.take(lut, index, out=out)
+    rows = index.shape[0] if index.ndim else 1
+    if index.ndim == 0 or index.size == 0:
+        np.take(lut, index, out=out, mode="wrap")
         return out
-    bounds = np.linspace(0, index.shape[0], n + 1).astype(int)
-    bands = [(index[a:b], out[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
-    for future in [_executor().submit(np.take, lut, src, None, dst) for src, dst in bands]:
+    n_bands = max(1, min(rows, index.size // BAND_PIXELS))
+    bounds = [int(v) for v in np.linspace(0, rows, n_bands + 1)]
+    workers = _workers() if parallel and index.size >= PARALLEL_MIN_PIXELS else 1
+    workers = min(workers, n_bands)
+    if workers == 1:
+        _take_bands(lut, index, out, bounds)
+        return out
+    # band groups: the pool takes all but the last, the caller does the last one
+    cuts = [int(v) for v in np.linspace(0, n_bands, workers + 1)]
+    groups = [bounds[cuts[k] : cuts[k + 1] + 1] for k in range(workers)]
+    futures = [_executor().submit(_take_bands, lut, index, out, g) for g in groups[:-1]]
+    _take_bands(lut, index, out, groups[-1])
+    for future in futures:
         future.result()
     return out
 
@@ -86,7 +112,7 @@ class FrameRenderer:
     values (no modality LUT for colour, PS3.3 C.7.6.3.1.2).
     """
 
-    def __init__(self, image: FluoroImage, frame: int = 0, parallel: bool = True) -> None:
+    def __init__(self, image: FluoroImage, frame: int = 0, parallel: bool = False) -> None:
         self.image = image
         self.parallel = parallel
         self._frame = 0
