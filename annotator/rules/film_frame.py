@@ -112,6 +112,8 @@ def split_offsets(
         if v is None:
             continue
         c = dot(disp, v)
+        if abs(c) < 1e-9:  # no "-0.0 mm caudal" from rounding noise
+            c = 0.0
         out.append((pos, c) if c >= 0 else (neg, -c))
     return tuple(out)
 

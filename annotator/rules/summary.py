@@ -140,7 +140,7 @@ class CaseSummary:
         else:
             text = say("case.none", lang)
         if self.possible:
-            text += " " + say("case.possible", lang, levels=self._labels(self.possible, lang))
+            text += ("" if lang == "zh" else " ") + say("case.possible", lang, levels=self._labels(self.possible, lang))
         return text
 
     def text(self, lang: str = "en") -> str:
