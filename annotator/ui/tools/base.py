@@ -1,0 +1,173 @@
+"""What every tool gets and gives: the context of one event, the sketch in progress.
+
+Tools are plain classes (no widget, no Qt): the canvas translates mouse and
+key events to image coordinates through its ``ViewTransform`` and calls
+``press``/``move``/``release``/``hover``/``double_click``/``key`` with a
+``ToolContext``. Every edit goes through ``ctx.document`` (the case
+document's commands, so undo/redo sees it); a tool only keeps the shape in
+progress. Points are image pixel coordinates (domain.md §3).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from annotator.model import Annotation, Role, ShapeKind
+
+Point = tuple[float, float]
+_drag_serial = itertools.count(1)
+
+
+def drag_key(ann_id: str) -> str:
+    """A merge key unique to one drag: the updates of one drag merge into one undo step."""
+    return f"drag-{ann_id}-{next(_drag_serial)}"
+
+
+class Asker(Protocol):
+    """Asks the user for a value; ``None`` means cancelled. The canvas uses dialogs, tests stubs."""
+
+    def number(self, title: str, label: str, default: float) -> float | None: ...
+
+    def text(self, title: str, label: str, default: str) -> str | None: ...
+
+    def choice(self, title: str, label: str, options: Sequence[tuple[str, str]], default: str | None) -> str | None:
+        """``options``: (value, shown text) pairs; returns the chosen value."""
+        ...
+
+
+@dataclass
+class Selection:
+    """What the select tool has picked: an annotation id or a redaction id (UI state only)."""
+
+    annotation_id: str | None = None
+    redaction_id: str | None = None
+
+    def clear(self) -> None:
+        self.annotation_id = None
+        self.redaction_id = None
+
+
+@dataclass
+class ToolContext:
+    """Everything a tool may use for one event.
+
+    ``tolerance``: pick radius in image pixels (a fixed number of screen
+    pixels divided by the zoom).
+    """
+
+    document: Any
+    film_id: str
+    root_id: str | None
+    frame: int = 0
+    tolerance: float = 6.0
+    ask: Asker | None = None
+    selection: Selection = field(default_factory=Selection)
+    status: Callable[[str], None] = lambda _text: None
+
+    @property
+    def film(self):
+        return self.document.case.film(self.film_id)[1]
+
+    @property
+    def root(self):
+        return self.document.case.film(self.film_id)[0]
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """A shape in progress, drawn dashed (not validated like an ``Annotation``)."""
+
+    role: Role | str
+    kind: ShapeKind | str
+    points: tuple[Point, ...]
+    radii: tuple[float, float] | None = None
+    closed: bool = False
+
+
+class Tool:
+    """Base tool: does nothing. Subclasses override what they need."""
+
+    name = "none"
+
+    def press(self, ctx: ToolContext, p: Point) -> None:
+        pass
+
+    def move(self, ctx: ToolContext, p: Point) -> None:
+        """The pointer moved with the left button held."""
+
+    def hover(self, ctx: ToolContext, p: Point) -> None:
+        """The pointer moved with no button held."""
+
+    def release(self, ctx: ToolContext, p: Point) -> None:
+        pass
+
+    def double_click(self, ctx: ToolContext, p: Point) -> bool:
+        """True when the tool used the double-click."""
+        return False
+
+    def key(self, ctx: ToolContext, key: str) -> bool:
+        """``key`` in {"enter", "escape", "delete", "backspace"}; True when used."""
+        if key == "escape":
+            return self.cancel()
+        return False
+
+    def cancel(self) -> bool:
+        """Drop the shape in progress; True when there was one."""
+        return False
+
+    @property
+    def busy(self) -> bool:
+        """A shape is in progress (Esc would cancel it)."""
+        return False
+
+    def sketches(self) -> list[Sketch]:
+        return []
+
+
+# -- helpers shared by the tools ---------------------------------------------------
+def commit(ctx: ToolContext, role: Role, kind: ShapeKind, points: Sequence[Point], single: bool,
+           **fields: Any) -> Annotation:
+    """Add a new annotation, or for a single-instance landmark replace the existing one."""
+    existing = ctx.film.first(role) if single else None
+    if existing is not None:
+        ann = replace(existing, kind=kind, points=tuple(points), frame=ctx.frame, **fields)
+        ctx.document.update_annotation(ctx.film_id, ann)
+    else:
+        ann = Annotation(role=role, kind=kind, points=tuple(points), frame=ctx.frame, **fields)
+        ctx.document.add_annotation(ctx.film_id, ann)
+    ctx.selection.annotation_id = ann.id
+    return ann
+
+
+def dist(p: Point, q: Point) -> float:
+    return math.hypot(p[0] - q[0], p[1] - q[1])
+
+
+def segment_distance(p: Point, a: Point, b: Point) -> float:
+    """Distance from p to the segment a-b (pixels)."""
+    ax, ay = a
+    bx, by = b
+    dx, dy = bx - ax, by - ay
+    n = dx * dx + dy * dy
+    t = 0.0 if n == 0 else max(0.0, min(1.0, ((p[0] - ax) * dx + (p[1] - ay) * dy) / n))
+    return math.hypot(p[0] - (ax + t * dx), p[1] - (ay + t * dy))
+
+
+def point_in_polygon(p: Point, poly: Sequence[Point]) -> bool:
+    x, y = p
+    inside = False
+    n = len(poly)
+    for i in range(n):
+        (x0, y0), (x1, y1) = poly[i], poly[(i + 1) % n]
+        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+            inside = not inside
+    return inside
+
+
+def box(p: Point, q: Point) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) with x0 <= x1 and y0 <= y1."""
+    return min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1])

@@ -1,0 +1,115 @@
+"""The viewport's furniture: orientation letters, scale bar, corner text, magnifier.
+
+Functions of the canvas (``c``) and a QPainter, in widget coordinates. Corner
+text shows frame, time, window, zoom and display state; there is no patient
+identity to hide (``ImageInfo`` carries none), so no identity toggle exists.
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QPointF, QRectF, Qt
+from PyQt6.QtGui import QColor, QPainter, QPainterPath, QTransform
+
+from annotator.ui.i18n import tr
+from annotator.ui.viewport import painting
+
+MAGNIFIER_RADIUS = 90.0
+MAGNIFIER_ZOOM = 3.0
+_VIEW_NAMES = {"AP": "AP", "lateral": "Lateral", "oblique": "Oblique", "unknown": "View unknown"}
+
+
+def paint_letters(p: QPainter, c) -> None:
+    film = c.film
+    if film is None:
+        return
+    letters = c.transform.edge_letters(film.effective_directions())
+    w, h = c.width(), c.height()
+    color = (255, 220, 120, 255)
+    painting.draw_text(p, w - 8, h / 2 + 5, letters["right"], color, Qt.AlignmentFlag.AlignRight)
+    painting.draw_text(p, 8, h / 2 + 5, letters["left"], color)
+    painting.draw_text(p, w / 2, 18, letters["top"], color, Qt.AlignmentFlag.AlignHCenter)
+    painting.draw_text(p, w / 2, h - 8, letters["bottom"], color, Qt.AlignmentFlag.AlignHCenter)
+
+def paint_scale_bar(p: QPainter, c) -> None:
+    film = c.film
+    if film is None:
+        return
+    cal = film.effective_calibration()
+    bar = painting.scale_bar(cal.mean_mm_per_px(), c.transform.zoom)
+    if bar is None:
+        return
+    mm, px = bar
+    x1, y = c.width() - 16.0, c.height() - 34.0
+    x0 = x1 - px
+    p.save()
+    for color, width in ((QColor(0, 0, 0, 200), 5.0), (QColor(255, 255, 255), 2.0)):
+        pen = p.pen()
+        pen.setColor(color)
+        pen.setWidthF(width)
+        p.setPen(pen)
+        p.drawLine(QPointF(x0, y), QPointF(x1, y))
+        p.drawLine(QPointF(x0, y - 5), QPointF(x0, y + 5))
+        p.drawLine(QPointF(x1, y - 5), QPointF(x1, y + 5))
+    p.restore()
+    painting.draw_text(p, x1, y - 8, f"{mm:g} {cal.unit_label}", align=Qt.AlignmentFlag.AlignRight)
+
+def corner_text(c) -> dict[str, list[str]]:
+    """Corner lines: top-left frame/time, bottom-left window and zoom, top-right view/tool state."""
+    out: dict[str, list[str]] = {"top_left": [], "bottom_left": [], "top_right": []}
+    if c.display is None:
+        return out
+    info = c.display.image.info
+    n = c.display.frames
+    if n > 1:
+        out["top_left"].append(tr("Frame {n}/{total}").format(n=c.frame + 1, total=n))
+    if info.frame_time_ms and n > 1:
+        out["top_left"].append(tr("t = {s:.2f} s").format(s=c.frame * info.frame_time_ms / 1000.0))
+    win = c.display.window
+    if win is not None:
+        out["bottom_left"].append(tr("C/W: {c:.0f} / {w:.0f}").format(c=win[0], w=win[1]))
+    out["bottom_left"].append(tr("Zoom: {z:.0f}%").format(z=c.transform.zoom * 100))
+    film = c.film
+    if film is not None:
+        out["top_right"].append(tr(_VIEW_NAMES.get(film.view.value, film.view.value)))
+    if c.display.subtracting:
+        out["top_right"].append(tr("Subtracted (mask frame {m})").format(m=c.display.mask_frame + 1))
+    if c.display.invert:
+        out["top_right"].append(tr("Inverted"))
+    return out
+
+
+def paint_corners(p: QPainter, c) -> None:
+    text = corner_text(c)
+    line = 16
+    for i, s in enumerate(text["top_left"]):
+        painting.draw_text(p, 8, 36 + i * line, s)
+    bl = text["bottom_left"]
+    for i, s in enumerate(bl):
+        painting.draw_text(p, 8, c.height() - 12 - (len(bl) - 1 - i) * line, s)
+    for i, s in enumerate(text["top_right"]):
+        painting.draw_text(p, c.width() - 8, 36 + i * line, s, align=Qt.AlignmentFlag.AlignRight)
+
+def paint_magnifier(p: QPainter, c, qt: QTransform, cursor: tuple[float, float]) -> None:
+    cx, cy = cursor
+    r = MAGNIFIER_RADIUS
+    ix = min(max(cx + r + 20, r), c.width() - r)
+    iy = min(max(cy - r - 20, r), c.height() - r)
+    if abs(ix - cx) < r and abs(iy - cy) < r:  # keep the inset off the cursor
+        ix = max(r, cx - r - 20)
+    t = qt * QTransform.fromTranslate(-cx, -cy) * QTransform.fromScale(MAGNIFIER_ZOOM, MAGNIFIER_ZOOM) \
+        * QTransform.fromTranslate(ix, iy)
+    clip = QPainterPath()
+    clip.addEllipse(QPointF(ix, iy), r, r)
+    p.save()
+    p.setClipPath(clip)
+    p.fillPath(clip, QColor(0, 0, 0))
+    p.setTransform(t)
+    p.drawImage(QPointF(0, 0), c._qimage)
+    p.restore()
+    p.save()
+    pen = p.pen()
+    pen.setColor(QColor(255, 220, 120))
+    pen.setWidthF(2.0)
+    p.setPen(pen)
+    p.drawEllipse(QRectF(ix - r, iy - r, 2 * r, 2 * r))
+    p.restore()

@@ -1,0 +1,179 @@
+"""What the canvas paints over the image, as plain data (no Qt): the overlay model.
+
+``build_overlay`` turns a film's annotations, redactions, the verdict of its
+rule (``FilmResult``), the selection and the tool's sketch into an ordered
+list of ``OverlayItem`` (first painted first). Geometry stays in image pixels
+(domain.md §3); widths are screen pixels. Tests read colours from here
+without grabbing pixels; the canvas only translates items into QPainter calls.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from annotator.model import Annotation, Film, Role, ShapeKind
+from annotator.ui.i18n import tr
+from annotator.ui.viewport import palette
+from annotator.ui.viewport.palette import RGBA
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class OverlayItem:
+    """One thing to paint.
+
+    ``shape``: ``marker`` (a point drawn at a fixed screen size), ``path``
+    (open), ``polygon`` (closed), ``ellipse`` (``points[0]`` centre,
+    ``radii`` in image px, ``rotation`` degrees), ``rect`` (two corners).
+    ``label`` is drawn next to ``points[-1]`` (or ``label_at``).
+    """
+
+    shape: str
+    points: tuple[Point, ...]
+    color: RGBA
+    width: float = 2.0
+    dash: tuple[float, ...] = ()
+    fill: RGBA | None = None
+    radii: tuple[float, float] | None = None
+    rotation: float = 0.0
+    label: str = ""
+    label_at: Point | None = None
+    role: str = ""
+    ann_id: str | None = None
+    selected: bool = False
+    arrow_head: bool = False
+    layer: str = "annotation"  # zone, annotation, sketch, redaction
+
+
+def _with_alpha(color: RGBA, alpha: int) -> RGBA:
+    return (color[0], color[1], color[2], alpha)
+
+
+def angle_degrees(points: Sequence[Point]) -> float:
+    """Angle at the vertex ``points[1]`` between the two arms, in degrees (0..180)."""
+    (ax, ay), (vx, vy), (bx, by) = points[:3]
+    a1 = math.atan2(ay - vy, ax - vx)
+    a2 = math.atan2(by - vy, bx - vx)
+    d = abs(math.degrees(a1 - a2)) % 360
+    return 360 - d if d > 180 else d
+
+
+def format_length(value: float, unit: str) -> str:
+    return f"{value:.1f} {unit}" if unit != "px" else f"{value:.0f} px"
+
+
+def annotation_label(ann: Annotation, film: Film) -> str:
+    role = ann.role
+    if role in (Role.RULER,):
+        cal = film.effective_calibration()
+        return format_length(cal.length(ann.points[0], ann.points[1]), cal.unit_label)
+    if role is Role.ANGLE and len(ann.points) == 3:
+        return f"{angle_degrees(ann.points):.1f}°"
+    if role is Role.CALIBRATION:
+        mm = ann.attrs.get("length_mm")
+        return f"{float(mm):g} mm" if mm is not None else ""
+    if role is Role.ILIAC_CREST:
+        return tr("iliac crest (≈ L4 / L4-5)")
+    if role in (Role.LEVEL_LABEL, Role.ARROW, Role.FINDING):
+        return ann.text
+    if role is Role.PEDICLE_MARGIN and ann.level:
+        return ann.level
+    return ""
+
+
+def annotation_items(ann: Annotation, film: Film, selected: bool, tip_color: RGBA | None) -> list[OverlayItem]:
+    color = palette.role_rgba(ann.role)
+    if ann.role is Role.TIP and tip_color is not None:
+        color = tip_color
+    if ann.suggested:
+        color = _with_alpha(color, 150)
+    width = palette.role_width(ann.role)
+    dash = palette.role_dash(ann.role) or ((4.0, 4.0) if ann.suggested else ())
+    label = annotation_label(ann, film)
+    common = dict(color=color, width=width, dash=dash, label=label, role=str(ann.role), ann_id=ann.id,
+                  selected=selected)
+    kind = ann.kind
+    if kind is ShapeKind.POINT:
+        return [OverlayItem("marker", ann.points, **common)]
+    if kind in (ShapeKind.LINE, ShapeKind.POLYLINE):
+        return [OverlayItem("path", ann.points, arrow_head=ann.role is Role.ARROW, **common)]
+    if kind is ShapeKind.POLYGON:
+        return [OverlayItem("polygon", ann.points, **common)]
+    if kind is ShapeKind.ELLIPSE:
+        return [OverlayItem("ellipse", ann.points, radii=ann.radii, rotation=ann.rotation_deg, **common)]
+    return [OverlayItem("rect", ann.points, **common)]
+
+
+def zone_items(verdict) -> list[OverlayItem]:
+    """The target zone of a verdict: disc with on/near rings, or the on-target polygon."""
+    zone = getattr(verdict, "zone", None)
+    if zone is None:
+        return []
+    color = palette.status_rgba(verdict.status)
+    fill = _with_alpha(color, palette.zone_fill_alpha())
+    items: list[OverlayItem] = []
+    if zone.kind == "disc" and zone.center is not None:
+        if zone.r_near_px:
+            items.append(OverlayItem("ellipse", (zone.center,), color, 1.5, (4.0, 3.0), radii=zone.r_near_px,
+                                     role="zone_near", layer="zone"))
+        if zone.r_on_px:
+            items.append(OverlayItem("ellipse", (zone.center,), color, 1.5, fill=fill, radii=zone.r_on_px,
+                                     role="zone_on", layer="zone"))
+        items.append(OverlayItem("marker", (zone.center,), color, 1.0, role="zone_target", layer="zone"))
+    elif zone.polygon:
+        items.append(OverlayItem("polygon", tuple(zone.polygon), color, 1.5, fill=fill, role="zone_on",
+                                 layer="zone"))
+        if zone.cut_line:
+            items.append(OverlayItem("path", tuple(zone.cut_line), color, 1.5, (4.0, 3.0), role="zone_cut",
+                                     layer="zone"))
+    return items
+
+
+def sketch_items(sketches: Iterable) -> list[OverlayItem]:
+    out = []
+    for s in sketches:
+        kind = str(getattr(s.kind, "value", s.kind))
+        shape = {"point": "marker", "line": "path", "polyline": "path", "polygon": "path", "ellipse": "ellipse",
+                 "rect": "rect"}[kind]
+        pts = tuple(s.points)
+        if kind == "polygon" and len(pts) >= 3:
+            shape = "polygon"
+        out.append(OverlayItem(shape, pts, palette.PREVIEW, 1.5, (4.0, 3.0), radii=s.radii, role=str(s.role),
+                               layer="sketch"))
+    return out
+
+
+def build_overlay(film: Film | None, frame: int, result=None, selected_id: str | None = None,
+                  selected_redaction: str | None = None, sketches: Iterable = ()) -> list[OverlayItem]:
+    """Everything to paint over frame ``frame`` of ``film``, in paint order.
+
+    ``result``: the rules' ``FilmResult`` (or None): its verdict's zone is drawn
+    and the tip takes the verdict colour (grey when insufficient).
+    """
+    if film is None:
+        return []
+    verdict = getattr(result, "verdict", None)
+    tip_color = palette.status_rgba(verdict.status) if verdict is not None else None
+    items: list[OverlayItem] = []
+    if verdict is not None:
+        items.extend(zone_items(verdict))
+    ordered = sorted((a for a in film.annotations if a.frame == frame), key=lambda a: a.role is Role.TIP)
+    for ann in ordered:
+        items.extend(annotation_items(ann, film, ann.id == selected_id, tip_color))
+    for r in film.redactions:
+        items.append(OverlayItem("rect", ((r.x0, r.y0), (r.x1, r.y1)), palette.REDACTION_EDGE, 1.0, (3.0, 2.0),
+                                 fill=palette.REDACTION_FILL, role="redaction", ann_id=r.id,
+                                 selected=r.id == selected_redaction, layer="redaction"))
+    items.extend(sketch_items(sketches))
+    return items
+
+
+def tip_item(items: Sequence[OverlayItem]) -> OverlayItem | None:
+    """The painted tip marker (for tests and the status bar)."""
+    for it in items:
+        if it.role == "tip":
+            return it
+    return None

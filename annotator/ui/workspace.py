@@ -1,0 +1,148 @@
+"""The workspace: AP | lateral | oblique viewports side by side, or one of them maximised.
+
+``show_film`` puts a film into the viewport of its view; a film whose view is
+unknown goes to the oblique slot (the informational one, so it never
+displaces the AP or lateral film a rule is judging) until the user sets its
+view. A double-click on empty space with the select tool, or
+``set_single(view)``, maximises one viewport; the same again restores the
+three.
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtWidgets import QFrame, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from annotator.io.image import FluoroImage
+from annotator.ui.i18n import signals, tr
+from annotator.ui.viewport import Viewport
+
+VIEWS = ("AP", "lateral", "oblique")
+_TITLES = {"AP": "AP", "lateral": "Lateral", "oblique": "Oblique"}
+
+
+def slot_for(view: str | None) -> str:
+    """The viewport key for a film's view ("unknown" -> "oblique")."""
+    view = str(getattr(view, "value", view))
+    return view if view in VIEWS else "oblique"
+
+
+class _Pane(QFrame):
+    """A viewport with its title; the active one has a highlighted border."""
+
+    def __init__(self, key: str, viewport: Viewport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.viewport = viewport
+        self.title = QLabel(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(1)
+        layout.addWidget(self.title)
+        layout.addWidget(viewport, 1)
+        self.set_active(False)
+
+    def set_active(self, active: bool) -> None:
+        color = "#3399ff" if active else "#333333"
+        self.setStyleSheet(f"_Pane {{ border: 2px solid {color}; background: #000; }}"
+                           " QLabel { color: #ddd; padding: 1px 4px; }")
+
+    def retranslate(self) -> None:
+        self.title.setText(tr(_TITLES[self.key]))
+
+
+class Workspace(QWidget):
+    """Three viewports keyed "AP", "lateral", "oblique". Signals: ``active_changed(str)``,
+    ``single_changed(object)`` (the maximised key or None), ``status_message(str)``."""
+
+    active_changed = pyqtSignal(str)
+    single_changed = pyqtSignal(object)
+    status_message = pyqtSignal(str)
+
+    def __init__(self, document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self._viewports: dict[str, Viewport] = {}
+        self._panes: dict[str, _Pane] = {}
+        for key in VIEWS:
+            vp = Viewport(document, self)
+            pane = _Pane(key, vp, self.splitter)
+            self.splitter.addWidget(pane)
+            self._viewports[key] = vp
+            self._panes[key] = pane
+            vp.activated.connect(lambda k=key: self.set_active(k))
+            vp.maximize_requested.connect(lambda k=key: self.set_single(None if self._single == k else k))
+            vp.status_message.connect(self.status_message)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self._active = "AP"
+        self._single: str | None = None
+        self._panes["AP"].set_active(True)
+        signals().language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    # -- access ------------------------------------------------------------------
+    def viewport(self, view: str) -> Viewport:
+        return self._viewports[slot_for(view)]
+
+    def viewports(self) -> dict[str, Viewport]:
+        return dict(self._viewports)
+
+    def active_viewport(self) -> Viewport:
+        return self._viewports[self._active]
+
+    @property
+    def active_key(self) -> str:
+        return self._active
+
+    @property
+    def single(self) -> str | None:
+        return self._single
+
+    # -- changes -----------------------------------------------------------------
+    def show_film(self, root_id: str | None, film_id: str, image: FluoroImage | None) -> Viewport:
+        """Show a film in the viewport of its view (from the document); returns that viewport."""
+        view = self.document.film(film_id).view if self.document is not None else None
+        key = slot_for(view)
+        vp = self._viewports[key]
+        vp.set_film(root_id, film_id, image)
+        self.set_active(key)
+        return vp
+
+    def clear(self) -> None:
+        for vp in self._viewports.values():
+            vp.set_film(None, None, None)
+
+    def set_active(self, key: str) -> None:
+        key = slot_for(key)
+        if key == self._active:
+            return
+        self._panes[self._active].set_active(False)
+        self._active = key
+        self._panes[key].set_active(True)
+        self.active_changed.emit(key)
+
+    def set_single(self, view: str | None) -> None:
+        """Maximise the viewport of ``view``; None shows all three."""
+        key = None if view is None else slot_for(view)
+        self._single = key
+        for k, pane in self._panes.items():
+            pane.setVisible(key is None or k == key)
+        if key is not None:
+            self.set_active(key)
+        self.single_changed.emit(key)
+
+    def set_tool(self, name: str) -> None:
+        for vp in self._viewports.values():
+            vp.set_tool(name)
+
+    def retranslate(self, *_args) -> None:
+        for pane in self._panes.values():
+            pane.retranslate()
+            pane.viewport.retranslate()
+
+    def detach(self) -> None:
+        for vp in self._viewports.values():
+            vp.detach()
