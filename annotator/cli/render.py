@@ -1,0 +1,82 @@
+"""``fluoro-annotator-cli render PATH --out FILE.png``: the display image, as the viewer shows it.
+
+Writes the 8-bit display buffer of one frame (``render.display_frame``: the
+same LUT as the viewer -- modality LUT, window, MONOCHROME1 and user
+inversion, gamma) at the stored resolution, as a PNG without any text chunk:
+nothing about the patient goes into the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import AnnotatorError, ExportError
+
+
+def parse_window(text: str) -> tuple[float, float]:
+    """``"CENTER/WIDTH"`` in modality units, e.g. ``"2048/4096"`` or ``"-200/800"``."""
+    parts = text.split("/")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        center, width = float(parts[0]), float(parts[1])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"window {text!r} is not CENTER/WIDTH, e.g. 2048/4096") from None
+    if not (math.isfinite(center) and math.isfinite(width)) or width <= 0:
+        raise argparse.ArgumentTypeError(f"window {text!r}: centre must be a number and width positive")
+    return center, width
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "render",
+        help="write one frame as an 8-bit PNG exactly as the viewer displays it",
+        description="Write the display image of one frame (native resolution, 8-bit PNG, no metadata).",
+    )
+    p.add_argument("path", help="a DICOM file or a PNG/JPEG/TIFF/BMP image")
+    p.add_argument("--out", required=True, type=Path, help="the PNG file to write")
+    p.add_argument("--frame", type=int, default=0, help="frame number, from 0 (default 0)")
+    p.add_argument(
+        "--window",
+        type=parse_window,
+        metavar="CENTER/WIDTH",
+        help="window in modality units (default: the file's first window, else automatic); "
+        "write a negative centre as --window=-200/800",
+    )
+    p.add_argument("--invert", action="store_true", help="invert grey levels (on top of MONOCHROME1)")
+    p.add_argument("--gamma", type=float, default=1.0, help="display gamma, > 1 brightens (default 1)")
+    p.set_defaults(run=run)
+
+
+def write_png(buffer: Any, out: Path) -> None:
+    """Save a uint8 H x W or H x W x 3 buffer as PNG with no text/metadata chunks."""
+    from PIL import Image
+
+    try:  # uint8 H x W -> mode L, H x W x 3 -> RGB
+        Image.fromarray(buffer).save(out, format="PNG", optimize=False)
+    except OSError as exc:
+        raise ExportError(f"{out.name}: cannot write the PNG ({exc.strerror or exc})") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.io import open_image
+    from annotator.render.display import display_frame
+
+    out: Path = args.out
+    if out.suffix.lower() != ".png":
+        raise ExportError(f"{out.name}: the output must be a .png file")
+    if not (math.isfinite(args.gamma) and args.gamma > 0):
+        raise AnnotatorError(f"gamma {args.gamma:g}: must be a positive number")
+    image = open_image(args.path)
+    frames = image.info.frames
+    if not 0 <= args.frame < frames:
+        raise AnnotatorError(
+            f"{image.info.path.name}: frame {args.frame} does not exist "
+            f"(frames are numbered 0..{frames - 1})"
+        )
+    buffer = display_frame(image, args.frame, window=args.window, invert=args.invert, gamma=args.gamma)
+    write_png(buffer, out)
+    return 0
