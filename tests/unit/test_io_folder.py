@@ -1,0 +1,70 @@
+"""import_folder: every readable film, in acquisition order; the rest skipped with a reason."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from pydicom.data import get_testdata_file
+
+from annotator.errors import AnnotatorError
+from annotator.io import FolderImport, import_folder
+from tests.unit.test_io_synthetic import SECRETS, make_dicom
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    d = tmp_path / "case"
+    d.mkdir()
+    # names deliberately out of time order
+    make_dicom(d / "a.dcm", AcquisitionDate="20240301", AcquisitionTime="101500", InstanceNumber=9)
+    make_dicom(d / "b.dcm", AcquisitionDate="20240301", AcquisitionTime="100000", InstanceNumber=5)
+    make_dicom(d / "c", AcquisitionDate="20240301", AcquisitionTime="100000", InstanceNumber=2)
+    make_dicom(d / "d.dcm", InstanceNumber=1)  # no time: after the timed ones
+    Image.fromarray(np.zeros((8, 8), np.uint8)).save(d / "0_photo.png")  # no time, no number: last
+    (d / "notes.txt").write_text("patient notes\n")
+    shutil.copy(get_testdata_file("test-SR.dcm"), d / "report.dcm")
+    ds_bad = make_dicom(d / "cut.dcm")
+    ds_bad.write_bytes(ds_bad.read_bytes()[:-100])
+    sub = d / "sub"
+    sub.mkdir()
+    make_dicom(sub / "e.dcm", AcquisitionDate="20240301", AcquisitionTime="090000")
+    return d
+
+
+def test_order_and_skips(folder):
+    result = import_folder(folder)
+    assert isinstance(result, FolderImport)
+    assert [img.info.path.name for img in result.images] == ["c", "b.dcm", "a.dcm", "d.dcm", "0_photo.png"]
+    skipped = {p.name: reason for p, reason in result.skipped}
+    assert set(skipped) == {"notes.txt", "report.dcm", "cut.dcm"}
+    assert skipped["report.dcm"] == "this file is a DICOM Comprehensive SR: it has no image"
+    assert "truncated" in skipped["cut.dcm"]
+    for reason in skipped.values():
+        assert "\n" not in reason
+        for secret in SECRETS:
+            assert secret not in reason
+
+
+def test_recursive(folder):
+    names = [img.info.path.name for img in import_folder(folder, recursive=True).images]
+    assert names[0] == "e.dcm" and len(names) == 6
+
+
+def test_progress_callback(folder):
+    seen = []
+    import_folder(folder, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (8, 8) and len(seen) == 8  # 8 files at the top level
+
+
+def test_not_a_folder(tmp_path):
+    with pytest.raises(AnnotatorError):
+        import_folder(tmp_path / "missing")
+
+
+def test_empty_folder(tmp_path):
+    result = import_folder(tmp_path)
+    assert result.images == [] and result.skipped == []
