@@ -22,9 +22,12 @@ from annotator.model.case import (
     View,
     check_level,
 )
+from annotator.model.document import CaseDocument
+from annotator.model.events import Action, ChangeEvent, EventKind
 from annotator.model.validation import FieldError, UnknownItemError
 
 __all__ = [
+    "Action", "CaseDocument", "ChangeEvent", "EventKind",
     "LEVELS", "MAX_AGE", "SEXES", "FieldError", "UnknownItemError", "check_level", "ROLE_KINDS", "Annotation", "Approach", "BlockResult", "Case", "CheckResult",
     "Concordance", "DrugDose", "Film", "Finding", "Phase", "Point", "Redaction", "Resistance",
     "Role", "Root", "ShapeKind", "Side", "Technique", "View", "new_id",

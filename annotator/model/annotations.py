@@ -102,6 +102,8 @@ class Annotation:
     suggested: bool = False  # proposed by assist, not yet confirmed by the user
     extra: Mapping[str, Any] = field(default_factory=dict)  # unknown case-file keys, preserved
 
+    __reduce__ = v.reduce_frozen  # copy/deepcopy/pickle despite the read-only mappings
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "role", v.enum_value(Role, self.role, "role"))
         object.__setattr__(self, "kind", v.enum_value(ShapeKind, self.kind, "kind"))

@@ -111,6 +111,8 @@ class DrugDose:
     volume_ml: float | None = None  # millilitres, >= 0
     extra: Mapping[str, Any] = field(default_factory=dict)  # unknown keys, preserved
 
+    __reduce__ = v.reduce_frozen  # copy/deepcopy/pickle despite the read-only extra
+
     def __post_init__(self) -> None:
         _frozen_set(self, "drug", v.non_empty(self.drug, "drug"))
         _frozen_set(self, "concentration_pct", v.opt_number(self.concentration_pct, "concentration_pct", 0, 100))
@@ -140,6 +142,8 @@ class Finding:
     suggested: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)  # unknown keys, preserved
 
+    __reduce__ = v.reduce_frozen  # copy/deepcopy/pickle despite the read-only extra
+
     def __post_init__(self) -> None:
         _frozen_set(self, "code", v.non_empty(self.code, "code"))
         v.non_empty(self.id, "id")
@@ -166,6 +170,8 @@ class Redaction:
     y1: float
     id: str = field(default_factory=new_id)
     extra: Mapping[str, Any] = field(default_factory=dict)  # unknown keys, preserved
+
+    __reduce__ = v.reduce_frozen  # copy/deepcopy/pickle despite the read-only extra
 
     def __post_init__(self) -> None:
         x0, y0, x1, y1 = (v.number(getattr(self, n), n) for n in ("x0", "y0", "x1", "y1"))

@@ -5,6 +5,7 @@ raises :class:`FieldError` naming the field, so a case-file loader can point at
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -124,3 +125,16 @@ def mapping(value: Any, field: str) -> dict:
         if not isinstance(k, str):
             raise FieldError(field, f"keys must be text, got {k!r}")
     return value
+
+
+def _rebuild(cls: type, kwargs: dict[str, Any]) -> Any:
+    return cls(**kwargs)
+
+
+def reduce_frozen(self: Any) -> tuple[Any, tuple[type, dict[str, Any]]]:
+    """``__reduce__`` for frozen dataclasses holding read-only mappings (``MappingProxyType``
+    cannot be copied or pickled): rebuild from the field values, with plain dicts."""
+    from dataclasses import fields
+
+    values = {f.name: getattr(self, f.name) for f in fields(self)}
+    return _rebuild, (type(self), {k: dict(v) if isinstance(v, Mapping) else v for k, v in values.items()})
