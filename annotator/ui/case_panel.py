@@ -143,7 +143,7 @@ class CasePanel(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         self.retranslate()
-        signals().language_changed.connect(lambda _lang: self.retranslate())
+        signals().language_changed.connect(self.retranslate)
 
     # -- binding ---------------------------------------------------------------------------
 

@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.retranslate()
-        signals().language_changed.connect(lambda _lang: self.retranslate())
+        signals().language_changed.connect(self.retranslate)
         geometry, state = settings.window_geometry(), settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)

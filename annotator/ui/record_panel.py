@@ -228,7 +228,7 @@ class RecordPanel(QScrollArea):
         self.setWidget(body)
         self._build_fields()
         self.retranslate()
-        signals().language_changed.connect(lambda _lang: self.retranslate())
+        signals().language_changed.connect(self.retranslate)
 
     # -- construction ----------------------------------------------------------------------
 

@@ -65,7 +65,7 @@ class VerdictPanel(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.banner)
         layout.addWidget(self.body, 1)
-        signals().language_changed.connect(lambda _lang: self.refresh())
+        signals().language_changed.connect(self.refresh)
 
     def show_root(self, document: Any, root_id: str | None) -> None:
         self.document = document
