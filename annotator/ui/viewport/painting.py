@@ -80,7 +80,7 @@ def draw_items(painter: QPainter, items: list[OverlayItem], vt: ViewTransform, q
             _draw_marker(painter, item, vt)
         if item.arrow_head and len(item.points) >= 2:
             _draw_arrow_head(painter, item, vt)
-        if item.selected and item.shape not in ("ellipse", "rect"):
+        if item.selected and item.shape not in ("ellipse", "rect", "marker"):
             _draw_handles(painter, item, vt)
         if item.label:
             anchor = item.label_at or item.points[-1]

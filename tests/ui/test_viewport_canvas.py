@@ -1,0 +1,262 @@
+"""The canvas driven like a user: mouse clicks and drags, keys, wheel (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import pytest
+from PyQt6.QtCore import QPoint, QPointF, Qt
+from PyQt6.QtGui import QWheelEvent
+from PyQt6.QtWidgets import QApplication
+
+from annotator.model import Role
+from annotator.ui.viewport import Viewport
+from annotator.ui.viewport.overlay import tip_item
+from annotator.ui.viewport.palette import status_rgba
+from tests.ui.test_viewport_support import MemoryImage, make_case, ramp
+
+L = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def ap_view(qtbot, tmp_path):
+    doc, root, ap, _lat = make_case(tmp_path)
+    vp = Viewport(doc)
+    qtbot.addWidget(vp)
+    vp.resize(420, 420)
+    vp.show()
+    qtbot.waitExposed(vp)
+    vp.set_film(root.id, ap.id, MemoryImage(ramp()))
+    return doc, root, ap, vp
+
+
+def widget_pos(canvas, x, y) -> QPoint:
+    sx, sy = canvas.transform.to_widget(x, y)
+    return QPoint(round(sx), round(sy))
+
+
+def stored_tip(doc, film_id):
+    tip = doc.film(film_id).first(Role.TIP)
+    return None if tip is None else tip.points[0]
+
+
+def near(a, b, tol):
+    return abs(a[0] - b[0]) <= tol and abs(a[1] - b[1]) <= tol
+
+
+def pixel(canvas, x, y):
+    sx, sy = canvas.transform.to_widget(x, y)
+    c = canvas.grab().toImage().pixelColor(round(sx), round(sy))
+    return c.red(), c.green(), c.blue()
+
+
+def test_click_places_the_tip_in_image_coordinates_with_the_verdict_colour(ap_view, qtbot):
+    doc, _root, ap, vp = ap_view
+    c = vp.canvas
+    vp.set_tool("tip")
+    qtbot.mouseClick(c, L, pos=widget_pos(c, 121, 103))
+    tol = 1.0 / c.transform.zoom
+    assert near(stored_tip(doc, ap.id), (121, 103), tol)
+    green = status_rgba("on_target")
+    assert tip_item(c.overlay_items()).color == green
+    r, g, b = pixel(c, *stored_tip(doc, ap.id))
+    assert (r, g, b) == pytest.approx(green[:3], abs=40)
+
+
+def test_dragging_the_tip_is_one_undo_step_and_recolours_it(ap_view, qtbot):
+    doc, _root, ap, vp = ap_view
+    c = vp.canvas
+    vp.set_tool("tip")
+    qtbot.mouseClick(c, L, pos=widget_pos(c, 121, 103))
+    steps_before = len(doc._undo)
+    qtbot.mousePress(c, L, pos=widget_pos(c, 121, 103))
+    for y in (115, 130, 150, 175):
+        qtbot.mouseMove(c, pos=widget_pos(c, 121, y))
+    assert c.result.verdict.status == "off"  # live verdict during the drag
+    qtbot.mouseRelease(c, L, pos=widget_pos(c, 121, 175))
+    assert near(stored_tip(doc, ap.id), (121, 175), 1.0 / c.transform.zoom)
+    assert len(doc._undo) == steps_before + 1
+    red = status_rgba("off")
+    assert tip_item(c.overlay_items()).color == red
+    assert pixel(c, 121, 175) == pytest.approx(red[:3], abs=40)
+    doc.undo()
+    assert near(stored_tip(doc, ap.id), (121, 103), 1.0 / c.transform.zoom)
+    assert tip_item(c.overlay_items()).color == status_rgba("on_target")
+
+
+def test_foramen_polygon_by_clicks_and_enter_on_the_lateral_film(qtbot, tmp_path):
+    doc, root, _ap, lat = make_case(tmp_path)
+    vp = Viewport(doc)
+    qtbot.addWidget(vp)
+    vp.resize(400, 400)
+    vp.show()
+    vp.set_film(root.id, lat.id, MemoryImage(ramp()))
+    c = vp.canvas
+    vp.set_tool("foramen")
+    corners = [(100, 100), (160, 100), (160, 160), (100, 160)]
+    for x, y in corners:
+        qtbot.mouseClick(c, L, pos=widget_pos(c, x, y))
+    assert doc.film(lat.id).first(Role.FORAMEN) is None  # not closed yet
+    qtbot.keyClick(c, Qt.Key.Key_Return)
+    poly = doc.film(lat.id).first(Role.FORAMEN)
+    assert poly is not None and len(poly.points) == 4
+    for p, q in zip(poly.points, corners):
+        assert near(p, q, 1.0 / c.transform.zoom)
+    assert c.result.verdict.status == "insufficient"  # no tip yet: the rule names it
+
+
+def test_undo_redo_keys(ap_view, qtbot):
+    doc, _root, ap, vp = ap_view
+    c = vp.canvas
+    vp.set_tool("tip")
+    qtbot.mouseClick(c, L, pos=widget_pos(c, 121, 103))
+    qtbot.mouseClick(c, L, pos=widget_pos(c, 130, 140))
+    first, second = (121, 103), (130, 140)
+    tol = 1.0 / c.transform.zoom
+    qtbot.keyClick(c, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert near(stored_tip(doc, ap.id), first, tol)
+    qtbot.keyClick(c, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert near(stored_tip(doc, ap.id), second, tol)
+    qtbot.keyClick(c, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(c, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored_tip(doc, ap.id) is None
+    qtbot.keyClick(c, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert near(stored_tip(doc, ap.id), first, tol)
+
+
+def test_right_drag_sets_width_horizontally_and_level_vertically(ap_view, qtbot):
+    _doc, _root, _ap, vp = ap_view
+    c = vp.canvas
+    c0, w0 = c.window()
+    R = Qt.MouseButton.RightButton
+    qtbot.mousePress(c, R, pos=QPoint(200, 200))
+    qtbot.mouseMove(c, pos=QPoint(260, 200))
+    qtbot.mouseRelease(c, R, pos=QPoint(260, 200))
+    c1, w1 = c.window()
+    assert w1 > w0 and c1 == pytest.approx(c0)
+    qtbot.mousePress(c, R, pos=QPoint(200, 200))
+    qtbot.mouseMove(c, pos=QPoint(200, 240))
+    qtbot.mouseRelease(c, R, pos=QPoint(200, 240))
+    c2, w2 = c.window()
+    assert c2 > c1 and w2 == pytest.approx(w1)
+    assert "C/W" in " ".join(c.corner_text()["bottom_left"])
+
+
+def test_multi_frame_steps_plays_and_sets_the_key_frame(qtbot, tmp_path):
+    doc, root, ap, _lat = make_case(tmp_path)
+    vp = Viewport(doc)
+    qtbot.addWidget(vp)
+    vp.resize(400, 440)
+    vp.show()
+    vp.set_film(root.id, ap.id, MemoryImage(ramp(frames=4), frame_time_ms=20.0))
+    c = vp.canvas
+    assert vp.cine.isVisible()
+    before = c.grab().toImage().pixelColor(widget_pos(c, 60, 60))
+    qtbot.keyClick(c, Qt.Key.Key_Period)
+    assert c.frame == 1 and vp.cine.slider.value() == 1
+    after = c.grab().toImage().pixelColor(widget_pos(c, 60, 60))
+    assert after.red() > before.red()  # the blob of frame 2 shows
+    qtbot.keyClick(c, Qt.Key.Key_Comma)
+    assert c.frame == 0
+    vp.cine.slider.setValue(2)
+    assert c.frame == 2
+    assert "Frame 3/4" in c.corner_text()["top_left"]
+    vp.cine.set_key_frame()
+    assert doc.film(ap.id).key_frame == 2
+    doc.undo()
+    assert doc.film(ap.id).key_frame == 0
+    vp.cine.set_playing(True)
+    qtbot.waitUntil(lambda: c.frame != 2, timeout=2000)
+    vp.cine.set_playing(False)
+    assert not vp.cine.playing
+
+
+def test_subtraction_shows_the_new_blob_and_cancels_the_background(qtbot, tmp_path):
+    doc, root, ap, _lat = make_case(tmp_path)
+    vp = Viewport(doc)
+    qtbot.addWidget(vp)
+    vp.set_film(root.id, ap.id, MemoryImage(ramp(frames=3)))
+    c = vp.canvas
+    c.set_frame(2)
+    c.set_mask(0)
+    buf = c.display.buffer()
+    assert buf[60, 60] > 200  # uptake: bright
+    assert abs(int(buf[200, 30]) - 128) <= 2  # unchanged background: mid-grey (window symmetric about 0)
+    assert any("Subtracted" in s for s in c.corner_text()["top_right"])
+    c.set_mask(None)
+    assert not c.display.subtracting
+
+
+def test_escape_cancels_the_shape_in_progress(ap_view, qtbot):
+    doc, _root, ap, vp = ap_view
+    c = vp.canvas
+    vp.set_tool("contrast_path")
+    qtbot.mouseClick(c, L, pos=widget_pos(c, 50, 50))
+    qtbot.mouseClick(c, L, pos=widget_pos(c, 80, 90))
+    assert c.tool.busy
+    qtbot.keyClick(c, Qt.Key.Key_Escape)
+    assert not c.tool.busy
+    qtbot.keyClick(c, Qt.Key.Key_Return)
+    assert doc.film(ap.id).first(Role.CONTRAST_PATH) is None
+
+
+def test_delete_removes_the_selected_shape(ap_view, qtbot):
+    doc, _root, ap, vp = ap_view
+    c = vp.canvas
+    vp.set_tool("select")
+    qtbot.mouseClick(c, L, pos=widget_pos(c, 120, 100))  # on the pedicle margin
+    assert c.selection.annotation_id == doc.film(ap.id).first(Role.PEDICLE_MARGIN).id
+    qtbot.keyClick(c, Qt.Key.Key_Delete)
+    assert doc.film(ap.id).first(Role.PEDICLE_MARGIN) is None
+    qtbot.keyClick(c, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.film(ap.id).first(Role.PEDICLE_MARGIN) is not None
+
+
+def _wheel(widget, pos: QPointF, steps: int) -> None:
+    ev = QWheelEvent(pos, widget.mapToGlobal(pos), QPoint(0, 0), QPoint(0, 120 * steps), Qt.MouseButton.NoButton,
+                     Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, ev)
+
+
+def test_wheel_zooms_about_the_cursor(ap_view):
+    _doc, _root, _ap, vp = ap_view
+    c = vp.canvas
+    pos = QPointF(97.0, 301.0)
+    under = c.transform.to_image(pos.x(), pos.y())
+    z0 = c.transform.zoom
+    _wheel(c, pos, 2)
+    assert c.transform.zoom == pytest.approx(z0 * 1.44)
+    assert c.transform.to_image(pos.x(), pos.y()) == pytest.approx(under)
+
+
+def test_flips_and_rotation_never_change_stored_coordinates(ap_view, qtbot):
+    doc, _root, ap, vp = ap_view
+    c = vp.canvas
+    before = [a.points for a in doc.film(ap.id).annotations]
+    for key in (Qt.Key.Key_H, Qt.Key.Key_V, Qt.Key.Key_R, Qt.Key.Key_I, Qt.Key.Key_Space):
+        qtbot.keyClick(c, key)
+    assert [a.points for a in doc.film(ap.id).annotations] == before
+    assert (c.transform.flip_h, c.transform.flip_v, c.transform.quarter_turns) == (True, True, 1)
+    vp.set_tool("tip")
+    qtbot.mouseClick(c, L, pos=widget_pos(c, 121, 103))  # a click on the flipped, rotated view
+    assert near(stored_tip(doc, ap.id), (121, 103), 1.0 / c.transform.zoom)
+    letters = c.transform.edge_letters(doc.film(ap.id).effective_directions())
+    assert letters["right"] in ("H", "F")  # rotated: the head-feet axis runs across the screen
+
+
+def test_window_presets_and_scale_bar(qtbot, tmp_path):
+    doc, root, ap, _lat = make_case(tmp_path)
+    from annotator.io.image import WindowPreset
+
+    vp = Viewport(doc)
+    qtbot.addWidget(vp)
+    vp.resize(400, 400)
+    vp.set_film(root.id, ap.id, MemoryImage(ramp(), spacing_mm=0.2, windows=(WindowPreset(300, 200),)))
+    c = vp.canvas
+    qtbot.keyClick(c, Qt.Key.Key_1)
+    assert c.window() == pytest.approx((300, 200))
+    qtbot.keyClick(c, Qt.Key.Key_2)  # the automatic window comes after the file's
+    assert c.window() != pytest.approx((300, 200))
+    from annotator.ui.viewport.painting import scale_bar
+
+    mm, px = scale_bar(0.2, c.transform.zoom)
+    assert mm in (1, 2, 5, 10, 20, 50) and 0 < px <= 140
+    assert scale_bar(None, 1.0) is None
