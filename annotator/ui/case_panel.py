@@ -21,6 +21,7 @@ from PyQt6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDropEv
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QMenu,
     QPushButton,
     QTreeWidget,
@@ -126,6 +127,10 @@ class CasePanel(QWidget):
         self.tree = _Tree(self)
         self.tree.setColumnCount(2)
         self.tree.setHeaderHidden(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setRootIsDecorated(True)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
@@ -196,7 +201,6 @@ class CasePanel(QWidget):
                 r_item.setExpanded(True)
                 for i in range(r_item.childCount()):
                     r_item.child(i).setExpanded(True)
-            self.tree.resizeColumnToContents(1)
             if keep is not None:
                 self.tree.setCurrentItem(keep)
         finally:

@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(autosave_ms or 30_000, self)
         self.autosaver.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
         self.workspace: Any = None
+        self._shown: dict[str, str] = {}
         self._set_workspace(None)
         self.case_panel = CasePanel(self)
         self.case_panel.film_selected.connect(self.select_film)
@@ -86,6 +87,8 @@ class MainWindow(QMainWindow):
             self.resize(1600, 1000)
         if state is not None:
             self.restoreState(state)
+        else:
+            self.resizeDocks([self.docks["case"], self.docks["verdict"]], [250, 420], Qt.Orientation.Horizontal)
 
     # -- assembly --------------------------------------------------------------------------
 
@@ -152,7 +155,8 @@ class MainWindow(QMainWindow):
     def _build_toolbar(self) -> None:
         self.toolbar = QToolBar(self)
         self.toolbar.setObjectName("toolsToolbar")
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.toolbar)
         self.tool_group = QActionGroup(self)
         self.tool_group.setExclusive(True)
         self.tool_actions: dict[str, tuple[QAction, Any]] = {}
@@ -194,31 +198,21 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _set_workspace(self, document: Any) -> None:
+        old = self.workspace
+        if old is not None and hasattr(old, "detach"):
+            old.detach()  # its viewports stop listening to the previous document
         try:
             from annotator.ui.workspace import Workspace
 
             workspace: Any = Workspace(document)
+            workspace.status_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+            workspace.single_changed.connect(self._single_changed)
         except ImportError:
             workspace = QLabel(tr("The viewports are not available in this build."))
             workspace.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.workspace = workspace
+        self._shown: dict[str, str] = {}
         self.setCentralWidget(workspace)
-        for view in VIEWS:
-            vp = self._viewport(view)
-            if vp is None:
-                continue
-            for name, slot in (("status_message", lambda m: self.statusBar().showMessage(m, 8000)),
-                               ("maximize_requested", lambda v=view: self._toggle_single(v))):
-                sig = getattr(vp, name, None)
-                if sig is not None:
-                    sig.connect(slot)
-
-    def _viewport(self, view: View) -> Any:
-        fn = getattr(self.workspace, "viewport", None)
-        try:
-            return fn(view) if fn is not None else None
-        except Exception:
-            return None
 
     # -- document --------------------------------------------------------------------------
 
@@ -270,45 +264,54 @@ class MainWindow(QMainWindow):
             self.verdict_panel.show_root(self.document, root_id)
         self._show_root_films()
         _root, film = self.document.case.film(film_id)
-        if self.single_view is not None and film.view in VIEWS:
-            self.set_single_view(film.view)
+        if self.single_view is not None:
+            self.set_single_view(film.view if film.view in VIEWS else View.OBLIQUE)
 
     def _films_to_show(self) -> dict[View, Any]:
-        """The film each viewport shows: the selected film in its view, else the first of that view."""
+        """The film each viewport shows: the selected film in its slot, else the first film of that
+        view; films of unknown view fill the oblique slot when no oblique film is there."""
         if self.document is None or self.root_id is None:
             return {}
         try:
             root = self.document.case.root(self.root_id)
         except KeyError:
             return {}
+
+        def slot(film: Any) -> View:
+            return film.view if film.view in VIEWS else View.OBLIQUE
+
         chosen: dict[View, Any] = {}
-        if self.film_id is not None:
-            for f in root.films:
-                if f.id == self.film_id and f.view in VIEWS:
-                    chosen[f.view] = f
-        for f in root.films:
-            if f.view in VIEWS and f.view not in chosen:
-                chosen[f.view] = f
+        selected = [f for f in root.films if f.id == self.film_id]
+        ordered = selected + [f for f in root.films if f.view in VIEWS] + [f for f in root.films if f.view not in VIEWS]
+        for film in ordered:
+            chosen.setdefault(slot(film), film)
         return chosen
 
-    def _show_root_films(self) -> None:
-        show = getattr(self.workspace, "show_film", None)
-        if show is None or self.document is None:
+    def _show_root_films(self, force: bool = False) -> None:
+        """Put the films of the current root into the viewports (only when that choice changed)."""
+        if self.document is None or not hasattr(self.workspace, "show_film"):
             return
+        films = self._films_to_show()
+        wanted = {str(view): f.id for view, f in films.items()}
+        if wanted == self._shown and not force:
+            return
+        if hasattr(self.workspace, "clear"):
+            self.workspace.clear()
+        self._shown = {}
         problems = []
-        for film in self._films_to_show().values():
+        for view, film in films.items():
             try:
                 image = self.images.get(Path(self.document.folder) / film.path)
-            except Exception as exc:  # unreadable film: say so, keep the others
+                self.workspace.show_film(self.root_id, film.id, image)
+                self._shown[str(view)] = film.id
+            except Exception as exc:  # unreadable film: say so in one line, keep the others
+                log.info("film not shown: %s", exc)
                 problems.append(str(exc))
-                continue
-            try:
-                show(self.root_id, film.id, image)
-            except Exception as exc:
-                log.exception("workspace could not show a film")
-                problems.append(f"{Path(film.path).name}: {exc}")
         if problems:
             self.statusBar().showMessage(problems[0], 10_000)
+        if self.film_id in self._shown.values():  # the selected film's viewport is the active one
+            key = next(k for k, v in self._shown.items() if v == self.film_id)
+            getattr(self.workspace, "set_active", lambda _k: None)(key)
 
     def _update_undo_actions(self) -> None:
         doc, acts = self.document, self.actions_by_key
@@ -344,10 +347,9 @@ class MainWindow(QMainWindow):
             fn(name)
 
     def _active_view(self) -> View:
-        vp = getattr(self.workspace, "active_viewport", lambda: None)()
-        view = getattr(vp, "view", None)
-        if view in VIEWS:
-            return View(view)
+        key = getattr(self.workspace, "active_key", None)
+        if key in VIEWS:
+            return View(key)
         films = self._films_to_show()
         if self.film_id is not None:
             for view, film in films.items():
@@ -362,8 +364,9 @@ class MainWindow(QMainWindow):
             fn(view)
         self.actions_by_key["single_view" if view is not None else "three_views"].setChecked(True)
 
-    def _toggle_single(self, view: View) -> None:
-        self.set_single_view(None if self.single_view is not None else view)
+    def _single_changed(self, key: Any) -> None:
+        self.single_view = View(key) if key else None
+        self.actions_by_key["single_view" if key else "three_views"].setChecked(True)
 
     def about(self) -> None:
         from annotator import __version__
