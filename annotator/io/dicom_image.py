@@ -28,6 +28,7 @@ import numpy as np
 from annotator.errors import (
     CorruptImageError,
     DecoderMissingError,
+    ImageLoadError,
     ImageTooLargeError,
     NoPixelDataError,
     NotAnImageError,
@@ -196,6 +197,18 @@ class DicomImage(FluoroImage):
         self._auto: dict[int, WindowPreset] = {}
         expected = info.rows * info.columns * info.samples_per_pixel * info.frames * max(info.bits_allocated, 8) // 8
         self._stream = native and info.frames > 1 and expected > STREAM_NATIVE_BYTES
+        try:
+            st = path.stat()
+            self._stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            self._stamp = None
+
+    def _file_changed(self) -> bool:
+        try:
+            st = self._path.stat()
+        except OSError:
+            return True
+        return (st.st_mtime_ns, st.st_size) != self._stamp
 
     def _check_index(self, index: int) -> int:
         if not isinstance(index, (int, np.integer)) or not 0 <= index < self.info.frames:
@@ -213,6 +226,10 @@ class DicomImage(FluoroImage):
         except MemoryError:
             raise CorruptImageError(self._path, f"frame {index + 1} is too large to decode") from None
         except Exception as exc:
+            if self._file_changed():
+                raise ImageLoadError(
+                    self._path, "the file was changed or removed after it was opened: open it again"
+                ) from None
             if "does not support" in str(exc):  # every installed plugin declined this variant
                 raise DecoderMissingError(
                     self._path,

@@ -169,3 +169,36 @@ def test_stored_frame_cost_close_to_bare_pydicom(tmp_path):
     bare = best(lambda: dcmread(path).pixel_array)  # noqa: B023
     ours = best(lambda: open_image(path).stored_frame(0))
     assert ours <= 1.5 * bare + 0.002  # budget 1.2x in the benchmark; slack for a busy test machine
+
+
+def test_large_native_multiframe_is_read_frame_by_frame(tmp_path, monkeypatch):
+    path = _copy("emri_small.dcm", tmp_path)
+    monkeypatch.setattr(dicom_image, "STREAM_NATIVE_BYTES", 0)  # treat the file as huge
+    monkeypatch.setattr(dicom_image, "DEFER_SIZE", 16)
+    img = open_image(path)
+    expected = dcmread(path).pixel_array
+    for i in (0, 9, 4):
+        np.testing.assert_array_equal(img.stored_frame(i), expected[i])
+
+
+def test_frames_decoded_from_several_threads(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = _copy("emri_small_jpeg_2k_lossless.dcm", tmp_path)
+    img = open_image(path)
+    expected = dcmread(path).pixel_array
+    with ThreadPoolExecutor(4) as pool:
+        frames = list(pool.map(img.stored_frame, [i % 10 for i in range(30)]))
+    for i, frame in enumerate(frames):
+        np.testing.assert_array_equal(frame, expected[i % 10])
+
+
+def test_file_removed_after_open(tmp_path, monkeypatch):
+    from annotator.errors import ImageLoadError
+
+    monkeypatch.setattr(dicom_image, "DEFER_SIZE", 16)  # pixel data stays on disk until decoded
+    path = _copy("RG1_UNCR.dcm", tmp_path)
+    img = open_image(path)
+    path.unlink()
+    with pytest.raises(ImageLoadError, match="changed or removed"):
+        img.stored_frame(0)
