@@ -1,0 +1,203 @@
+"""``fluoro-annotator-cli new CASE_DIR FILES... --level L5 --side right``: a case from films.
+
+Creates ``CASE_DIR/case.json`` with one root and a film for every image found
+in FILES (files, or folders whose images are all taken). Films already inside
+CASE_DIR are referenced where they are; others are copied into
+``CASE_DIR/films/``. Each film is opened to detect its view (with the evidence
+that decided it), calibration and patient directions. Nothing is written
+unless every named file is an image; an existing case.json is replaced only
+with ``--force`` (the old one is kept as ``case.json.bak``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import AnnotatorError
+from annotator.io.casefile import CASE_FILE_NAME, recovery_path, save_case
+from annotator.model import LEVELS, Case, Film, Root, Side, View, check_level
+from annotator.model.validation import FieldError
+
+FILMS_SUBFOLDER = "films"
+
+
+class BadInput(AnnotatorError):
+    """A command-line value the command cannot use (one line, exit 2)."""
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "new",
+        help="create CASE_DIR/case.json from films (DICOM or plain images)",
+        description=(
+            "Create a case file from films: one root (--level, --side: both required, the tool "
+            "never guesses which root was tested) holding every image of FILES. Files outside "
+            "CASE_DIR are copied into CASE_DIR/films/; files inside it are referenced in place. "
+            "View, calibration and directions are detected from each file and printed."
+        ),
+    )
+    p.add_argument("case_dir", metavar="CASE_DIR", help="folder of the case (created if missing)")
+    p.add_argument("files", metavar="FILES", nargs="+", help="image files or folders of images")
+    p.add_argument("--level", required=True, help=f"level of the root tested: {', '.join(LEVELS)} (required)")
+    p.add_argument("--side", required=True, choices=[s.value for s in Side],
+                   help="side of the root tested (required)")
+    p.add_argument("--title", default="", help="case title (keep patient identity out of it)")
+    p.add_argument("--recursive", action="store_true", help="also take images in sub-folders of folders")
+    p.add_argument("--force", action="store_true", help="replace an existing case.json (kept as case.json.bak)")
+    p.set_defaults(run=run)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _is_case_bookkeeping(path: Path) -> bool:
+    """Files of the case itself, never films: case files, backups, recovery and temp files."""
+    n = path.name
+    return n.startswith(".") or n.endswith((".json", ".json.bak", ".tmp"))
+
+
+def _collect(args: argparse.Namespace, case_dir: Path) -> tuple[list[tuple[Path, bool]], list[Path]]:
+    """([(file, named explicitly)], missing) in the order given; folders sorted by name."""
+    found: list[tuple[Path, bool]] = []
+    missing: list[Path] = []
+    seen: set[Path] = set()
+    for arg in args.files:
+        p = Path(arg)
+        if p.is_dir():
+            pattern = "**/*" if args.recursive else "*"
+            members = sorted(q for q in p.glob(pattern) if q.is_file() and not _is_case_bookkeeping(q))
+            entries = [(q, False) for q in members]
+        elif p.is_file():
+            entries = [(p, True)]
+        else:
+            missing.append(p)
+            continue
+        for q, explicit in entries:
+            key = q.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append((q, explicit))
+    return found, missing
+
+
+def _order(image: Any) -> tuple:
+    """Acquisition time (films without one last), then instance number, then file name."""
+    info = image.info
+    t, n = info.acquisition_time, info.instance_number
+    return (t is None, t or datetime.min, n is None, n or 0, info.path.name)
+
+
+def _destination(src: Path, case_dir: Path, taken: set[str]) -> tuple[str, bool]:
+    """(relative POSIX path in the case, needs copying) for one film."""
+    if _inside(src, case_dir):
+        return Path(os.path.relpath(src.resolve(), case_dir.resolve())).as_posix(), False
+    stem, suffix = src.stem, src.suffix
+    k = 1
+    while True:
+        name = f"{stem}{suffix}" if k == 1 else f"{stem}-{k}{suffix}"
+        rel = f"{FILMS_SUBFOLDER}/{name}"
+        target = case_dir / rel
+        if rel not in taken:
+            if not target.exists():
+                return rel, True
+            if filecmp.cmp(src, target, shallow=False):
+                return rel, False  # the same film was copied before
+        k += 1
+
+
+def film_for(rel: str, image: Any) -> Film:
+    """A Film for an opened image: detected view (+ evidence), calibration, file directions.
+
+    Directions the reader only defaulted from the view are not stored, so the
+    view's default applies if the user corrects the view later.
+    """
+    info = image.info
+    try:
+        view = View(info.view.view)
+    except ValueError:
+        view = View.UNKNOWN
+    directions = info.directions
+    if directions is not None and str(directions.source).startswith("default"):
+        directions = None
+    return Film(path=rel, view=view, view_evidence=info.view.evidence, calibration=info.calibration,
+                directions=directions)
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.io import open_image  # heavy (pydicom): only when the command runs
+
+    try:
+        level = check_level(args.level, "--level")
+    except FieldError as exc:
+        raise BadInput(str(exc)) from None
+    case_dir = Path(args.case_dir)
+    if case_dir.exists() and not case_dir.is_dir():
+        raise BadInput(f"{case_dir.name}: exists and is not a folder")
+    case_path = case_dir / CASE_FILE_NAME
+    if case_path.exists() and not args.force:
+        raise BadInput(f"{case_dir.name}/{CASE_FILE_NAME} already exists: use --force to replace it")
+
+    files, missing = _collect(args, case_dir)
+    if missing:
+        raise BadInput(f"{missing[0].name}: no such file or folder")
+    images: list[Any] = []
+    skipped: list[str] = []
+    for path, explicit in files:
+        try:
+            images.append(open_image(path))
+        except AnnotatorError as exc:
+            if explicit:
+                raise BadInput(f"{exc}; nothing was created") from None
+            skipped.append(str(exc))
+    if not images:
+        raise BadInput("no images found in FILES; nothing was created")
+    images.sort(key=_order)
+
+    case_dir.mkdir(parents=True, exist_ok=True)
+    root = Root(level=level, side=Side(args.side))
+    taken: set[str] = set()
+    copied: list[Path] = []
+    try:
+        for image in images:
+            src = Path(image.info.path)
+            rel, copy = _destination(src, case_dir, taken)
+            taken.add(rel)
+            if copy:
+                target = case_dir / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, target)
+                copied.append(target)
+            root.films.append(film_for(rel, image))
+        case = Case(title=args.title, planned_roots=[root.label], roots=[root])
+        save_case(case, case_path)
+    except BaseException:
+        for target in copied:  # leave no half-made case behind
+            target.unlink(missing_ok=True)
+        raise
+
+    out = sys.stdout
+    print(f"created {case_dir.name}/{CASE_FILE_NAME}: {root.label}, {len(root.films)} film(s)", file=out)
+    for film in root.films:
+        cal = film.calibration
+        scale = (f"{cal.mean_mm_per_px():.4g} {cal.unit_label} per pixel" if cal.is_mm
+                 else "no mm scale (pixels)")
+        print(f"  {film.path}: {film.view.value} ({film.view_evidence}); {scale}", file=out)
+    if copied:
+        print(f"copied {len(copied)} file(s) into {case_dir.name}/{FILMS_SUBFOLDER}/", file=out)
+    for reason in skipped:
+        print(f"skipped {reason}", file=sys.stderr)
+    if recovery_path(case_path).exists():
+        print(f"note: an old recovery file {recovery_path(case_path).name} is still there", file=sys.stderr)
+    return 0
