@@ -336,3 +336,15 @@ def test_info_repr_has_no_identity(tmp_path):
     text = repr(img) + str(img.info) + repr(img.info)
     for secret in SECRETS:
         assert secret not in text
+
+
+def test_dicom_without_preamble_or_file_meta_opens(tmp_path):
+    ds = make_dataset(ViewPosition="LL")
+    del ds.file_meta
+    path = tmp_path / "raw"
+    ds.save_as(path, implicit_vr=True, little_endian=True)
+    assert path.read_bytes()[128:132] != b"DICM"
+    img = open_image(path)
+    assert img.info.format == "DICOM" and img.info.transfer_syntax_uid == "1.2.840.10008.1.2"
+    assert img.info.view.view == "lateral"
+    np.testing.assert_array_equal(img.stored_frame(), make_dataset().pixel_array)
