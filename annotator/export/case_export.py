@@ -157,11 +157,14 @@ def export_cases(
                 _checked(dest, scrubber, result)
 
     if dicom_dir:
+        from annotator.export.deid import DicomDeidentifier
         from annotator.export.dicom_export import export_dicom
 
-        for (case, _folder), films in zip(items, prepared):
-            for path in export_dicom(case, films, Path(dicom_dir), identified=identified, seed=seed,
-                                     step=steps.step, scrub=scrub, lang=lang, config=config):
+        deidentifier = None if identified else DicomDeidentifier(seed)  # one for the whole export
+        for number, ((case, _folder), films) in enumerate(zip(items, prepared), start=1):
+            for path in export_dicom(case, films, Path(dicom_dir), case_number=number,
+                                     deidentifier=deidentifier, step=steps.step, scrub=scrub, lang=lang,
+                                     config=config):
                 _checked(path, scrubber, result)
     steps.finish()
     for w in result.warnings:

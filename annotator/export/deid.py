@@ -215,6 +215,19 @@ def _dataset_text(ds: Any) -> bytes:
     return "\n".join(parts).encode("utf-8", "replace")
 
 
+_DATE_FORMATS = {"DA": "%Y%m%d", "TM": "%H%M%S.%f", "DT": "%Y%m%d%H%M%S.%f"}
+
+
+def _dates_as_text(ds: Any, elem: Any) -> None:
+    """DA/TM/DT values as DICOM strings: highdicom stores Python dates, dicognito expects text."""
+    fmt = _DATE_FORMATS.get(elem.VR)
+    if fmt is None or elem.value is None or isinstance(elem.value, str):
+        return
+    values = elem.value if isinstance(elem.value, Sequence) else [elem.value]
+    texts = [v if isinstance(v, str) else v.strftime(fmt) for v in values]
+    elem.value = texts if len(texts) > 1 else texts[0]
+
+
 class DicomDeidentifier:
     """PS3.15 Basic Profile through dicognito; one instance for a whole export.
 
@@ -238,7 +251,11 @@ class DicomDeidentifier:
         ds.remove_private_tags()
         for kw in EXTRA_REMOVE:
             if kw in ds:
-                del ds[kw]
+                if ds[kw].VR == "SQ":
+                    ds[kw].value = []  # emptied, not removed: some are type 2 (must be present)
+                else:
+                    del ds[kw]
+        ds.walk(_dates_as_text)
         self._anonymizer.anonymize(ds)
         if hasattr(ds, "file_meta") and "SOPInstanceUID" in ds:
             ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID

@@ -65,6 +65,7 @@ class PreparedFilm:
     warnings: tuple[Any, ...] = ()
     sentence: str = ""  # caption sentence (scrubbed)
     findings: tuple[str, ...] = ()  # finding texts on this film
+    window: tuple[float, float] | None = None  # (centre, width) in modality units, grey films
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -138,6 +139,13 @@ def prepare_film(
     except Exception as exc:
         raise ExportError(f"{path.name}: the film could not be rendered ({type(exc).__name__})") from exc
     verdict, warnings = evaluate(film, root, config)
+    window = None
+    if not image.is_color:
+        try:
+            preset = image.default_window(frame)
+            window = (float(preset.center), float(preset.width))
+        except Exception:  # a window the GSPS cannot carry: viewers use their own
+            window = None
     scrub = scrubber.scrub if scrubber is not None else (lambda s: s)
     findings = tuple(
         tx.finding_text(f, lang, config) + (f" — {scrub(f.note)}" if f.note.strip() else "")
@@ -148,7 +156,7 @@ def prepare_film(
         case_number=case_number, root=root, film=film, index=index,
         label=tx.figure_label(case_number, index, film), buffer=buffer, path=path,
         is_dicom=image.info.format == "DICOM", lang=lang, verdict=verdict, warnings=warnings,
-        findings=findings,
+        findings=findings, window=window,
     )
     pf.sentence = _sentence(pf, scrub)
     return pf

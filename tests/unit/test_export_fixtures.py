@@ -78,6 +78,22 @@ def make_dicom(path: Path, rows: int = 256, cols: int = 240, identity: dict | No
     ds.PatientSex = "M"
     ds.PatientAge = "070Y"
     ds.ViewPosition = view
+    # enough of the XA image and acquisition modules for dciodvfy to accept the film
+    ds.ImageType = ["ORIGINAL", "PRIMARY", "SINGLE PLANE"]
+    ds.PixelIntensityRelationship = "LIN"
+    ds.KVP = "75"
+    ds.RadiationSetting = "GR"
+    ds.XRayTubeCurrent = 5
+    ds.ExposureTime = 100
+    ds.Laterality = None
+    ds.PatientOrientation = ["L", "F"] if view == "AP" else ["P", "F"]
+    ds.PositionerMotion = "STATIC"
+    ds.PositionerPrimaryAngle = 0 if view == "AP" else 90
+    ds.PositionerSecondaryAngle = 0
+    ds.ReferringPhysicianName = ""
+    ds.PatientBirthDate = ""
+    ds.AccessionNumber = ""
+    ds.StudyID = ""
     ds.ImageComments = f"film of {identity.get('PatientName', 'x')}"
     for k, v in identity.items():
         setattr(ds, k, v)

@@ -1,0 +1,141 @@
+"""DICOM export of one case: per film a presentation state and a burned-in secondary
+capture, per root a measurement report; de-identified copies of the source films when
+the export is de-identified.
+
+Why the sources are exported too (de-identified only): the presentation state
+and the report reference their images by UID; de-identification remaps every
+UID, so the archive needs the de-identified, redacted films for the references
+to resolve. In an identified export the originals are already in the archive
+and keep their UIDs: only the new objects are written.
+
+All objects are built from the *original* datasets, then one
+:class:`~annotator.export.deid.DicomDeidentifier` (one dicognito instance for
+the whole export) de-identifies them all, so its consistent UID remapping
+keeps GSPS -> image, SR -> image and SC -> study references intact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from annotator.errors import ExportError
+from annotator.export.atomic import atomic_path
+from annotator.export.deid import DicomDeidentifier
+from annotator.export.films import PreparedFilm
+from annotator.model import Case, Film
+
+
+def redact_dataset(ds: Any, film: Film) -> bool:
+    """Black out ``film``'s redaction rectangles in every frame of ``ds``'s pixel data.
+
+    "Black" is the lowest stored value for MONOCHROME2 and colour, the highest
+    for MONOCHROME1. The pixel data is rewritten uncompressed (explicit VR
+    little endian). Returns True when something was redacted.
+    """
+    if not film.redactions:
+        return False
+    arr = np.array(ds.pixel_array)  # decoded (colour as RGB), writable copy
+    rows, cols = int(ds.Rows), int(ds.Columns)
+    frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
+    colour = int(getattr(ds, "SamplesPerPixel", 1)) == 3
+    if ds.PhotometricInterpretation == "MONOCHROME1":
+        black = 2 ** int(ds.BitsStored) - 1 if arr.dtype.kind == "u" else 2 ** (int(ds.BitsStored) - 1) - 1
+    elif arr.dtype.kind == "i":
+        black = -(2 ** (int(ds.BitsStored) - 1))
+    else:
+        black = 0
+    view = arr if frames > 1 else arr[None, ...]
+    for r in film.redactions:
+        x0, x1 = sorted((r.x0, r.x1))
+        y0, y1 = sorted((r.y0, r.y1))
+        c0, c1 = max(0, int(np.floor(x0))), min(cols, int(np.ceil(x1)))
+        r0, r1 = max(0, int(np.floor(y0))), min(rows, int(np.ceil(y1)))
+        if c1 > c0 and r1 > r0:
+            view[:, r0:r1, c0:c1, ...] = black
+    photometric = "RGB" if colour else ds.PhotometricInterpretation
+    # keep the SOP Instance UID: the presentation state and report reference it (and
+    # de-identification gives the copy a new one anyway)
+    ds.set_pixel_data(arr, photometric_interpretation=photometric, bits_stored=int(ds.BitsStored),
+                      generate_instance_uid=False)
+    return True
+
+
+def _write(ds: Any, path: Path) -> Path:
+    with atomic_path(path) as tmp:
+        ds.save_as(tmp, enforce_file_format=True)
+    return path
+
+
+def export_dicom(
+    case: Case,
+    films: Sequence[PreparedFilm],
+    out_dir: Path,
+    *,
+    case_number: int,
+    deidentifier: DicomDeidentifier | None,
+    step: Callable[[str], None],
+    scrub: Callable[[str], str],
+    lang: str = "en",
+    config: Any = None,
+) -> list[Path]:
+    """Write the case's DICOM objects under ``out_dir/case<N>/``; ``deidentifier`` None = identified."""
+    import pydicom
+    from pydicom.uid import generate_uid
+
+    from annotator.export.dicom_gsps import build_gsps
+    from annotator.export.dicom_sc import build_burned_in_sc, build_plain_source_sc
+    from annotator.export.dicom_sr import build_sr
+    from annotator.export.text import status_label, word
+
+    out = Path(out_dir) / f"case{case_number}"
+    plain_study, plain_series = generate_uid(), generate_uid()
+    gsps_series, sc_series, sr_series = generate_uid(), generate_uid(), generate_uid()
+    objects: list[tuple[str, Any, bool]] = []  # (file name, dataset, pixels cleaned)
+    sources: dict[str, Any] = {}
+    for i, pf in enumerate(films, start=1):
+        step(f"DICOM objects of film {pf.label}")
+        if pf.is_dicom:
+            try:
+                src = pydicom.dcmread(pf.path)
+            except Exception as exc:
+                raise ExportError(f"{pf.path.name}: cannot be read as DICOM ({type(exc).__name__})") from exc
+            if deidentifier is not None:
+                copy = pydicom.dcmread(pf.path)
+                cleaned = redact_dataset(copy, pf.film)
+                objects.append((f"fig{pf.label}-image.dcm", copy, cleaned))
+        else:
+            src = build_plain_source_sc(
+                np.asarray(pf.image(annotated=False)), pf.film, study_uid=plain_study, series_uid=plain_series,
+                sop_uid=generate_uid(), instance_number=i, patient_id=f"CASE{case_number}",
+                sex=case.sex, age=case.age)
+            objects.append((f"fig{pf.label}-image.dcm", src, True))
+        sources[pf.film.id] = src
+        verdict_text = ""
+        if pf.verdict is not None:
+            verdict_text = scrub(f"{word('verdict', lang)}: {status_label(pf.verdict.status, lang)}. "
+                                 f"{pf.verdict.explain(lang)}")
+        gsps = build_gsps(src, pf.film, verdict_text=verdict_text, verdict=pf.verdict, series_uid=gsps_series,
+                          sop_uid=generate_uid(), instance_number=i, label=pf.label,
+                          window=pf.window if pf.is_dicom else None)
+        objects.append((f"fig{pf.label}-gsps.dcm", gsps, False))
+        sc = build_burned_in_sc(src, pf.image(annotated=True), pf.film, series_uid=sc_series,
+                                sop_uid=generate_uid(), instance_number=i, description=f"Fig {pf.label}")
+        objects.append((f"fig{pf.label}-sc.dcm", sc, True))
+    for n, root in enumerate(case.roots, start=1):
+        step(f"DICOM report of root {root.side.value} {root.level}")
+        root_films = [pf for pf in films if pf.root is root]
+        if not root_films:
+            continue
+        sr = build_sr(root, root_films, [sources[pf.film.id] for pf in root_films], series_uid=sr_series,
+                      sop_uid=generate_uid(), instance_number=n, config=config)
+        objects.append((f"root{n}-{root.side.value}-{root.level}-sr.dcm", sr, False))
+    written = []
+    for name, ds, cleaned in objects:
+        if deidentifier is not None:
+            deidentifier.apply(ds, pixels_cleaned=cleaned)
+        written.append(_write(ds, out / name))
+    return written
