@@ -39,48 +39,48 @@ class ToolSpec:
         return tr(self.help)
 
 
-def _noop_tr(text: str) -> str:
-    """Marks a string for the translation catalogue without translating it now."""
+def tr_noop(text: str) -> str:
+    """Marks a string for the translation catalogue (checked by tests/ui/test_i18n.py) without
+    translating it now: labels are translated when shown, in the language of that moment."""
     return text
 
 
-N_ = _noop_tr
 
 TOOLS: list[ToolSpec] = [
-    ToolSpec("select", N_("Select / move"), "S", None, None,
-             N_("Click a shape to select it; drag a handle or the shape to move it; Delete removes it")),
-    ToolSpec("tip", N_("Needle tip"), "T", Role.TIP, ShapeKind.POINT,
-             N_("Click the needle tip; clicking again moves it (one tip per film)")),
-    ToolSpec("shaft", N_("Needle shaft"), "N", Role.SHAFT, ShapeKind.LINE,
-             N_("Drag from the hub side to the tip")),
-    ToolSpec("contrast_path", N_("Contrast path"), "C", Role.CONTRAST_PATH, ShapeKind.POLYLINE,
-             N_("Click points from the tip along the root sleeve; Enter or double-click ends")),
-    ToolSpec("pedicle_margin", N_("Pedicle lower margin"), "P", Role.PEDICLE_MARGIN, ShapeKind.LINE,
-             N_("Drag along the lower margin of the pedicle, medial end to lateral end")),
-    ToolSpec("sap_margin", N_("SAP superior margin"), "A", Role.SAP_MARGIN, ShapeKind.LINE,
-             N_("Click a point or drag a line on the superior margin of the superior articular process below")),
-    ToolSpec("foramen", N_("Foramen outline"), "F", Role.FORAMEN, ShapeKind.POLYGON,
-             N_("Click around the foramen on the lateral film; Enter or double-click closes")),
-    ToolSpec("s1_foramen", N_("S1 foramen"), "E", Role.S1_FORAMEN, ShapeKind.ELLIPSE,
-             N_("Drag a box around the first dorsal sacral foramen")),
-    ToolSpec("midline", N_("Midline"), "D", Role.MIDLINE, ShapeKind.LINE,
-             N_("Drag along the spinous processes")),
-    ToolSpec("iliac_crest", N_("Iliac-crest line"), "K", Role.ILIAC_CREST, ShapeKind.LINE,
-             N_("Drag between the tops of the iliac crests")),
-    ToolSpec("level_label", N_("Level label"), "L", Role.LEVEL_LABEL, ShapeKind.POINT,
-             N_("Click a vertebra and choose its level")),
-    ToolSpec("finding", N_("Finding marker"), "X", Role.FINDING, ShapeKind.POINT,
-             N_("Click where a finding is and choose it from the vocabulary")),
-    ToolSpec("arrow", N_("Arrow with text"), "W", Role.ARROW, ShapeKind.LINE,
-             N_("Drag from the tail to the head, then type the text")),
-    ToolSpec("ruler", N_("Ruler"), "U", Role.RULER, ShapeKind.LINE,
-             N_("Drag to measure a length (the unit says where the scale comes from)")),
-    ToolSpec("angle", N_("Angle"), "G", Role.ANGLE, ShapeKind.POLYLINE,
-             N_("Click an arm end, the vertex, then the other arm end")),
-    ToolSpec("calibration", N_("Calibrate by known length"), "B", Role.CALIBRATION, ShapeKind.LINE,
-             N_("Drag along an object of known length, then type its length in mm")),
-    ToolSpec("redaction", N_("Redaction"), "O", None, None,
-             N_("Drag a box over burned-in text: it is blacked out in every export")),
+    ToolSpec("select", tr_noop("Select / move"), "S", None, None,
+             tr_noop("Click a shape to select it; drag a handle or the shape to move it; Delete removes it")),
+    ToolSpec("tip", tr_noop("Needle tip"), "T", Role.TIP, ShapeKind.POINT,
+             tr_noop("Click the needle tip; clicking again moves it (one tip per film)")),
+    ToolSpec("shaft", tr_noop("Needle shaft"), "N", Role.SHAFT, ShapeKind.LINE,
+             tr_noop("Drag from the hub side to the tip")),
+    ToolSpec("contrast_path", tr_noop("Contrast path"), "C", Role.CONTRAST_PATH, ShapeKind.POLYLINE,
+             tr_noop("Click points from the tip along the root sleeve; Enter or double-click ends")),
+    ToolSpec("pedicle_margin", tr_noop("Pedicle lower margin"), "P", Role.PEDICLE_MARGIN, ShapeKind.LINE,
+             tr_noop("Drag along the lower margin of the pedicle, medial end to lateral end")),
+    ToolSpec("sap_margin", tr_noop("SAP superior margin"), "A", Role.SAP_MARGIN, ShapeKind.LINE,
+             tr_noop("Click a point or drag a line on the superior margin of the superior articular process below")),
+    ToolSpec("foramen", tr_noop("Foramen outline"), "F", Role.FORAMEN, ShapeKind.POLYGON,
+             tr_noop("Click around the foramen on the lateral film; Enter or double-click closes")),
+    ToolSpec("s1_foramen", tr_noop("S1 foramen"), "E", Role.S1_FORAMEN, ShapeKind.ELLIPSE,
+             tr_noop("Drag a box around the first dorsal sacral foramen")),
+    ToolSpec("midline", tr_noop("Midline"), "D", Role.MIDLINE, ShapeKind.LINE,
+             tr_noop("Drag along the spinous processes")),
+    ToolSpec("iliac_crest", tr_noop("Iliac-crest line"), "K", Role.ILIAC_CREST, ShapeKind.LINE,
+             tr_noop("Drag between the tops of the iliac crests")),
+    ToolSpec("level_label", tr_noop("Level label"), "L", Role.LEVEL_LABEL, ShapeKind.POINT,
+             tr_noop("Click a vertebra and choose its level")),
+    ToolSpec("finding", tr_noop("Finding marker"), "X", Role.FINDING, ShapeKind.POINT,
+             tr_noop("Click where a finding is and choose it from the vocabulary")),
+    ToolSpec("arrow", tr_noop("Arrow with text"), "W", Role.ARROW, ShapeKind.LINE,
+             tr_noop("Drag from the tail to the head, then type the text")),
+    ToolSpec("ruler", tr_noop("Ruler"), "U", Role.RULER, ShapeKind.LINE,
+             tr_noop("Drag to measure a length (the unit says where the scale comes from)")),
+    ToolSpec("angle", tr_noop("Angle"), "G", Role.ANGLE, ShapeKind.POLYLINE,
+             tr_noop("Click an arm end, the vertex, then the other arm end")),
+    ToolSpec("calibration", tr_noop("Calibrate by known length"), "B", Role.CALIBRATION, ShapeKind.LINE,
+             tr_noop("Drag along an object of known length, then type its length in mm")),
+    ToolSpec("redaction", tr_noop("Redaction"), "O", None, None,
+             tr_noop("Drag a box over burned-in text: it is blacked out in every export")),
 ]
 
 _FACTORIES: dict[str, Callable[[], Tool]] = {

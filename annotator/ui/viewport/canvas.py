@@ -300,7 +300,7 @@ class Canvas(QWidget):
         furniture.paint_scale_bar(p, self)
         furniture.paint_corners(p, self)
         if self.magnifier and self._cursor is not None:
-            furniture.paint_magnifier(p, self, qt, self._cursor)
+            furniture.paint_magnifier(p, self, self._cursor)
         p.end()
 
     def corner_text(self) -> dict[str, list[str]]:

@@ -7,11 +7,14 @@ identity to hide (``ImageInfo`` carries none), so no identity toggle exists.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PyQt6.QtCore import QPointF, QRectF, Qt
 from PyQt6.QtGui import QColor, QPainter, QPainterPath, QTransform
 
 from annotator.ui.i18n import tr
 from annotator.ui.viewport import painting
+from annotator.ui.viewport.transform import ViewTransform
 
 MAGNIFIER_RADIUS = 90.0
 MAGNIFIER_ZOOM = 3.0
@@ -89,22 +92,38 @@ def paint_corners(p: QPainter, c) -> None:
     for i, s in enumerate(text["top_right"]):
         painting.draw_text(p, c.width() - 8, 36 + i * line, s, align=Qt.AlignmentFlag.AlignRight)
 
-def paint_magnifier(p: QPainter, c, qt: QTransform, cursor: tuple[float, float]) -> None:
+def magnifier_geometry(c, cursor: tuple[float, float]) -> tuple[float, float, ViewTransform]:
+    """Inset centre (widget px) near the cursor but off it, and the magnified transform that
+    shows the image point under the cursor at that centre."""
     cx, cy = cursor
     r = MAGNIFIER_RADIUS
     ix = min(max(cx + r + 20, r), c.width() - r)
     iy = min(max(cy - r - 20, r), c.height() - r)
     if abs(ix - cx) < r and abs(iy - cy) < r:  # keep the inset off the cursor
         ix = max(r, cx - r - 20)
-    t = qt * QTransform.fromTranslate(-cx, -cy) * QTransform.fromScale(MAGNIFIER_ZOOM, MAGNIFIER_ZOOM) \
-        * QTransform.fromTranslate(ix, iy)
+    vt = replace(c.transform)
+    px, py = vt.to_image(cx, cy)
+    vt.zoom *= MAGNIFIER_ZOOM
+    wx, wy = vt.to_widget(px, py)
+    vt.pan(ix - wx, iy - wy)
+    return ix, iy, vt
+
+
+def paint_magnifier(p: QPainter, c, cursor: tuple[float, float]) -> None:
+    """A round inset, MAGNIFIER_ZOOM times the view's zoom, with the overlay, near the cursor."""
+    ix, iy, vt = magnifier_geometry(c, cursor)
+    r = MAGNIFIER_RADIUS
+    qt = QTransform(*vt.matrix())
     clip = QPainterPath()
     clip.addEllipse(QPointF(ix, iy), r, r)
     p.save()
     p.setClipPath(clip)
     p.fillPath(clip, QColor(0, 0, 0))
-    p.setTransform(t)
+    p.save()
+    p.setTransform(qt)
     p.drawImage(QPointF(0, 0), c._qimage)
+    p.restore()
+    painting.draw_items(p, c.overlay_items(), vt, qt)
     p.restore()
     p.save()
     pen = p.pen()
