@@ -58,7 +58,12 @@ def run(args: argparse.Namespace) -> int:
     case = load_case(case_path(args.case))
     summary = evaluate_case(case, config)
     if args.json:
-        print(json.dumps(case_summary_to_dict(summary, args.lang), ensure_ascii=False, indent=2))
+        data = {"rules": config.origin} | case_summary_to_dict(summary, args.lang)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print("\n".join(case_summary_lines(summary, args.lang)))
+        lines = case_summary_lines(summary, args.lang)
+        if config.origin != "defaults":
+            label = "规则" if args.lang == "zh" else "Rules"
+            lines.insert(0, f"{label}: {config.origin} + defaults")
+        print("\n".join(lines))
     return EXIT_OK if summary.all_on_target else EXIT_NOT_ON_TARGET

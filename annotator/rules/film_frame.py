@@ -130,6 +130,11 @@ def projection_parameter(p: Point, a: Point, b: Point) -> float:
     return 0.0 if denom == 0 else dot(sub(p, a), ab) / denom
 
 
+def find_tip(film: Film) -> Annotation | None:
+    """The confirmed needle tip, preferring one on the film's key frame."""
+    return film.first(Role.TIP, frame=film.key_frame) or film.first(Role.TIP)
+
+
 def pick(film: Film, role: Role, level: str | None, frame: int | None) -> Annotation | None:
     """The confirmed annotation of ``role`` for ``level``.
 

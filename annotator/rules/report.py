@@ -16,7 +16,7 @@ from annotator.rules.verdict import RuleWarning, TargetZone, Verdict
 
 def warning_to_dict(w: RuleWarning, lang: str = "en") -> dict[str, Any]:
     return {
-        "code": w.code, "severity": w.severity, "source": w.source, "reference": w.reference,
+        "code": w.code, "key": w.key, "severity": w.severity, "source": w.source, "reference": w.reference,
         "film_id": w.film_id, "message": w.message(lang),
     }
 
@@ -87,7 +87,7 @@ def case_summary_to_dict(s: CaseSummary, lang: str = "en") -> dict[str, Any]:
 
 def _warning_line(w: RuleWarning, lang: str) -> str:
     mark = "!!!" if w.is_danger else "!"
-    return f"{mark} [{w.code} {w.severity}] {w.message(lang)}"
+    return f"{mark} [{w.key} {w.severity}] {w.message(lang)}"
 
 
 def film_lines(f: FilmResult, lang: str = "en") -> list[str]:

@@ -39,7 +39,7 @@ from annotator.geometry.polygons import (
 )
 from annotator.model import Film, Role, Root
 from annotator.rules.config import RuleConfig
-from annotator.rules.film_frame import FilmFrame, pick, split_offsets
+from annotator.rules.film_frame import FilmFrame, find_tip, pick, split_offsets
 from annotator.rules.verdict import Status, TargetZone, Verdict
 
 RULE_ID = "R-LAT"
@@ -48,7 +48,7 @@ RULE_ID = "R-LAT"
 def evaluate_foramen(film: Film, root: Root, config: RuleConfig) -> Verdict:
     """R-LAT for ``root`` on a lateral ``film``."""
     frame = FilmFrame.of(film)
-    tip = film.first(Role.TIP)
+    tip = find_tip(film)
     key_frame = tip.frame if tip is not None else None
     foramen = pick(film, Role.FORAMEN, root.level, key_frame)
     anterior = frame.vector("A")

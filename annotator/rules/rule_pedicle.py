@@ -32,6 +32,7 @@ from annotator.model import Film, Role, Root
 from annotator.rules.config import RuleConfig
 from annotator.rules.film_frame import (
     FilmFrame,
+    find_tip,
     pick,
     projection_parameter,
     split_offsets,
@@ -54,7 +55,7 @@ def evaluate_pedicle(film: Film, root: Root, config: RuleConfig, rule_id: str = 
     """R-AP (AP film) or R-OBL (oblique film) for ``root`` on ``film``."""
     source = "seed" if rule_id == "R-AP" else "ext"
     frame = FilmFrame.of(film)
-    tip = film.first(Role.TIP)
+    tip = find_tip(film)
     key_frame = tip.frame if tip is not None else None
     margin = pick(film, Role.PEDICLE_MARGIN, root.level, key_frame)
     missing = tuple(name for name, ann in (("tip", tip), ("pedicle_margin", margin)) if ann is None)

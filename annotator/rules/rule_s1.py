@@ -17,7 +17,7 @@ import math
 from annotator.geometry.polygons import centroid, distance_to_boundary, point_in_polygon, signed_area, sub
 from annotator.model import Film, Role, Root
 from annotator.rules.config import RuleConfig
-from annotator.rules.film_frame import FilmFrame, pick, split_offsets
+from annotator.rules.film_frame import FilmFrame, find_tip, pick, split_offsets
 from annotator.rules.verdict import Status, TargetZone, Verdict
 
 RULE_ID = "R-S1"
@@ -26,7 +26,7 @@ RULE_ID = "R-S1"
 def evaluate_s1(film: Film, root: Root, config: RuleConfig) -> Verdict:
     """R-S1 for an S1 ``root`` on an AP ``film``."""
     frame = FilmFrame.of(film)
-    tip = film.first(Role.TIP)
+    tip = find_tip(film)
     key_frame = tip.frame if tip is not None else None
     outline_ann = pick(film, Role.S1_FORAMEN, root.level, key_frame)
     missing = tuple(name for name, ann in (("tip", tip), ("s1_foramen", outline_ann)) if ann is None)

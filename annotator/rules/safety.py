@@ -31,11 +31,12 @@ from annotator.rules.messages import fmt_amount
 from annotator.rules.verdict import RuleWarning, Verdict
 
 
-def make_warning(config: RuleConfig, code: str, film_id: str | None = None, **values: Any) -> RuleWarning:
-    d = config.warnings[code]
+def make_warning(config: RuleConfig, key: str, film_id: str | None = None, **values: Any) -> RuleWarning:
+    """The warning worded by entry ``key`` of the warnings data; drug checks share the code DRUG."""
+    d = config.warnings[key]
     return RuleWarning(
-        code=code, severity=d.severity, source=d.source, reference=d.reference,
-        templates={"en": d.en, "zh": d.zh}, values=values, film_id=film_id,
+        code="DRUG" if key.startswith("DRUG") else key, severity=d.severity, source=d.source,
+        reference=d.reference, templates={"en": d.en, "zh": d.zh}, values=values, film_id=film_id, key=key,
     )
 
 

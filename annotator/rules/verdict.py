@@ -113,6 +113,7 @@ class Verdict:
             f"{fmt_amount(a, self.unit)} {say(f'dir.{d}', lang)}" if lang != "zh"
             else f"{say(f'dir.{d}', lang)} {fmt_amount(a, self.unit)}"
             for d, a in self.offsets
+            if a >= (0.5 if self.unit == "px" else 0.05)  # what would print as 0 says nothing
         )
 
     def explain(self, lang: str = "en") -> str:
@@ -136,7 +137,7 @@ class Verdict:
             )
         extra = "".join(clause + p for p in extra_parts)
         offsets = ""
-        if self.offsets:
+        if self.offsets_text(lang):
             key = "offsets.from_centre" if self.rule_id == "R-S1" else "offsets.plain"
             offsets = say(key, lang, offsets=self.offsets_text(lang))
         reasons = [say(f"reason.{r}", lang) for r in self.reasons]
@@ -159,10 +160,14 @@ class Verdict:
 
 @dataclass(frozen=True)
 class RuleWarning:
-    """A safety warning or check (W1..W4, DRUG_*, ANGLE, L5_TILT); not a verdict.
+    """A safety warning or check; not a verdict.
 
-    ``severity``: info, warning, strong, danger (danger: red banner).
-    ``values``: what fills the message template; ``film_id`` when it concerns one film.
+    ``code``: the family of docs/contracts.md: W1, W2, W3, W4, DRUG, ANGLE (and
+    L5_TILT). ``key``: the entry of ``rules/data/warnings.json`` that worded it
+    (equal to ``code`` except for drug checks: DRUG_RANGE, DRUG_MAX,
+    DRUG_UNKNOWN, DRUG_NO_DOSE). ``severity``: info, warning, strong, danger
+    (danger: red banner). ``values``: what fills the message template;
+    ``film_id`` when it concerns one film.
     """
 
     code: str
@@ -172,8 +177,11 @@ class RuleWarning:
     templates: Mapping[str, str]
     values: Mapping[str, Any] = field(default_factory=dict)
     film_id: str | None = None
+    key: str = ""
 
     def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.code)
         object.__setattr__(self, "templates", MappingProxyType(dict(self.templates)))
         object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
 

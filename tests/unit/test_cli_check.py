@@ -81,6 +81,8 @@ def test_department_rules_file(tmp_path, capsys):
     rules = tmp_path / "dept.json"
     rules.write_text(json.dumps({"tolerances": {"r_on_mm": 1.0, "r_near_mm": 2.5}}), "utf-8")
     assert main(["check", str(folder), "--rules", str(rules)]) == 1  # 2 mm is now only near
+    out = capsys.readouterr().out
+    assert out.startswith("Rules: dept.json + defaults") and "R-AP near, 2.0 mm" in out
     rules.write_text(json.dumps({"tolerances": {"r_on": 1.0}}), "utf-8")
     assert main(["check", str(folder), "--rules", str(rules)]) == 2
     assert "dept.json: tolerances.r_on" in capsys.readouterr().err

@@ -13,7 +13,7 @@ from tests.unit.test_rules_builders import FORAMEN, L5_MARGIN, film, line, root,
 
 
 def codes(warnings):
-    return [w.code for w in warnings]
+    return [w.key for w in warnings]
 
 
 def film_warnings(f, r=None):
@@ -160,3 +160,17 @@ def test_l5_tilt_finding_above_60_degrees():
     assert w.code == "L5_TILT" and "65°" in w.message("en")
     r = root("L5", Side.RIGHT, findings=[Finding("l5_tilt_angle", angle_deg=55.0)])
     assert evaluate_root(r).warnings == ()
+
+
+def test_drug_checks_share_the_contract_code_drug():
+    ws = drug_warnings(DrugDose("bupivacaine", concentration_pct=0.2), default_config())
+    assert [(w.code, w.key) for w in ws] == [("DRUG", "DRUG_MAX")]
+    w4 = drug_warnings(DrugDose("methylprednisolone", dose_mg=40), default_config())[0]
+    assert (w4.code, w4.key) == ("W4", "W4")
+
+
+def test_negligible_offsets_are_left_out_of_the_sentence():
+    f = film(View.AP, tip(120, 204), L5_MARGIN)
+    v = evaluate_film(f, root("L5", Side.RIGHT, f)).verdict
+    assert dict(v.offsets)["medial"] == 0.0  # kept in the data
+    assert "medial" not in v.explain("en") and "2.0 mm caudal" in v.explain("en")
