@@ -43,7 +43,7 @@ def test_wrong_type_names_the_nested_field(tmp_path: Path) -> None:
     data["roots"][0]["drugs"][1]["dose_mg"] = "five"
     err = error_of(tmp_path, data)
     assert err.field == "roots[0].drugs[1].dose_mg"
-    assert str(err) == "case.json: roots[0].drugs[1].dose_mg: must be a number or null"
+    assert str(err) == "case.json: roots[0].drugs[1].dose_mg: must be a number"
 
 
 def test_missing_required_field(tmp_path: Path) -> None:
@@ -140,3 +140,23 @@ def test_message_never_shows_the_folder(tmp_path: Path) -> None:
     data["age"] = -1
     err = error_of(folder, data)
     assert "Zhang" not in str(err) and "1950" not in str(err)
+
+
+def test_nan_is_refused_with_the_field(tmp_path: Path) -> None:
+    text = json.dumps(good()).replace('"contrast_volume_ml": null', '"contrast_volume_ml": NaN')
+    err = error_of(tmp_path, text)
+    assert err.field == "roots[0].contrast_volume_ml" and "finite" in err.problem
+
+
+def test_spacing_without_source_names_the_calibration(tmp_path: Path) -> None:
+    data = good()
+    data["roots"][0]["films"][0]["calibration"] = {"row_mm": 0.2, "col_mm": 0.2}
+    err = error_of(tmp_path, data)
+    assert err.field == "roots[0].films[0].calibration" and "source" in err.problem
+
+
+def test_error_in_a_later_item_is_located(tmp_path: Path) -> None:
+    data = good()
+    data["roots"].append(dict(data["roots"][0], id="r2", films=[{"path": "b.dcm", "key_frame": -1}]))
+    err = error_of(tmp_path, data)
+    assert err.field == "roots[1].films[0].key_frame" and "at least 0" in err.problem
