@@ -121,7 +121,7 @@ class FrameRenderer:
         self._gamma = 1.0
         self._stored: np.ndarray | None = None  # the decoded current frame
         self._index: np.ndarray | None = None  # what the LUT is indexed with
-        self._range: tuple[int, int, np.ndarray | None] | None = None  # lo, hi, slot values
+        self._range: tuple[int, int, np.ndarray | None] | None = None  # lo, hi, slot index (lut.index_order)
         self._modality: dict[tuple[int, int], np.ndarray] = {}
         self._lut: np.ndarray | None = None
         self._lut_key: tuple | None = None
@@ -199,7 +199,7 @@ class FrameRenderer:
     def _prepare_index(self) -> tuple[np.ndarray, tuple[int, int, np.ndarray | None]]:
         if self._index is None or self._range is None:
             raw = self.stored()
-            order = index_order(raw.dtype)
+            order = index_order(raw.dtype, int(self.image.info.bits_stored or 0))
             if order is not None:  # 8/16 bit: index with the unsigned view, no arithmetic
                 lo, hi, slots = order
                 self._index = raw.view(f"u{raw.dtype.itemsize}")
@@ -240,7 +240,7 @@ class FrameRenderer:
         key = (lo, hi, preset, table if table is None else id(table), flip, self._gamma)
         if self._lut is None or self._lut_key != key:
             by_value = display_lut(self._modality_values(lo, hi), preset, invert=flip, gamma=self._gamma)
-            self._lut = by_value if slots is None else by_value[slots - lo]
+            self._lut = by_value if slots is None else np.take(by_value, slots)
             self._lut_key = key
         return self._lut
 

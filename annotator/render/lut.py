@@ -24,6 +24,7 @@ are in modality units; the output is a display grey level 0 (black)..255 (white)
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -149,15 +150,19 @@ def display_lut(
     return finish(y, invert=invert, gamma=gamma)
 
 
-def index_order(dtype: np.dtype) -> tuple[int, int, np.ndarray] | None:
-    """For 8/16-bit integer dtypes: the full stored range and the stored value of each LUT slot.
+@lru_cache(maxsize=8)
+def index_order(dtype: np.dtype, bits_stored: int = 0) -> tuple[int, int, np.ndarray] | None:
+    """For 8/16-bit integer dtypes: the stored range to evaluate and where each LUT slot reads it.
 
-    Returns ``(lo, hi, values)`` where ``values[k]`` is the stored value that the
-    unsigned view of the pixel data (``frame.view(uintN)``) maps to slot ``k``:
-    ``0..2**n - 1`` for unsigned types; ``0..2**(n-1) - 1, -2**(n-1)..-1`` for
-    signed ones (two's complement). This lets a frame be displayed with
-    ``lut[frame.view(uintN)]`` -- no subtraction pass, no int64 temporary.
+    A frame of such a dtype is displayed with ``lut[frame.view(uintN)]`` -- no
+    subtraction pass, no int64 temporary. Slot ``k`` of that table serves the
+    stored value ``v(k)`` that the unsigned view maps to ``k`` (two's complement
+    for signed types). Returns ``(lo, hi, slot_index)``: the chain is evaluated
+    only for stored values ``lo..hi`` (the range ``bits_stored`` allows, PS3.3
+    C.7.6.3.1: e.g. 0..4095 for 12 bits unsigned) and the full table is
+    ``by_value[slot_index]``, values outside ``lo..hi`` taking the nearest end.
     Returns ``None`` for wider types (use the frame's own min/max instead).
+    The arrays returned are shared: do not modify them.
     """
     dt = np.dtype(dtype)
     if dt.kind not in "ui" or dt.itemsize > 2:
@@ -165,5 +170,11 @@ def index_order(dtype: np.dtype) -> tuple[int, int, np.ndarray] | None:
     bits = 8 * dt.itemsize
     slots = np.arange(2**bits, dtype=np.uint64).astype(f"u{dt.itemsize}")
     values = slots.view(dt).astype(np.int64)
-    info = np.iinfo(dt)
-    return int(info.min), int(info.max), values
+    bs = bits_stored if 0 < bits_stored <= bits else bits
+    if dt.kind == "u":
+        lo, hi = 0, 2**bs - 1
+    else:
+        lo, hi = -(2 ** (bs - 1)), 2 ** (bs - 1) - 1
+    slot_index = np.clip(values - lo, 0, hi - lo).astype(np.intp)
+    slot_index.setflags(write=False)
+    return lo, hi, slot_index

@@ -251,3 +251,21 @@ def test_too_wide_stored_range_refused():
     img = FakeImage([np.array([[-(2**20), 2**20]], np.int32)])
     with pytest.raises(UnsupportedImageError, match="levels"):
         display_frame(img, window=(0, 10))
+
+
+@pytest.mark.parametrize("dtype,bits,lo,hi", [(np.uint16, 12, 0, 4095), (np.int16, 12, -2048, 2047),
+                                              (np.uint16, 10, 0, 1023), (np.uint8, 6, 0, 63)])
+def test_chain_evaluated_on_bits_stored_range_only(dtype, bits, lo, hi):
+    stored = RNG.integers(lo, hi + 1, (30, 40)).astype(dtype)
+    stored[0, :2] = (lo, hi)
+    img = FakeImage([stored], slope=1.5, intercept=-7.0, bits=bits)
+    c, w = (lo + hi) * 0.75 / 2, (hi - lo) * 0.9
+    got = display_frame(img, window=(c, w))
+    np.testing.assert_array_equal(got, ref_display(stored, 1.5, -7.0, lambda x: ref_linear(x, c, w)))
+    assert FrameRenderer(img).lut().size == 2 ** (8 * np.dtype(dtype).itemsize)
+
+
+def test_values_beyond_bits_stored_take_the_nearest_end():
+    stored = np.array([[0, 4095, 4096, 65535]], np.uint16)  # garbage above 12 bits
+    got = display_frame(FakeImage([stored], bits=12), window=(1000, 10))
+    assert got.tolist() == [[0, 255, 255, 255]]
