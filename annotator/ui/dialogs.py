@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import deque
 from enum import StrEnum
+from pathlib import Path
 
-from PyQt6.QtWidgets import QMessageBox, QWidget
+from PyQt6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from annotator.ui.i18n import tr
+from annotator.ui.i18n import tr, trf
 
 
 class Unsaved(StrEnum):
@@ -82,3 +83,34 @@ class ScriptedPrompter(Prompter):
 
     def error(self, parent, message):
         self.errors.append(message)
+
+
+def find_case_file(path: Path) -> Path:
+    """``path`` itself, or the ``case.json`` in the folder ``path`` (raises CaseFileError)."""
+    from annotator.errors import CaseFileError
+
+    path = Path(path)
+    if path.is_dir():
+        for candidate in (path / "case.json", *sorted(path.glob("*.json"))):
+            if candidate.is_file() and ".autosave" not in candidate.name:
+                return candidate
+        raise CaseFileError(path, "this folder holds no case.json")
+    return path
+
+
+def choose_case_to_open(parent: QWidget | None) -> Path | None:
+    path, _ = QFileDialog.getOpenFileName(parent, tr("Open case"), "", tr("Case files (*.json)"))
+    return Path(path) if path else None
+
+
+def choose_case_to_save(parent: QWidget | None, suggestion: Path) -> Path | None:
+    path, _ = QFileDialog.getSaveFileName(parent, tr("Save case as"), str(suggestion), tr("Case files (*.json)"))
+    return Path(path) if path else None
+
+
+def show_about(parent: QWidget | None) -> None:
+    from annotator import __version__
+
+    QMessageBox.about(parent, tr("About"), trf(
+        "Fluoro Annotator {version}: marks intraoperative fluoroscopy films of lumbar selective "
+        "nerve root contrast studies and blocks. Not a medical device.", version=__version__))

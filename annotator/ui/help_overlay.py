@@ -31,6 +31,7 @@ VIEW_KEYS: tuple[tuple[str, str], ...] = (
     ("r", tr_noop("rotate 90°")),
     ("1–5", tr_noop("window presets")),
     ("m", tr_noop("magnifier")),
+    ("← / →  , / .", tr_noop("previous / next frame of a cine")),
     (tr_noop("Double-click"), tr_noop("maximise a viewport / back to three views")),
     ("Esc", tr_noop("cancel the shape in progress")),
     (tr_noop("Delete / Backspace"), tr_noop("delete the selected shape")),

@@ -11,13 +11,20 @@ from typing import Any
 
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PyQt6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QToolBar
+from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar
 
 from annotator.model import View
 from annotator.ui import settings
 from annotator.ui.autosave import Autosaver, offer_restore
 from annotator.ui.case_panel import CasePanel
-from annotator.ui.dialogs import Prompter, Unsaved
+from annotator.ui.dialogs import (
+    Prompter,
+    Unsaved,
+    choose_case_to_open,
+    choose_case_to_save,
+    find_case_file,
+    show_about,
+)
 from annotator.ui.help_overlay import HelpOverlay, tool_specs
 from annotator.ui.i18n import LANGUAGES, current_language, set_language, signals, tr, trf
 from annotator.ui.image_cache import ImageCache
@@ -26,19 +33,6 @@ from annotator.ui.verdict_panel import VerdictPanel
 
 log = logging.getLogger(__name__)
 VIEWS = (View.AP, View.LATERAL, View.OBLIQUE)
-
-
-def find_case_file(path: Path) -> Path:
-    """``path`` itself, or the ``case.json`` in the folder ``path`` (raises CaseFileError)."""
-    from annotator.errors import CaseFileError
-
-    path = Path(path)
-    if path.is_dir():
-        for candidate in (path / "case.json", *sorted(path.glob("*.json"))):
-            if candidate.is_file() and ".autosave" not in candidate.name:
-                return candidate
-        raise CaseFileError(path, "this folder holds no case.json")
-    return path
 
 
 class MainWindow(QMainWindow):
@@ -72,8 +66,7 @@ class MainWindow(QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[key] = dock
-        self.tabifyDockWidget(self.docks["verdict"], self.docks["record"])
-        self.docks["verdict"].raise_()
+        self.splitDockWidget(self.docks["verdict"], self.docks["record"], Qt.Orientation.Vertical)
         self.help_overlay = HelpOverlay(self)
         self._build_actions()
         self._build_menus()
@@ -89,6 +82,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         else:
             self.resizeDocks([self.docks["case"], self.docks["verdict"]], [250, 420], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.docks["verdict"], self.docks["record"]], [420, 580], Qt.Orientation.Vertical)
 
     # -- assembly --------------------------------------------------------------------------
 
@@ -232,6 +226,8 @@ class MainWindow(QMainWindow):
         self.record_panel.show(document, self.root_id, None)
         self.verdict_panel.show_root(document, self.root_id)
         self._show_root_films()
+        if roots and roots[0].films:
+            self.case_panel.select_film(roots[0].films[0].id)  # -> select_film via the panel's signal
         if self.single_view is not None:
             self.set_single_view(self.single_view)
         self.retranslate()
@@ -319,8 +315,8 @@ class MainWindow(QMainWindow):
         can_redo = bool(doc is not None and doc.can_redo)
         acts["undo"].setEnabled(can_undo)
         acts["redo"].setEnabled(can_redo)
-        acts["undo"].setText(trf("&Undo {what}", what=doc.undo_text) if can_undo else tr("&Undo"))
-        acts["redo"].setText(trf("&Redo {what}", what=doc.redo_text) if can_redo else tr("&Redo"))
+        acts["undo"].setText(trf("&Undo {what}", what=tr(doc.undo_text)) if can_undo else tr("&Undo"))
+        acts["redo"].setText(trf("&Redo {what}", what=tr(doc.redo_text)) if can_redo else tr("&Redo"))
 
     def _update_title(self) -> None:
         doc = self.document
@@ -369,18 +365,14 @@ class MainWindow(QMainWindow):
         self.actions_by_key["single_view" if key else "three_views"].setChecked(True)
 
     def about(self) -> None:
-        from annotator import __version__
-
-        QMessageBox.about(self, tr("About"), trf(
-            "Fluoro Annotator {version}: marks intraoperative fluoroscopy films of lumbar selective "
-            "nerve root contrast studies and blocks. Not a medical device.", version=__version__))
+        show_about(self)
 
     # -- files -----------------------------------------------------------------------------
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("Open case"), "", tr("Case files (*.json)"))
-        if path:
-            self.open_case(Path(path))
+        path = choose_case_to_open(self)
+        if path is not None:
+            self.open_case(path)
 
     def open_case(self, path: Path, ask_unsaved: bool = True) -> bool:
         """Open a case file (or a folder holding case.json); offer a newer recovery file."""
@@ -418,9 +410,8 @@ class MainWindow(QMainWindow):
     def save_as(self) -> bool:
         if self.document is None:
             return False
-        path, _ = QFileDialog.getSaveFileName(self, tr("Save case as"), str(self.document.folder / "case.json"),
-                                              tr("Case files (*.json)"))
-        return self._save_to(Path(path)) if path else False
+        path = choose_case_to_save(self, Path(self.document.folder) / "case.json")
+        return self._save_to(path) if path is not None else False
 
     def _save_to(self, path: Path) -> bool:
         from annotator.io.casefile import save_case
