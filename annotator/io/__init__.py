@@ -70,11 +70,13 @@ def sniff_format(path: str | Path) -> str | None:
     return None
 
 
-def open_image(path: str | Path) -> FluoroImage:
+def open_image(path: str | Path, *, headers_only: bool = False) -> FluoroImage:
     """Open one film (DICOM or PNG/JPEG/TIFF/BMP), deciding by content.
 
     Cheap for DICOM: the header is read and checked, no pixel is decoded
-    until ``stored_frame`` asks. Raises ``ImageLoadError`` subclasses only.
+    until ``stored_frame`` asks. ``headers_only=True`` also leaves the DICOM
+    pixel data on disk until then (for opening many files at once).
+    Raises ``ImageLoadError`` subclasses only.
     """
     from annotator.io.dicom_image import open_dicom
     from annotator.io.plain_image import open_plain
@@ -88,10 +90,8 @@ def open_image(path: str | Path) -> FluoroImage:
         if path.stat().st_size == 0:
             raise NotAnImageError(path, "the file is empty")
         kind = sniff_format(path)
-        if kind == "DICOM":
-            return open_dicom(path)
-        if kind == "DICOM-raw":
-            return open_dicom(path, force=True)
+        if kind in ("DICOM", "DICOM-raw"):
+            return open_dicom(path, force=kind == "DICOM-raw", headers_only=headers_only)
         return open_plain(path, kind)
     except AnnotatorError:
         raise

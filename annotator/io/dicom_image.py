@@ -56,7 +56,10 @@ from annotator.io.safe_meta import (
 from annotator.io.view_detect import detect_directions, detect_view
 from annotator.io.voi_windows import COLOR_WINDOW, file_windows, robust_window
 
-DEFER_SIZE = 1024 * 1024  # pixel data larger than this is read only when a frame is decoded
+# Elements larger than this stay on disk until a frame is decoded. Opening one
+# film reads it whole (as fast as a bare dcmread); a folder import reads headers only.
+DEFER_SIZE = 64 * 1024 * 1024
+DEFER_SIZE_HEADERS_ONLY = 64 * 1024
 CACHE_BYTES = 256 * 1024 * 1024  # decoded frames kept per image
 CACHE_MAX_FRAMES = 32
 STREAM_NATIVE_BYTES = 64 * 1024 * 1024  # native multi-frame data above this: read frame by frame
@@ -81,14 +84,14 @@ def _quiet_value_validation() -> None:
     config.settings.reading_validation_mode = config.IGNORE
 
 
-def _read_header(path: Path, force: bool) -> Any:
+def _read_header(path: Path, force: bool, defer: int) -> Any:
     from pydicom import dcmread
     from pydicom.errors import InvalidDicomError
 
     _quiet_value_validation()
 
     try:
-        return dcmread(path, defer_size=DEFER_SIZE, force=force)
+        return dcmread(path, defer_size=defer, force=force)
     except InvalidDicomError:
         raise NotAnImageError(path, "not a DICOM file or a supported image format") from None
     except (MemoryError, RecursionError):
@@ -340,10 +343,14 @@ def _raise_no_pixels(path: Path, ds: Any) -> None:
     raise NoPixelDataError(path, f"this file is {no_image_description(ds)}: it has no image")
 
 
-def open_dicom(path: str | Path, force: bool = False) -> DicomImage:
-    """Open a DICOM file; raises the ``ImageLoadError`` family, never decodes pixels."""
+def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False) -> DicomImage:
+    """Open a DICOM file; raises the ``ImageLoadError`` family, never decodes pixels.
+
+    ``force``: read a data set without preamble/file meta. ``headers_only``:
+    leave pixel data over 64 kB on disk until a frame is asked for (folder import).
+    """
     path = Path(path)
-    ds = _read_header(path, force)
+    ds = _read_header(path, force, DEFER_SIZE_HEADERS_ONLY if headers_only else DEFER_SIZE)
     if _PIXEL_TAG not in ds._dict:
         if any(t in ds._dict for t in _FLOAT_PIXEL_TAGS):
             raise UnsupportedImageError(path, "floating-point pixel data (parametric map) is not supported")

@@ -55,7 +55,7 @@ def import_folder(
     skipped: list[tuple[Path, str]] = []
     for k, file in enumerate(files):
         try:
-            images.append(open_image(file))
+            images.append(open_image(file, headers_only=True))
         except AnnotatorError as err:
             skipped.append((file, getattr(err, "problem", None) or str(err)))
         if progress is not None:

@@ -174,8 +174,7 @@ def test_stored_frame_cost_close_to_bare_pydicom(tmp_path):
 def test_large_native_multiframe_is_read_frame_by_frame(tmp_path, monkeypatch):
     path = _copy("emri_small.dcm", tmp_path)
     monkeypatch.setattr(dicom_image, "STREAM_NATIVE_BYTES", 0)  # treat the file as huge
-    monkeypatch.setattr(dicom_image, "DEFER_SIZE", 16)
-    img = open_image(path)
+    img = open_image(path, headers_only=True)
     expected = dcmread(path).pixel_array
     for i in (0, 9, 4):
         np.testing.assert_array_equal(img.stored_frame(i), expected[i])
@@ -196,9 +195,8 @@ def test_frames_decoded_from_several_threads(tmp_path):
 def test_file_removed_after_open(tmp_path, monkeypatch):
     from annotator.errors import ImageLoadError
 
-    monkeypatch.setattr(dicom_image, "DEFER_SIZE", 16)  # pixel data stays on disk until decoded
     path = _copy("RG1_UNCR.dcm", tmp_path)
-    img = open_image(path)
+    img = open_image(path, headers_only=True)  # pixel data stays on disk until decoded
     path.unlink()
     with pytest.raises(ImageLoadError, match="changed or removed"):
         img.stored_frame(0)
