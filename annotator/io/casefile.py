@@ -338,6 +338,8 @@ def loads_case(text: str) -> Case:
 def load_case(path: str | Path) -> Case:
     """Read, migrate and validate the case file at ``path``; CaseFileError on any problem."""
     path = Path(path)
+    if path.is_dir():
+        raise CaseFileError(path, f"is a folder: open the {CASE_FILE_NAME} inside it")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -118,6 +118,11 @@ def test_missing_file(tmp_path: Path) -> None:
         load_case(tmp_path / "nope.json")
 
 
+def test_folder_instead_of_file(tmp_path: Path) -> None:
+    with pytest.raises(CaseFileError, match="is a folder: open the case.json inside it"):
+        load_case(tmp_path)
+
+
 def test_newer_schema_version_asks_to_update(tmp_path: Path) -> None:
     data = good()
     data["schema_version"] = 2

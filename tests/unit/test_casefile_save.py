@@ -93,6 +93,25 @@ def test_replace_failure_leaves_file_untouched(tmp_path: Path, monkeypatch: pyte
     assert load_case(p).title == "first"
 
 
+def test_backup_failure_leaves_file_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = saved(tmp_path, "first")
+    save_case(make_case("second"), p)  # now case.json.bak holds "first"
+    before, bak_before = p.read_bytes(), (tmp_path / "case.json.bak").read_bytes()
+    real = os.replace
+
+    def failing_replace(src, dst):
+        if Path(dst).name == "case.json.bak":
+            raise OSError(28, "No space left on device")
+        real(src, dst)
+
+    monkeypatch.setattr(casefile.os, "replace", failing_replace)
+    with pytest.raises(CaseFileError):
+        save_case(make_case("third"), p)
+    assert p.read_bytes() == before
+    assert (tmp_path / "case.json.bak").read_bytes() == bak_before
+    assert leftovers(tmp_path) == []
+
+
 def test_half_written_temp_file_never_replaces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The disk fills after half the text: fsync fails, the case file stays the old one."""
     p = saved(tmp_path)
