@@ -14,9 +14,10 @@ Mapping (read back by ``annotator.export.dicom_read``):
   ``PEDICLE_MARGIN``, ...), described in English, coloured as on screen;
 - POINT -> POINT; LINE/POLYLINE -> POLYLINE; POLYGON and RECT -> closed
   POLYLINE (first point repeated); ELLIPSE -> ELLIPSE (major axis end points,
-  then minor axis end points); Tracking ID = the annotation's id;
+  then minor axis end points); Tracking ID = the annotation's id and its
+  vertebra level (``"<id>:L5"``), Tracking UID derived from it;
 - text (level names, arrow text, ruler lengths) -> text objects anchored at
-  the shape in the role's layer; the verdict -> a text object in layer
+  the shape in the role's layer, with the shape's Tracking ID; the verdict -> a text object in layer
   ``VERDICT``; the target zone -> graphics in layer ``TARGET_ZONE``
   (information only, not read back as annotations).
 """
@@ -70,6 +71,11 @@ def graphic_for(a: Annotation, cols: int, rows: int) -> tuple[str, np.ndarray]:
         pts = list(a.outline())
         return "POLYLINE", _clip(np.array(pts + pts[:1]), cols, rows)
     return "POLYLINE", _clip(np.array(a.points), cols, rows)
+
+
+def tracking_id(a: Annotation) -> str:
+    """``<annotation id>`` or ``<annotation id>:<level>`` (Tracking ID, LO, at most 64 characters)."""
+    return f"{a.id}:{a.level}"[:64] if a.level else a.id[:64]
 
 
 def _label(a: Annotation, film: Film) -> str:
@@ -136,12 +142,13 @@ def build_gsps(
         graphics, texts = [], []
         for a in anns:
             gtype, data = graphic_for(a, cols, rows)
-            graphics.append(hpr.GraphicObject(gtype, data, "PIXEL", tracking_id=a.id,
-                                              tracking_uid=_tracking_uid(sop_uid, a.id)))
+            tid, tuid = tracking_id(a), _tracking_uid(sop_uid, a.id)
+            graphics.append(hpr.GraphicObject(gtype, data, "PIXEL", tracking_id=tid, tracking_uid=tuid))
             text = _label(a, film)
             if text:
                 anchor = tuple(float(v) for v in data[-1 if gtype == "POLYLINE" else 0])
-                texts.append(hpr.TextObject(text[:1024], "PIXEL", anchor_point=anchor, anchor_point_visible=False))
+                texts.append(hpr.TextObject(text[:1024], "PIXEL", anchor_point=anchor, anchor_point_visible=False,
+                                            tracking_id=tid, tracking_uid=tuid))
         annotations.append(hpr.GraphicAnnotation(
             referenced_images=[source], graphic_layer=layers[role],
             referenced_frame_number=(min(frame, n_frames - 1) + 1) if n_frames > 1 else None,
