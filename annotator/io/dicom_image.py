@@ -103,7 +103,7 @@ def _read_header(path: Path, force: bool, defer: int) -> Any:
 
 def _pixel_element_length(path: Path, ds: Any) -> int | None:
     """Bytes of native pixel data actually present (None when undefined/encapsulated)."""
-    elem = ds._dict.get(_PIXEL_TAG)  # raw access: do not trigger a deferred read
+    elem = ds.get_item(_PIXEL_TAG, keep_deferred=True)  # raw: do not trigger a deferred read
     length = getattr(elem, "length", None)
     if length is None:  # converted DataElement: value in memory
         value = getattr(elem, "value", None)
@@ -351,10 +351,10 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
     """
     path = Path(path)
     ds = _read_header(path, force, DEFER_SIZE_HEADERS_ONLY if headers_only else DEFER_SIZE)
-    if _PIXEL_TAG not in ds._dict:
-        if any(t in ds._dict for t in _FLOAT_PIXEL_TAGS):
+    if _PIXEL_TAG not in ds:
+        if any(t in ds for t in _FLOAT_PIXEL_TAGS):
             raise UnsupportedImageError(path, "floating-point pixel data (parametric map) is not supported")
-        if force and not ds._dict:
+        if force and len(ds) == 0:
             raise NotAnImageError(path, "not a DICOM file or a supported image format")
         _raise_no_pixels(path, ds)
     rows, cols, frames, spp, alloc, stored, photometric = _check_geometry(path, ds)

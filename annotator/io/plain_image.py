@@ -6,7 +6,8 @@ grey (R == G == B everywhere, stored as monochrome) is part of its
 ``ImageInfo``. Values: 8-bit grey -> ``uint8``; 16-bit grey (PNG mode
 ``I;16``, 16-bit TIFF) -> ``uint16`` with the values unchanged; colour ->
 H x W x 3 ``uint8`` (alpha dropped, palette expanded). TIFF goes through
-tifffile (16-bit and odd layouts), everything else through Pillow.
+tifffile (16-bit and odd layouts; first page only), everything else through
+Pillow, turned upright by its EXIF orientation when it has one.
 """
 
 from __future__ import annotations
@@ -104,6 +105,17 @@ def _read_tiff(path: Path) -> np.ndarray:
     return arr
 
 
+def _upright(img):
+    """Apply the EXIF orientation (phone photos of a monitor): the stored grid is the upright image."""
+    from PIL import ImageOps
+
+    try:
+        orientation = img.getexif().get(0x0112, 1)
+    except Exception:  # unreadable EXIF: keep the pixels as stored
+        return img
+    return ImageOps.exif_transpose(img) if orientation not in (None, 1) else img
+
+
 def _read_pillow(path: Path) -> tuple[np.ndarray, str]:
     from PIL import Image, UnidentifiedImageError
 
@@ -119,6 +131,7 @@ def _read_pillow(path: Path) -> tuple[np.ndarray, str]:
         fmt = img.format or "image"
         _check_size(path, *img.size)
         try:
+            img = _upright(img)
             mode = img.mode
             if mode in ("P", "PA", "CMYK", "YCbCr", "LAB", "HSV", "RGBX"):
                 img = img.convert("RGBA" if "A" in mode or "transparency" in img.info else "RGB")

@@ -152,3 +152,13 @@ def test_unknown_binary_is_not_an_image(tmp_path):
     (tmp_path / "x.png").write_bytes(b"GIF87a" + bytes(10))  # a broken GIF is no image either
     with pytest.raises((NotAnImageError, CorruptImageError)):
         open_image(tmp_path / "x.png")
+
+
+def test_exif_orientation_is_applied(tmp_path):
+    arr = _ramp(40, 50)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to view
+    Image.fromarray(arr).save(tmp_path / "phone.jpg", exif=exif, quality=95)
+    img = open_image(tmp_path / "phone.jpg")
+    assert (img.info.rows, img.info.columns) == (50, 40)
+    assert np.abs(img.stored_frame().astype(int) - np.rot90(arr, -1)).max() <= 8
