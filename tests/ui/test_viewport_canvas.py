@@ -258,3 +258,28 @@ def test_window_presets_and_scale_bar(qtbot, tmp_path):
     mm, px = scale_bar(0.2, c.transform.zoom)
     assert mm in (1, 2, 5, 10, 20, 50) and 0 < px <= 140
     assert scale_bar(None, 1.0) is None
+
+
+def test_language_switch_changes_the_viewport_strings(ap_view):
+    from annotator.ui import i18n
+
+    _doc, _root, _ap, vp = ap_view
+    english = vp.canvas.corner_text()["bottom_left"][-1]
+    i18n.set_language("zh", remember=False)
+    assert vp.canvas.corner_text()["bottom_left"][-1] != english
+    assert vp.cine.key_button.text() == i18n.tr("Set key frame") != "Set key frame"
+
+
+def test_middle_drag_pans_and_m_toggles_the_magnifier(ap_view, qtbot):
+    _doc, _root, _ap, vp = ap_view
+    c = vp.canvas
+    M = Qt.MouseButton.MiddleButton
+    before = c.transform.to_image(200, 200)
+    qtbot.mousePress(c, M, pos=QPoint(200, 200))
+    qtbot.mouseMove(c, pos=QPoint(230, 180))
+    qtbot.mouseRelease(c, M, pos=QPoint(230, 180))
+    assert c.transform.to_image(230, 180) == pytest.approx(before)  # the image followed the pointer
+    qtbot.keyClick(c, Qt.Key.Key_M)
+    assert c.magnifier
+    qtbot.keyClick(c, Qt.Key.Key_M)
+    assert not c.magnifier

@@ -56,7 +56,7 @@ class Viewport(QWidget):
 
     def retranslate(self) -> None:
         self.cine.retranslate()
-        self.canvas.update()
+        self.canvas.retranslate()
 
     def detach(self) -> None:
         """Stop listening to the document (before the document is replaced)."""

@@ -17,6 +17,7 @@ the overlay.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from PyQt6.QtCore import QPointF, Qt, pyqtSignal
@@ -32,13 +33,15 @@ from PyQt6.QtGui import (
 from PyQt6.QtWidgets import QInputDialog, QWidget
 
 from annotator.io.image import FluoroImage
-from annotator.ui.i18n import tr
+from annotator.ui.i18n import signals, tr
 from annotator.ui.qimage import array_to_qimage
 from annotator.ui.tools import Selection, SelectTool, Tool, ToolContext, delete_selection, make_tool
 from annotator.ui.viewport import furniture, painting
 from annotator.ui.viewport.display import FilmDisplay
 from annotator.ui.viewport.overlay import OverlayItem, build_overlay
 from annotator.ui.viewport.transform import ViewTransform
+
+log = logging.getLogger(__name__)
 
 PICK_PX = 8.0  # pick tolerance in screen pixels
 
@@ -100,6 +103,12 @@ class Canvas(QWidget):
         self.setMinimumSize(160, 160)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._unsubscribe = document.subscribe(self._on_change) if document is not None else None
+        signals().language_changed.connect(self.retranslate)
+
+    def retranslate(self, *_args) -> None:
+        """Labels of the overlay and the corner text are read through ``tr`` again."""
+        self._items = None
+        self.update()
 
     # -- film -------------------------------------------------------------------
     def set_film(self, root_id: str | None, film_id: str | None, image: FluoroImage | None) -> None:
@@ -235,11 +244,13 @@ class Canvas(QWidget):
         film, root = self.film, self.root
         if film is None or root is None:
             return
+        from annotator.rules import evaluate_film
+
         try:
-            from annotator.rules import evaluate_film
-        except ImportError:  # the rules layer not there yet
-            return
-        self.result = evaluate_film(film, root)
+            self.result = evaluate_film(film, root)
+        except Exception as exc:  # a rule bug must not stop the user from marking films
+            log.exception("evaluating film failed")
+            self.status_message.emit(tr("The rules could not be evaluated: {error}").format(error=exc))
 
     def _refresh(self) -> None:
         """Re-evaluate the rules and rebuild the overlay; repaint (the image is not re-rendered)."""
@@ -256,6 +267,8 @@ class Canvas(QWidget):
             return
         if self.film is None:
             return
+        if getattr(event, "undo_redo", False) or getattr(event, "action", None) == "remove":
+            self.tool.cancel()  # a drag in progress must not edit an item that just changed under it
         if event.film_id in (None, self.film_id) or event.root_id in (None, self.root_id):
             self._refresh()
 
