@@ -3,7 +3,10 @@
 ``sample_images/cases/<case>/case.json`` is a case file; each film has a
 ground-truth JSON beside it (``<film stem>*.json``) with
 ``"expected": {"rule": "R-AP" | ... | null, "status": "on_target" | ...}``.
-The test skips cleanly while the samples are not generated.
+Two checks: the case file as saved (landmarks as the case builder placed
+them), and the raw ground truth (``phantom-truth/1``: exact landmark
+geometry) turned into annotations here. Both skip cleanly while the samples
+are not generated.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from annotator.geometry import Calibration, CalibrationSource, Directions
 from annotator.io.casefile import load_case
+from annotator.model import Annotation, Film, Role, Root, ShapeKind, Side, View
 from annotator.rules import evaluate_case, evaluate_film
 
 CASES = Path(__file__).resolve().parents[2] / "sample_images" / "cases"
@@ -77,3 +82,62 @@ def test_phantom_verdicts_match_the_scenario(case_file: Path | None, tmp_path: P
     if checked == 0:
         pytest.skip(f"{case_file.parent.name}: no film has a ground truth with 'expected'")
     evaluate_case(case)  # the whole case evaluates without error
+
+
+def _truth_files() -> list[Path]:
+    return sorted(CASES.glob("*/*.truth.json")) if CASES.is_dir() else []
+
+
+def film_from_truth(t: dict) -> tuple[Film, Root]:
+    """The landmarks of a ``phantom-truth/1`` file as a film of a root (patient-plane spacing)."""
+    anns = []
+    if t.get("tip"):
+        anns.append(Annotation(Role.TIP, ShapeKind.POINT, [t["tip"]]))
+    if t.get("shaft"):
+        anns.append(Annotation(Role.SHAFT, ShapeKind.LINE, t["shaft"]))
+    if t.get("pedicle_margin"):
+        m = t["pedicle_margin"]
+        anns.append(Annotation(Role.PEDICLE_MARGIN, ShapeKind.LINE, m["points"], level=m["level"]))
+    if t.get("sap_margin"):
+        m = t["sap_margin"]
+        anns.append(Annotation(Role.SAP_MARGIN, ShapeKind.LINE, m["points"], level=m["level"]))
+    if t.get("foramen"):
+        anns.append(Annotation(Role.FORAMEN, ShapeKind.POLYGON, t["foramen"]["polygon"], level=t["level"]))
+    if t.get("s1_foramen"):
+        e = t["s1_foramen"]
+        anns.append(Annotation(Role.S1_FORAMEN, ShapeKind.ELLIPSE, [e["center"]], radii=e["radii"],
+                               rotation_deg=e["rotation_deg"]))
+    if t.get("midline"):
+        anns.append(Annotation(Role.MIDLINE, ShapeKind.LINE, t["midline"]))
+    s = t["spacing_mm"]
+    film = Film(
+        "film.png", View(t["view"]), calibration=Calibration(s, s, CalibrationSource.PIXEL_SPACING),
+        directions=Directions(t["directions"]["x"], t["directions"]["y"], "phantom"), annotations=anns,
+    )
+    return film, Root(t["level"], Side(t["side"]), films=[film])
+
+
+@pytest.mark.parametrize(
+    "truth_file", _truth_files() or [None], ids=lambda p: f"{p.parent.name}/{p.name.split('.')[0]}" if p else "none"
+)
+def test_phantom_truth_landmarks_give_the_intended_verdict(truth_file: Path | None):
+    if truth_file is None:
+        pytest.skip("sample films not generated (sample_images/cases/*/*.truth.json)")
+    t = json.loads(truth_file.read_text("utf-8"))
+    if t.get("schema") != "phantom-truth/1" or "expected" not in t:
+        pytest.skip(f"{truth_file.name}: not a phantom-truth/1 file with 'expected'")
+    film, root = film_from_truth(t)
+    result = evaluate_film(film, root)
+    expected = t["expected"]
+    if expected.get("rule") is None:
+        assert result.verdict is None
+        return
+    v = result.verdict
+    assert v is not None and v.rule_id == expected["rule"]
+    assert v.status.value == expected["status"], v.explain("en")
+    if "distance_mm" in expected and expected.get("status") != "on_target":
+        assert v.distance == pytest.approx(expected["distance_mm"], abs=0.01)
+    if "fraction" in expected and v.fraction is not None:
+        assert v.fraction == pytest.approx(expected["fraction"], abs=0.001)
+    if film.view is View.LATERAL and t.get("params", {}).get("caudal_deg") is not None:
+        assert result.caudal_angle_deg == pytest.approx(t["params"]["caudal_deg"], abs=1.0)
