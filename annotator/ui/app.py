@@ -89,14 +89,18 @@ def make_application(argv: Sequence[str]) -> Any:
     return app
 
 
-def build_window(case: Path | None, lang: str | None, view: str | None, prompter: Any = None) -> Any:
-    """The main window with ``case`` (or the sample case) open, in the chosen language and view."""
+def build_window(case: Path | None, lang: str | None, view: str | None, prompter: Any = None,
+                 restore_layout: bool = True) -> Any:
+    """The main window with ``case`` (or the sample case) open, in the chosen language and view.
+
+    ``--lang`` applies to this run only; the language menu is what remembers a choice.
+    """
     from annotator.model import View
     from annotator.ui import i18n
     from annotator.ui.main_window import MainWindow
 
-    i18n.set_language(i18n.initial_language(lang), remember=lang is not None)
-    window = MainWindow(prompter=prompter)
+    i18n.set_language(i18n.initial_language(lang), remember=False)
+    window = MainWindow(prompter=prompter, restore_layout=restore_layout)
     target = Path(case) if case else sample_case_path()
     if target is None:
         window.show_message_later(i18n.tr("No case given and the sample case was not found: use File ▸ Open."))
@@ -151,9 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.screenshot:
             from annotator.ui.dialogs import ScriptedPrompter
 
-            window = build_window(args.case, args.lang, args.view, prompter=ScriptedPrompter())
+            window = build_window(args.case, args.lang, args.view, prompter=ScriptedPrompter(), restore_layout=False)
             code = take_screenshot(window, Path(args.screenshot), size)
-            window.document = None if window.document is None else window.document
             window.autosaver.timer.stop()
             window.hide()
             window.deleteLater()

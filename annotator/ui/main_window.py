@@ -36,7 +36,8 @@ VIEWS = (View.AP, View.LATERAL, View.OBLIQUE)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, prompter: Prompter | None = None, autosave_ms: int | None = None) -> None:
+    def __init__(self, prompter: Prompter | None = None, autosave_ms: int | None = None,
+                 restore_layout: bool = True) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.prompter = prompter or Prompter()
@@ -73,7 +74,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.retranslate()
         signals().language_changed.connect(self.retranslate)
-        geometry, state = settings.window_geometry(), settings.window_state()
+        geometry, state = (settings.window_geometry(), settings.window_state()) if restore_layout else (None, None)
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:

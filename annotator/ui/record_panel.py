@@ -461,7 +461,9 @@ class RecordPanel(QScrollArea):
                 fn(obj.id, **kwargs)
         except Exception as exc:  # a refused value: show it, restore the model's value
             log.info("edit refused: %s", exc)
-            self.window().statusBar().showMessage(str(exc), 8000) if hasattr(self.window(), "statusBar") else None
+            window = self.window()
+            if hasattr(window, "statusBar"):
+                window.statusBar().showMessage(str(exc), 8000)
             self.refresh()
 
 
