@@ -108,7 +108,7 @@ class HelpOverlay(QWidget):
 
     def paintEvent(self, _event: Any) -> None:  # noqa: N802
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor(10, 14, 20, 215))
+        p.fillRect(self.rect(), QColor(10, 14, 20, 238))
         p.end()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
