@@ -32,6 +32,7 @@ from annotator.rules.summary import (
     evaluate_root,
 )
 from annotator.rules.verdict import RuleWarning, Status, TargetZone, Verdict
+from annotator.rules.vocabulary import finding_problems
 
 Warning = RuleWarning  # the contract's name; ``RuleWarning`` avoids shadowing the builtin
 
@@ -39,5 +40,5 @@ __all__ = [
     "CaseSummary", "DrugInfo", "FilmResult", "FindingDef", "Gap", "RootSummary", "RuleConfig",
     "RuleConfigError", "RuleWarning", "Status", "TargetZone", "Tolerances", "Verdict", "WarningDef",
     "caudal_tilt_deg", "default_config", "drug_warnings", "evaluate_case", "evaluate_film",
-    "evaluate_root", "load_config",
+    "evaluate_root", "finding_problems", "load_config",
 ]

@@ -106,6 +106,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "no AP or lateral film with a target rule",
         "zh": "没有可判定靶点的正位或侧位片",
     },
+    "gap.missing": {"en": " (mark {missing})", "zh": "（请标记{missing}）"},
     "gap.film_status": {"en": "{film}: {status}", "zh": "{film}：{status}"},
     "gap.tip_in_sheath": {
         "en": "'tip confirmed in the sheath' not tagged",

@@ -64,7 +64,11 @@ class Gap:
 
     def text(self, lang: str = "en") -> str:
         if self.kind == "film_status" and self.film is not None and self.film.verdict is not None:
-            return say("gap.film_status", lang, film=self.film.name(lang), status=self.film.verdict.status.text(lang))
+            v = self.film.verdict
+            status = v.status.text(lang)
+            if v.missing:
+                status += say("gap.missing", lang, missing=v.missing_text(lang))
+            return say("gap.film_status", lang, film=self.film.name(lang), status=status)
         return say(f"gap.{self.kind}", lang)
 
 

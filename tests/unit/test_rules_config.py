@@ -113,3 +113,18 @@ def test_unreadable_or_invalid_rule_file(tmp_path):
     p.write_text("[1, 2]", "utf-8")
     with pytest.raises(RuleConfigError, match="JSON object"):
         load_config(p)
+
+
+def test_finding_problems_against_the_vocabulary():
+    from annotator.model import Finding
+    from annotator.rules.vocabulary import finding_problems
+
+    assert finding_problems(Finding("contrast_cutoff", site="pars_defect"), "L5") == []
+    assert finding_problems(Finding("injection_resistance", value="marked")) == []
+    assert finding_problems(Finding("l5_tilt_angle", angle_deg=65), "L5") == []
+    assert finding_problems(Finding("nonsense")) == ["code: 'nonsense' is not in the findings vocabulary"]
+    assert finding_problems(Finding("contrast_cutoff", site="knee"))[0].startswith("site: 'knee' is not one of")
+    assert finding_problems(Finding("injection_resistance", value="huge"))[0].startswith("value: 'huge'")
+    assert finding_problems(Finding("l5_course", value="straight"), "L4") == ["level: l5_course applies to L5 only"]
+    assert finding_problems(Finding("l5_tilt_angle"), "L5") == ["angle_deg: l5_tilt_angle needs the measured angle"]
+    assert finding_problems(Finding("bench_sign", value="x")) == ["value: bench_sign has no value"]

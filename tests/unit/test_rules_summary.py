@@ -52,6 +52,8 @@ def test_insufficient_film_is_a_gap():
     s = evaluate_root(root("L5", Side.RIGHT, film(View.AP, L5_MARGIN), findings=[sheath()]))
     assert s.films[0].verdict.status is Status.INSUFFICIENT
     assert [g.kind for g in s.gaps] == ["film_status"]
+    assert s.gaps[0].text("en") == "AP film 1: cannot be judged (mark the needle tip)"
+    assert s.gaps[0].text("zh") == "正位片 1：无法判断（请标记针尖）"
 
 
 @pytest.mark.parametrize(
