@@ -268,3 +268,16 @@ def test_new_annotations_land_on_the_current_frame(case):
     doc, root, ap, _ = case
     click(make_tool("level_label"), ctx_for(doc, root, ap, StubAsker(), frame=3), (30, 30))
     assert of(doc, ap, Role.LEVEL_LABEL)[0].frame == 3
+
+
+def test_select_resizes_an_ellipse_by_its_axis_handles(case):
+    doc, root, ap, _ = case
+    ctx = ctx_for(doc, root, ap)
+    drag(make_tool("s1_foramen"), ctx, (40, 60), (80, 80))  # centre (60, 70), radii (20, 10)
+    sel = make_tool("select")
+    drag(sel, ctx, (80, 70), (90, 75))  # the rx handle
+    assert of(doc, ap, Role.S1_FORAMEN)[0].radii == (30, 10)
+    drag(sel, ctx, (60, 80), (60, 95))  # the ry handle
+    assert of(doc, ap, Role.S1_FORAMEN)[0].radii == (30, 25)
+    drag(sel, ctx, (60, 70), (70, 70))  # inside: moves the whole ellipse
+    assert of(doc, ap, Role.S1_FORAMEN)[0].points == ((70, 70),)

@@ -143,6 +143,26 @@ def commit(ctx: ToolContext, role: Role, kind: ShapeKind, points: Sequence[Point
     return ann
 
 
+def handle_points(ann: Annotation) -> tuple[Point, ...]:
+    """Edit handles of a shape: its vertices, or for an ellipse the ends of its two semi-axes."""
+    if ann.kind is ShapeKind.ELLIPSE and ann.radii is not None:
+        (cx, cy), (rx, ry) = ann.points[0], ann.radii
+        t = math.radians(ann.rotation_deg)
+        return ((cx + rx * math.cos(t), cy + rx * math.sin(t)), (cx - ry * math.sin(t), cy + ry * math.cos(t)))
+    return ann.points
+
+
+def with_handle(ann: Annotation, index: int, p: Point) -> Annotation:
+    """``ann`` with handle ``index`` dragged to ``p`` (an ellipse changes that semi-axis)."""
+    if ann.kind is ShapeKind.ELLIPSE and ann.radii is not None:
+        (cx, cy), (rx, ry) = ann.points[0], ann.radii
+        t = math.radians(ann.rotation_deg)
+        axis = (math.cos(t), math.sin(t)) if index == 0 else (-math.sin(t), math.cos(t))
+        r = max(1.0, abs((p[0] - cx) * axis[0] + (p[1] - cy) * axis[1]))
+        return replace(ann, radii=(r, ry) if index == 0 else (rx, r))
+    return ann.with_point(index, p)
+
+
 def dist(p: Point, q: Point) -> float:
     return math.hypot(p[0] - q[0], p[1] - q[1])
 

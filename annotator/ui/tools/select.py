@@ -19,8 +19,10 @@ from annotator.ui.tools.base import (
     ToolContext,
     dist,
     drag_key,
+    handle_points,
     point_in_polygon,
     segment_distance,
+    with_handle,
 )
 
 
@@ -46,9 +48,7 @@ def hit_handle(ctx: ToolContext, p: Point) -> tuple[Annotation, int] | None:
     """The vertex within tolerance nearest to ``p`` (selected annotation first)."""
     best: tuple[float, Annotation, int] | None = None
     for ann in annotations_on(ctx):
-        if ann.kind is ShapeKind.ELLIPSE:
-            continue  # its one point is the centre: moving it moves the shape
-        for i, q in enumerate(ann.points):
+        for i, q in enumerate(handle_points(ann)):
             d = dist(p, q) - (0.5 if ann.id == ctx.selection.annotation_id else 0.0)
             if d <= ctx.tolerance and (best is None or d < best[0]):
                 best = (d, ann, i)
@@ -109,7 +109,7 @@ class SelectTool(Tool):
         if not d["moved"] and dist(p, d["start"]) < 1e-9:
             return
         if d["index"] is not None:
-            new = orig.with_point(d["index"], p)
+            new = with_handle(orig, d["index"], p)
         else:
             new = orig.moved(p[0] - d["start"][0], p[1] - d["start"][1])
         if not all(math.isfinite(v) for q in new.points for v in q):

@@ -35,7 +35,15 @@ from PyQt6.QtWidgets import QInputDialog, QWidget
 from annotator.io.image import FluoroImage
 from annotator.ui.i18n import signals, tr
 from annotator.ui.qimage import array_to_qimage
-from annotator.ui.tools import Selection, SelectTool, Tool, ToolContext, delete_selection, make_tool
+from annotator.ui.tools import (
+    Selection,
+    SelectTool,
+    Tool,
+    ToolContext,
+    delete_selection,
+    make_tool,
+    tool_spec,
+)
 from annotator.ui.viewport import furniture, painting
 from annotator.ui.viewport.display import FilmDisplay
 from annotator.ui.viewport.overlay import OverlayItem, build_overlay
@@ -170,6 +178,7 @@ class Canvas(QWidget):
     def set_tool(self, name: str) -> None:
         self.tool.cancel()
         self.tool = make_tool(name)
+        self.status_message.emit(tool_spec(name).tr_help())
         self.setCursor(Qt.CursorShape.ArrowCursor if name == "select" else Qt.CursorShape.CrossCursor)
         self._refresh()
 

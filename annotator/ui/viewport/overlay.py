@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from annotator.model import Annotation, Film, Role, ShapeKind
 from annotator.ui.i18n import tr
+from annotator.ui.tools.base import handle_points
 from annotator.ui.viewport import palette
 from annotator.ui.viewport.palette import RGBA
 
@@ -46,6 +47,7 @@ class OverlayItem:
     selected: bool = False
     arrow_head: bool = False
     layer: str = "annotation"  # zone, annotation, sketch, redaction
+    handles: tuple[Point, ...] = ()  # edit handles shown when selected
 
 
 def _with_alpha(color: RGBA, alpha: int) -> RGBA:
@@ -94,7 +96,7 @@ def annotation_items(ann: Annotation, film: Film, selected: bool, tip_color: RGB
     dash = palette.role_dash(ann.role) or ((4.0, 4.0) if ann.suggested else ())
     label = annotation_label(ann, film)
     common = dict(color=color, width=width, dash=dash, label=label, role=str(ann.role), ann_id=ann.id,
-                  selected=selected)
+                  selected=selected, handles=handle_points(ann) if selected else ())
     kind = ann.kind
     if kind is ShapeKind.POINT:
         return [OverlayItem("marker", ann.points, **common)]

@@ -80,7 +80,7 @@ def draw_items(painter: QPainter, items: list[OverlayItem], vt: ViewTransform, q
             _draw_marker(painter, item, vt)
         if item.arrow_head and len(item.points) >= 2:
             _draw_arrow_head(painter, item, vt)
-        if item.selected and item.shape not in ("ellipse", "rect", "marker"):
+        if item.selected and item.handles and item.shape != "marker":
             _draw_handles(painter, item, vt)
         if item.label:
             anchor = item.label_at or item.points[-1]
@@ -130,7 +130,7 @@ def _draw_handles(painter: QPainter, item: OverlayItem, vt: ViewTransform) -> No
     painter.save()
     painter.setPen(QPen(QColor(0, 0, 0)))
     painter.setBrush(QBrush(qcolor(SELECTION)))
-    for p in item.points:
+    for p in item.handles:
         sx, sy = vt.to_widget(*p)
         painter.drawRect(QRectF(sx - HANDLE / 2, sy - HANDLE / 2, HANDLE, HANDLE))
     painter.restore()
