@@ -105,7 +105,6 @@ def make_dicom(path: Path, rows: int = 256, cols: int = 240, identity: dict | No
     ds.ImagerPixelSpacing = [0.3, 0.3]
     ds.WindowCenter, ds.WindowWidth = 2048, 4096
     ds.PixelData = np.clip(px, 0, 4095).astype(np.uint16).tobytes()
-    ds.is_little_endian, ds.is_implicit_VR = True, False
     pydicom.dcmwrite(path, ds, enforce_file_format=True)
     return path
 
