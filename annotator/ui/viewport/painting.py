@@ -85,7 +85,17 @@ def draw_items(painter: QPainter, items: list[OverlayItem], vt: ViewTransform, q
         if item.label:
             anchor = item.label_at or item.points[-1]
             sx, sy = vt.to_widget(*anchor)
-            draw_text(painter, sx + 9, sy - 9, item.label, item.color)
+            x, y = label_position(sx, sy, painter.fontMetrics().horizontalAdvance(item.label),
+                                  painter.device().width(), painter.device().height())
+            draw_text(painter, x, y, item.label, item.color)
+
+
+def label_position(sx: float, sy: float, text_width: float, view_w: float, view_h: float) -> tuple[float, float]:
+    """Baseline start of a label next to the widget point (sx, sy), kept inside the view."""
+    x = sx + 9 if sx + 9 + text_width <= view_w - 4 else sx - 9 - text_width
+    x = min(max(4.0, x), max(4.0, view_w - 4 - text_width))
+    y = min(max(16.0, sy - 9), view_h - 6)
+    return x, y
 
 
 def _draw_marker(painter: QPainter, item: OverlayItem, vt: ViewTransform) -> None:
