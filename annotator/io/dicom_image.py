@@ -47,11 +47,12 @@ from annotator.io.image import (
 from annotator.io.safe_meta import (
     acquisition_time,
     frame_time_ms,
+    get_cs,
     get_int,
     get_raw,
-    get_str,
     no_image_description,
     uid_name,
+    valid_uid,
 )
 from annotator.io.view_detect import detect_directions, detect_view
 from annotator.io.voi_windows import COLOR_WINDOW, file_windows, robust_window
@@ -144,7 +145,9 @@ def _check_geometry(path: Path, ds: Any) -> tuple[int, int, int, int, int, int, 
     if alloc is None:
         raise CorruptImageError(path, "the DICOM header has no BitsAllocated")
     stored = get_int(ds, "BitsStored") or alloc
-    photometric = (get_str(ds, "PhotometricInterpretation") or "").upper()
+    photometric = get_cs(ds, "PhotometricInterpretation") or ""
+    if not photometric and get_raw(ds, "PhotometricInterpretation") is not None:
+        raise CorruptImageError(path, "the PhotometricInterpretation value is damaged")
     if not photometric:
         photometric = "MONOCHROME2" if spp == 1 else "RGB"
     return rows, cols, frames, spp, alloc, stored, photometric
@@ -170,17 +173,19 @@ def _check_pixels_supported(path: Path, spp: int, alloc: int, stored: int, photo
         raise UnsupportedImageError(path, f"the photometric interpretation {photometric!r} is not supported")
 
 
-def _transfer_syntax(ds: Any) -> Any:
+def _transfer_syntax(path: Path, ds: Any) -> Any:
     from pydicom.uid import UID
 
     meta = getattr(ds, "file_meta", None)
     uid = get_raw(meta, "TransferSyntaxUID") if meta is not None else None
+    if uid is not None and valid_uid(uid) is None:
+        raise CorruptImageError(path, "the transfer syntax UID in the file meta is damaged")
     if uid is None:  # raw dataset without file meta: use what the reader found
         implicit, little = getattr(ds, "original_encoding", (True, True))
         uid = UID(_IMPLICIT_LE if implicit else ("1.2.840.10008.1.2.1" if little else "1.2.840.10008.1.2.2"))
         if meta is not None:
             meta.TransferSyntaxUID = uid
-    return UID(str(uid))
+    return UID(valid_uid(uid) or _IMPLICIT_LE)
 
 
 class DicomImage(FluoroImage):
@@ -333,8 +338,8 @@ def _raise_no_pixels(path: Path, ds: Any) -> None:
     describes an image (image SOP class, Rows/Columns) but has no pixel data,
     or has no SOP class at all, is reported as damaged.
     """
-    sop = get_str(ds, "SOPClassUID")
-    name = uid_name(get_raw(ds, "SOPClassUID")) or ""
+    sop = valid_uid(get_raw(ds, "SOPClassUID"))
+    name = uid_name(sop) or ""
     describes_image = "Image" in name or any(get_raw(ds, kw) is not None for kw in ("Rows", "Columns"))
     if sop is None or describes_image:
         raise CorruptImageError(
@@ -359,7 +364,7 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
         _raise_no_pixels(path, ds)
     rows, cols, frames, spp, alloc, stored, photometric = _check_geometry(path, ds)
     _check_pixels_supported(path, spp, alloc, stored, photometric)
-    ts = _transfer_syntax(ds)
+    ts = _transfer_syntax(path, ds)
     ts_name = uid_name(ts) or str(ts)
     native = not ts.is_encapsulated if ts.is_transfer_syntax else True
     check_decoder(path, ts, ts_name)
@@ -388,7 +393,7 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
         transfer_syntax=ts_name,
         transfer_syntax_uid=str(ts),
         sop_class=uid_name(get_raw(ds, "SOPClassUID")),
-        modality=get_str(ds, "Modality"),
+        modality=get_cs(ds, "Modality"),
         calibration=detect_calibration(ds),
         view=view,
         directions=detect_directions(ds, view.view),

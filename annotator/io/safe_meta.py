@@ -54,6 +54,42 @@ def get_str(ds: Any, keyword: str) -> str | None:
     return text or None
 
 
+_CS = re.compile(r"[A-Z0-9_ ]{1,16}")
+_UID = re.compile(r"[0-9]+(\.[0-9]+)*")
+
+
+def get_cs(ds: Any, keyword: str) -> str | None:
+    """A code string (CS, one value): upper-case letters, digits, '_' and space, at most 16.
+
+    Anything else is a damaged value (perhaps swallowing the elements after
+    it, identity included) and is treated as absent.
+    """
+    text = get_str(ds, keyword)
+    if text is None:
+        return None
+    text = text.upper()
+    return text if _CS.fullmatch(text) else None
+
+
+def get_lo(ds: Any, keyword: str, limit: int = 64) -> str | None:
+    """A short text (LO, one value) of at most ``limit`` printable characters, else None."""
+    text = get_str(ds, keyword)
+    if text is None or len(text) > limit or not text.isprintable():
+        return None
+    return text
+
+
+def valid_uid(value: Any) -> str | None:
+    """The UID as text when it is a syntactically valid UID (digits and dots, <= 64), else None."""
+    if value is None:
+        return None
+    try:
+        text = str(value).strip().rstrip("\x00").strip()
+    except Exception:
+        return None
+    return text if len(text) <= 64 and _UID.fullmatch(text) else None
+
+
 def get_int(ds: Any, keyword: str) -> int | None:
     value = get_raw(ds, keyword)
     if isinstance(value, (list, tuple)) or type(value).__name__ == "MultiValue":
@@ -166,22 +202,25 @@ def frame_time_ms(ds: Any, frames: int) -> float | None:
 
 
 def uid_name(uid: Any) -> str | None:
-    """The registered name of a UID (its dotted value when unknown)."""
-    if uid is None:
+    """The registered name of a valid UID (its dotted value when unknown), None when damaged."""
+    text = valid_uid(uid)
+    if text is None:
         return None
     try:
-        name = getattr(uid, "name", None) or str(uid)
-        return str(name).strip() or None
+        from pydicom.uid import UID
+
+        name = UID(text).name
     except Exception:
-        return None
+        return text
+    return str(name).strip() or text
 
 
 def no_image_description(ds: Any) -> str:
     """'a DICOM Comprehensive SR' and the like, from the SOP class."""
-    uid = get_str(ds, "SOPClassUID")
+    uid = valid_uid(get_raw(ds, "SOPClassUID"))
     if uid is None:
         return "a DICOM object"
-    name = uid_name(get_raw(ds, "SOPClassUID")) or uid
+    name = uid_name(uid) or uid
     if name != uid:  # registered: "Comprehensive SR Storage" -> "Comprehensive SR"
         return f"a DICOM {name.removesuffix(' Storage')}"
     for prefix, kind in _NO_IMAGE_HINTS.items():

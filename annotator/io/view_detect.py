@@ -22,7 +22,7 @@ from typing import Any
 
 from annotator.geometry import Directions
 from annotator.io.image import ViewInfo
-from annotator.io.safe_meta import get_float, get_str, get_strs
+from annotator.io.safe_meta import get_cs, get_float, get_str, get_strs
 
 AP_MAX_DEG = 15.0  # |PositionerPrimaryAngle| up to this is an AP (or PA) view
 LATERAL_MIN_DEG = 75.0  # |angle| from this up to 105 (mirrored) is a lateral view
@@ -75,9 +75,9 @@ def view_from_text(text: str) -> tuple[str, str] | None:
 
 
 def _detect(ds: Any) -> ViewInfo:
-    vp = get_str(ds, "ViewPosition")
-    if vp and vp.upper() in _VIEW_POSITION:
-        return ViewInfo(_VIEW_POSITION[vp.upper()], f"ViewPosition = {vp!r}")
+    vp = get_cs(ds, "ViewPosition")  # a damaged value is never shown
+    if vp and vp in _VIEW_POSITION:
+        return ViewInfo(_VIEW_POSITION[vp], f"ViewPosition = {vp!r}")
     angle = get_float(ds, "PositionerPrimaryAngle")
     if angle is not None:
         return ViewInfo(view_from_angle(angle), f"PositionerPrimaryAngle = {angle:g}°")
@@ -96,7 +96,7 @@ def _detect(ds: Any) -> ViewInfo:
 def detect_view(ds: Any) -> ViewInfo:
     """The view of a DICOM dataset with the evidence that decided it."""
     info = _detect(ds)
-    laterality = get_str(ds, "ImageLaterality")
+    laterality = get_cs(ds, "ImageLaterality")
     if laterality:
         info = ViewInfo(info.view, f"{info.evidence}; ImageLaterality = {laterality!r}")
     return info

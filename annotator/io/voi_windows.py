@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from annotator.io.image import WindowPreset
-from annotator.io.safe_meta import get_floats, get_int, get_raw, get_str, get_strs
+from annotator.io.safe_meta import get_cs, get_floats, get_int, get_lo, get_raw, get_strs
 
 AUTO_LOW_PERCENTILE = 0.5
 AUTO_HIGH_PERCENTILE = 99.5
@@ -32,8 +32,8 @@ _VOI_FUNCTIONS = {"LINEAR", "LINEAR_EXACT", "SIGMOID"}
 def _linear_windows(ds: Any) -> list[WindowPreset]:
     centers = get_floats(ds, "WindowCenter")
     widths = get_floats(ds, "WindowWidth")
-    explanations = get_strs(ds, "WindowCenterWidthExplanation")
-    function = (get_str(ds, "VOILUTFunction") or "LINEAR").upper()
+    explanations = [e if len(e) <= 64 and e.isprintable() else "" for e in get_strs(ds, "WindowCenterWidthExplanation")]
+    function = get_cs(ds, "VOILUTFunction") or "LINEAR"
     if function not in _VOI_FUNCTIONS:
         function = "LINEAR"
     out = []
@@ -66,7 +66,7 @@ def _lut_window(item: Any, signed: bool, little_endian: bool) -> WindowPreset | 
     if lut.size != n or not 1 <= bits <= 16:
         return None
     lut.setflags(write=False)
-    expl = get_str(item, "LUTExplanation") or ""
+    expl = get_lo(item, "LUTExplanation") or ""
     return WindowPreset(first + n / 2.0, float(n), expl, "voi_lut", "LINEAR", lut, first, bits)
 
 
