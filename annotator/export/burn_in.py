@@ -274,7 +274,7 @@ def burn_film(
         p = _Painter(img, lang)
     shown = [a for a in film.annotations if a.frame == frame and not a.suggested]
     if layers.annotations:
-        for a in shown:
+        for a in sorted(shown, key=lambda a: a.role is Role.TIP):  # the needle tip on top
             draw_annotation(p, a, film)
     if layers.verdict and (verdict is not None or warnings):
         lines: list[tuple[str, Any]] = []

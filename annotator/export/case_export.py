@@ -164,7 +164,7 @@ def export_cases(
         for number, ((case, _folder), films) in enumerate(zip(items, prepared), start=1):
             for path in export_dicom(case, films, Path(dicom_dir), case_number=number,
                                      deidentifier=deidentifier, step=steps.step, scrub=scrub, lang=lang,
-                                     config=config):
+                                     config=config, warn=result.warnings.append):
                 _checked(path, scrubber, result)
     steps.finish()
     for w in result.warnings:

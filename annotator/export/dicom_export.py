@@ -64,6 +64,13 @@ def redact_dataset(ds: Any, film: Film) -> bool:
     return True
 
 
+def _redacted_grey(pf: PreparedFilm) -> np.ndarray:
+    """The grey display buffer of a plain film with its redactions blacked out."""
+    from annotator.export.burn_in import apply_redactions, to_rgb
+
+    return apply_redactions(to_rgb(pf.buffer).copy(), pf.film)[:, :, 0].copy()
+
+
 def _write(ds: Any, path: Path) -> Path:
     with atomic_path(path) as tmp:
         ds.save_as(tmp, enforce_file_format=True)
@@ -81,6 +88,7 @@ def export_dicom(
     scrub: Callable[[str], str],
     lang: str = "en",
     config: Any = None,
+    warn: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Write the case's DICOM objects under ``out_dir/case<N>/``; ``deidentifier`` None = identified."""
     import pydicom
@@ -91,6 +99,7 @@ def export_dicom(
     from annotator.export.dicom_sr import build_sr
     from annotator.export.text import status_label, word
 
+    step_warning = warn or (lambda message: None)
     out = Path(out_dir) / f"case{case_number}"
     plain_study, plain_series = generate_uid(), generate_uid()
     gsps_series, sc_series, sr_series = generate_uid(), generate_uid(), generate_uid()
@@ -108,8 +117,10 @@ def export_dicom(
                 cleaned = redact_dataset(copy, pf.film)
                 objects.append((f"fig{pf.label}-image.dcm", copy, cleaned))
         else:
+            grey = pf.buffer.ndim == 2
+            pixels = _redacted_grey(pf) if grey else np.asarray(pf.image(annotated=False))
             src = build_plain_source_sc(
-                np.asarray(pf.image(annotated=False)), pf.film, study_uid=plain_study, series_uid=plain_series,
+                pixels, pf.film, study_uid=plain_study, series_uid=plain_series,
                 sop_uid=generate_uid(), instance_number=i, patient_id=f"CASE{case_number}",
                 sex=case.sex, age=case.age)
             objects.append((f"fig{pf.label}-image.dcm", src, True))
@@ -118,10 +129,15 @@ def export_dicom(
         if pf.verdict is not None:
             verdict_text = scrub(f"{word('verdict', lang)}: {status_label(pf.verdict.status, lang)}. "
                                  f"{pf.verdict.explain(lang)}")
-        gsps = build_gsps(src, pf.film, verdict_text=verdict_text, verdict=pf.verdict, series_uid=gsps_series,
-                          sop_uid=generate_uid(), instance_number=i, label=pf.label,
-                          window=pf.window if pf.is_dicom else None)
-        objects.append((f"fig{pf.label}-gsps.dcm", gsps, False))
+        if int(getattr(src, "SamplesPerPixel", 1)) != 1:
+            step_warning(f"film {pf.label} is in colour: no grayscale presentation state, burned-in copy only")
+            gsps = None
+        else:
+            gsps = build_gsps(src, pf.film, verdict_text=verdict_text, verdict=pf.verdict,
+                              series_uid=gsps_series,
+                              sop_uid=generate_uid(), instance_number=i, label=pf.label,
+                              window=pf.window if pf.is_dicom else None)
+            objects.append((f"fig{pf.label}-gsps.dcm", gsps, False))
         sc = build_burned_in_sc(src, pf.image(annotated=True), pf.film, series_uid=sc_series,
                                 sop_uid=generate_uid(), instance_number=i, description=f"Fig {pf.label}")
         objects.append((f"fig{pf.label}-sc.dcm", sc, True))
