@@ -141,6 +141,9 @@ def test_jpeg_cine_frames_decoded_one_at_a_time(tmp_path, monkeypatch):
     f7 = img.stored_frame(7)
     np.testing.assert_array_equal(f7, pixel_array(dcmread(path), index=7))
     assert f7.shape == (480, 640, 3) and f7.dtype == np.uint8
+    # grey ultrasound: converted once to RGB the channels agree; left in YCbCr, Cb/Cr would sit near 128
+    means = f7.reshape(-1, 3).mean(axis=0)
+    assert np.ptp(means) < 3 and means[1] < 60
 
 
 @pytest.mark.slow
