@@ -107,3 +107,16 @@ def test_bad_lang_is_a_usage_error(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         main(["check", str(tmp_path), "--lang", "fr"])
     assert info.value.code == 2
+
+
+def test_check_on_the_sample_cases_matches_their_scenarios(sample_copy, capsys):
+    # exit 0 exactly when every film's intended verdict (ground truth) is on target or has no rule
+    folders = sorted(p.parent for p in sample_copy.glob("*/case.json"))
+    if not folders:
+        pytest.skip("sample cases have no case.json yet")
+    for folder in folders:
+        statuses = [json.loads(t.read_text("utf-8"))["expected"].get("status") for t in folder.glob("*.truth.json")]
+        expected_exit = 0 if all(s in (None, "on_target") for s in statuses) else 1
+        assert main(["check", str(folder), "--lang", "zh"]) == expected_exit, folder.name
+        out = capsys.readouterr().out
+        assert "结论" in out and "PHANTOM" not in out and "FAKE-0001" not in out

@@ -47,8 +47,10 @@ def _truth_for(film_path: str, folder: Path, truths: dict[Path, dict]) -> dict |
     stem = film.name.split(".")[0]
     for p, data in truths.items():
         named = data.get("film") or data.get("file") or data.get("image") or data.get("path")
-        if isinstance(named, str) and (folder / named).resolve() in (film, (p.parent / named).resolve()):
-            return data
+        if isinstance(named, str):
+            cand = (p.parent / named).resolve()
+            if cand == film or (cand.parent == film.parent and cand.name.split(".")[0] == stem):
+                return data
     for p, data in truths.items():
         if p.parent == film.parent and p.name.split(".")[0] == stem:
             return data
