@@ -145,6 +145,10 @@ def _check_geometry(path: Path, ds: Any) -> tuple[int, int, int, int, int, int, 
     if alloc is None:
         raise CorruptImageError(path, "the DICOM header has no BitsAllocated")
     stored = get_int(ds, "BitsStored") or alloc
+    if stored > alloc or spp not in (1, 3):
+        raise CorruptImageError(
+            path, f"the header is inconsistent: {stored} bits stored in {alloc}, {spp} samples per pixel"
+        )
     photometric = get_cs(ds, "PhotometricInterpretation") or ""
     if not photometric and get_raw(ds, "PhotometricInterpretation") is not None:
         raise CorruptImageError(path, "the PhotometricInterpretation value is damaged")
@@ -402,4 +406,7 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
         frame_time_ms=frame_time_ms(ds, frames),
         windows=() if spp == 3 or photometric == "PALETTE COLOR" else file_windows(ds),
     )
-    return DicomImage(path, ds, info, native)
+    image = DicomImage(path, ds, info, native)
+    if force:  # frame-by-frame reading from the path needs the file meta
+        image._stream = False
+    return image

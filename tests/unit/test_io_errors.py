@@ -305,3 +305,9 @@ def test_frame_index_out_of_range(tmp_path):
         img.stored_frame(2)
     with pytest.raises(IndexError):
         img.stored_frame(-1)
+
+
+def test_inconsistent_bit_depth(tmp_path):
+    ds = make_dataset()
+    ds.BitsAllocated, ds.BitsStored = 8, 12
+    _fails(make_dicom(tmp_path / "bits.dcm", dataset=ds), CorruptImageError, decode=False)
