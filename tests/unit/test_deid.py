@@ -1,0 +1,183 @@
+"""De-identification: identity planted everywhere it can hide, none of it in any output."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pydicom
+import pytest
+from PIL import Image
+from pydicom.dataset import Dataset
+
+from annotator.errors import ExportError
+from annotator.export.case_export import export_case
+from annotator.export.deid import DicomDeidentifier, IdentityScrubber, text_parts
+from tests.unit.test_export_fixtures import IDENTITY, PLANTED, TEXT_BOX, make_case, make_dicom
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:highdicom")
+
+
+def _variants(s: str) -> set[str]:
+    return {s.lower(), s.replace("^", " ").lower(), s.replace("^", "_").lower()}
+
+
+def _pdf_streams(data: bytes) -> bytes:
+    out = [data]
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            out.append(zlib.decompress(m.group(1)))
+        except zlib.error:
+            pass
+    return b"\n".join(out)
+
+
+def _all_text(path: Path) -> str:
+    """Every byte of a file where text could be, decoded loosely (lower case)."""
+    raw = path.read_bytes()
+    parts = [raw]
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            parts += [z.read(n) for n in z.namelist()]
+    if raw.startswith(b"%PDF"):
+        parts.append(_pdf_streams(raw))
+        if shutil.which("pdftotext"):
+            parts.append(subprocess.run(["pdftotext", str(path), "-"], capture_output=True).stdout)
+    if raw.startswith(b"\x89PNG"):
+        parts.append(text_parts(path))
+    text = "\n".join(p.decode("utf-8", "ignore") + "\n" + p.decode("utf-16-le", "ignore") for p in parts)
+    return text.lower()
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("deid")
+    case = make_case(tmp / "Zzyzx^Quintavious case", n_films=2)
+    out = tmp / "out"
+    files = []
+    for lang in ("en", "zh"):
+        r = export_case(case, tmp / "Zzyzx^Quintavious case", pptx=out / f"{lang}.pptx", pdf=out / f"{lang}.pdf",
+                        png_dir=out / f"png-{lang}", dicom_dir=out / f"dicom-{lang}", lang=lang)
+        files += r.files
+    return case, out, files
+
+
+def test_no_planted_identity_survives_in_any_output(planted) -> None:
+    _case, out, files = planted
+    assert len(files) == 2 * (2 + 2 + 7)
+    for path in files:
+        text = _all_text(path)
+        rel = str(path.relative_to(out)).lower()
+        for s in PLANTED:
+            for v in _variants(s):
+                assert v not in text, f"{s!r} found in {path.name}"
+                assert v not in rel, f"{s!r} in the file name {rel}"
+
+
+def test_dicom_headers_follow_the_basic_profile(planted) -> None:
+    _case, _out, files = planted
+    for path in files:
+        if path.suffix != ".dcm":
+            continue
+        ds = pydicom.dcmread(path)
+        assert ds.PatientIdentityRemoved == "YES"
+        codes = [c.CodeValue for c in ds.DeidentificationMethodCodeSequence]
+        assert "113100" in codes
+        assert "ImageComments" not in ds and "InstitutionName" not in ds or \
+            str(ds.get("InstitutionName", "")) != IDENTITY["InstitutionName"]
+        assert str(ds.PatientName) != IDENTITY["PatientName"]
+        assert ds.get("StudyDate", "") != IDENTITY["StudyDate"]
+        assert not any(e.tag.is_private for e in ds.iterall())
+        assert ds.get("PatientSex") == "M"  # sex may stay (domain.md §9)
+
+
+def test_burned_in_name_is_covered_in_every_pixel_output(planted) -> None:
+    _case, out, files = planted
+    x0, y0, x1, y1 = TEXT_BOX
+    for path in files:
+        if path.suffix == ".png":
+            arr = np.asarray(Image.open(path).convert("RGB"))
+        elif path.name.endswith(("-image.dcm", "-sc.dcm")):
+            arr = pydicom.dcmread(path).pixel_array
+        else:
+            continue
+        region = arr[y0:y1, x0:x1]
+        if region.ndim == 3:  # burned-in colour output: the white block is gone (the verdict box may
+            assert not (region == 255).all(axis=-1).any(), path.name  # draw coloured text over the black)
+        else:  # the de-identified copy of the film: pure black
+            assert region.max() == 0, path.name
+
+
+def test_free_text_is_scrubbed_where_it_is_kept(planted) -> None:
+    _case, out, _files = planted
+    from pptx import Presentation
+
+    slides = list(Presentation(str(out / "en.pptx")).slides)
+    text = " ".join(s.text_frame.text for sl in slides for s in sl.shapes if s.has_text_frame)
+    notes = " ".join(sl.notes_slide.notes_text_frame.text for sl in slides)
+    assert "right leg pain (patient [removed], [removed])" in text  # symptoms kept, identity cut out
+    assert "[removed]: contrast along the L5 sheath" in text  # the user's caption, scrubbed
+    assert "seen by [removed]" in notes
+
+
+def test_identified_export_keeps_identity_and_says_so(tmp_path: Path) -> None:
+    case = make_case(tmp_path / "c", n_films=1)
+    r = export_case(case, tmp_path / "c", pptx=tmp_path / "d.pptx", dicom_dir=tmp_path / "dcm", identified=True)
+    assert r.warnings and "identity" in r.warnings[0]
+    assert "quintavious" in _all_text(tmp_path / "d.pptx")  # the case title is shown
+    gsps = pydicom.dcmread(tmp_path / "dcm" / "case1" / "fig1A-gsps.dcm")
+    assert str(gsps.PatientName) == IDENTITY["PatientName"]
+
+
+def test_leak_guard_removes_a_file_that_carries_identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import annotator.export.deid as deid
+
+    case = make_case(tmp_path / "c", n_films=1)
+    monkeypatch.setattr(deid.IdentityScrubber, "scrub", lambda self, text: text)  # a scrubber bug
+    with pytest.raises(ExportError, match="identity found"):
+        export_case(case, tmp_path / "c", pptx=tmp_path / "out" / "d.pptx")
+    assert not (tmp_path / "out" / "d.pptx").exists()
+
+
+# --- the two tools on their own ---------------------------------------------------------------
+
+
+def test_scrubber_removes_names_ids_and_dates_but_not_words_containing_them() -> None:
+    ds = Dataset()
+    ds.PatientName = "Li^Wei"
+    ds.PatientID = "998877"
+    ds.PatientBirthDate = "19560302"
+    s = IdentityScrubber(["张三"])
+    s.add_dataset(ds)
+    out = s.scrub("Li Wei (LI^WEI, 998877) born 1956-03-02 got lidocaine on 2024/5/6; 张三 20240506 2 ml")
+    assert out == ("[removed] ([removed], [removed]) born [removed] got lidocaine on [removed]; [removed] "
+                   "[removed] 2 ml")
+    assert s.find_leaks("患者张三".encode()) == ["张三"]
+    assert s.find_leaks(b"lidocaine 2 ml") == []
+    assert "Li^Wei" in s.find_leaks("x li wei y".encode("utf-16-le"))
+
+
+def test_deidentifier_remaps_uids_consistently_and_keeps_class_uids(tmp_path: Path) -> None:
+    a = pydicom.dcmread(make_dicom(tmp_path / "a.dcm"))
+    b = pydicom.dcmread(tmp_path / "a.dcm")
+    a.add_new(0x00091010, "LO", "private Zzyzx")
+    ref = Dataset()
+    ref.ReferencedSOPInstanceUID = b.SOPInstanceUID
+    b.ReferencedImageSequence = [ref]
+    original_uid, class_uid = a.SOPInstanceUID, a.SOPClassUID
+    d = DicomDeidentifier(seed="t")
+    d.apply(a, pixels_cleaned=True)
+    d.apply(b)
+    assert a.SOPInstanceUID != original_uid and a.SOPInstanceUID == b.SOPInstanceUID
+    assert b.ReferencedImageSequence[0].ReferencedSOPInstanceUID == a.SOPInstanceUID
+    assert a.SOPClassUID == class_uid
+    assert a.file_meta.MediaStorageSOPInstanceUID == a.SOPInstanceUID
+    assert not any(e.tag.is_private for e in a)
+    assert "ImageComments" not in a
+    assert a.BurnedInAnnotation == "NO" and a.PatientIdentityRemoved == "YES"
+    assert "113101" in [c.CodeValue for c in a.DeidentificationMethodCodeSequence]
