@@ -90,7 +90,7 @@ def evaluate_pedicle(film: Film, root: Root, config: RuleConfig, rule_id: str = 
         )
         if sap is not None:
             pts = [frame.to_u(p) for p in sap.points]
-            sap_height = dot(pts[0], cranial) if len(pts) == 1 else value_along_segment(tip_u, *pts, cranial)
+            sap_height = dot(pts[0], cranial) if len(pts) == 1 else value_along_segment(tip_u, pts[0], pts[1], cranial)
             if dot(tip_u, cranial) < sap_height:
                 reasons.append("too_caudal")
                 status = Status.OFF

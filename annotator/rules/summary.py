@@ -195,10 +195,10 @@ def evaluate_root(root: Root, config: RuleConfig | None = None) -> RootSummary:
     config = config or default_config()
     films = tuple(evaluate_film(f, root, config) for f in root.films)
     gaps: list[Gap] = []
-    ruled = [f for f in films if f.verdict is not None]
+    ruled = [(f, f.verdict) for f in films if f.verdict is not None]
     if not ruled:
         gaps.append(Gap("no_rule_film"))
-    gaps.extend(Gap("film_status", f) for f in ruled if f.verdict.status is not Status.ON_TARGET)
+    gaps.extend(Gap("film_status", f) for f, v in ruled if v.status is not Status.ON_TARGET)
     if not any(f.code == "tip_in_sheath" and not f.suggested for f in root.findings):
         gaps.append(Gap("tip_in_sheath"))
     confirmed = not gaps
