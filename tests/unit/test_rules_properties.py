@@ -122,7 +122,11 @@ def ap_films(draw):
 def test_ap_verdict_unchanged_by_mirroring(f, side):
     v = verdict(f, side=side)
     away_from_thresholds(v)
-    assert_same(v, verdict(mirrored(f), side=side))
+    w = verdict(mirrored(f), side=side)
+    assert_same(v, w)
+    # the zone to draw is the mirror image of the original one
+    assert w.zone.center == (W - v.zone.center[0], v.zone.center[1])
+    assert w.zone.r_on_px == v.zone.r_on_px and w.zone.r_near_px == v.zone.r_near_px
 
 
 @settings(max_examples=150, deadline=None)
