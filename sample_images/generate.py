@@ -92,7 +92,11 @@ def write_case_json(case: CaseSpec, out: Path) -> bool:
         return False
     from sample_images.cases_build import build_case
 
-    save_case(build_case(case.name, out), out / "case.json")
+    target = out / "case.json"
+    target.unlink(missing_ok=True)  # a fresh file: no .bak of the previous generation
+    save_case(build_case(case.name, out), target)
+    for stale in out.glob("case.json.bak"):
+        stale.unlink()
     return True
 
 

@@ -420,9 +420,14 @@ def render_cine(p: PhantomParams, frames: int = 24, blush_frames=range(9, 14)) -
     truth = _truth(replace(p, progress=p.progress), scene, proj, c, radius)
     truth["params"] = asdict(p)
     truth["frames"] = per_frame
-    truth["venous_blush"] = (
-        {"frames": blush_frames, "first_frame": blush_frames[0]} if p.venous_blush > 0 and blush_frames else None
-    )
+    if p.venous_blush > 0 and blush_frames:
+        pts = np.array([proj.to_pixel(q) for vein in scene.veins for q in vein])
+        truth["venous_blush"] = {
+            "frames": blush_frames, "first_frame": blush_frames[0], "center": _pt(pts.mean(axis=0)),
+            "bbox": [round(float(v), 3) for v in (*pts.min(axis=0), *pts.max(axis=0))],
+        }
+    else:
+        truth["venous_blush"] = None
     truth["key_frame"] = frames - 1
     _burn(out, p, truth)
     return PhantomFilm(out, truth)
