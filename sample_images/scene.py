@@ -179,6 +179,7 @@ def build_scene(spine: Spine, rng: np.random.Generator, *, level: str, side: int
     if bench_mm > 0:
         bench_s = 0.45 * contrast_length_mm
         bump = np.exp(-(((ss - bench_s) / (0.22 * contrast_length_mm)) ** 2))
+        bump *= np.clip(ss / (0.2 * contrast_length_mm), 0.0, 1.0)  # the course still starts at the tip
         path[:, 1] -= bench_mm * bump
     radii = 2.3 * (1 - 0.5 * ss / contrast_length_mm) * (1 + 0.10 * np.sin(ss / 3.0 + rng.uniform(0, 6.28)))
     pn = max(3, int(proximal_mm / 1.5)) if proximal_mm > 0 else 0
