@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import random
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -22,17 +23,24 @@ def median_ms(fn: Callable[[], object], repeats: int = 15, warmup: int = 1) -> f
 
 
 def interleaved_ms(fns: Sequence[Callable[[], object]], repeats: int = 15, warmup: int = 1) -> list[float]:
-    """Medians (ms) of several functions timed in alternation, so load changes hit all alike."""
+    """Medians (ms) of several functions timed in alternation, so load changes hit all alike.
+
+    The order is shuffled every round (fixed seed): what ran just before (e.g. a
+    baseline that frees large temporaries) must not favour one method.
+    """
     for fn in fns:
         for _ in range(warmup):
             fn()
     times: list[list[float]] = [[] for _ in fns]
+    order = list(range(len(fns)))
+    rng = random.Random(0)
     for _ in range(repeats):
-        for fn, ts in zip(fns, times):
+        rng.shuffle(order)
+        for k in order:
             gc.collect()
             t0 = time.perf_counter()
-            fn()
-            ts.append((time.perf_counter() - t0) * 1e3)
+            fns[k]()
+            times[k].append((time.perf_counter() - t0) * 1e3)
     return [statistics.median(ts) for ts in times]
 
 

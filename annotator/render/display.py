@@ -25,11 +25,10 @@ from annotator.render.lut import FUNCTIONS, display_lut, index_order
 Window = WindowPreset | tuple[float, float]
 
 # The frame is indexed in row bands of about BAND_PIXELS: a whole-frame ``take``
-# is ~2x slower than the same work in cache-sized bands (measured in
-# benchmarks/bench_window.py). With ``parallel``, frames of PARALLEL_MIN_PIXELS
-# or more split the bands between the calling thread and a small pool (numpy
-# releases the GIL); off by default: on the 2-core reference machine it was
-# no faster than one thread, and it leaves the other core to the GUI.
+# is ~2x slower than the same work in cache-sized bands. Frames of
+# PARALLEL_MIN_PIXELS or more split the bands between the calling thread and a
+# small pool (numpy releases the GIL in ``take``): on 2 cores a 2048 x 2048
+# update drops from ~3.3 to ~2 ms (benchmarks/bench_window.py).
 BAND_PIXELS = 1 << 18
 PARALLEL_MIN_PIXELS = 1 << 20
 MAX_LUT_ENTRIES = 1 << 17  # wider stored ranges (32-bit data) are refused, as io does
@@ -37,7 +36,8 @@ _pool: ThreadPoolExecutor | None = None
 
 
 def _workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(4, cpus))
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -54,7 +54,7 @@ def _take_bands(lut: np.ndarray, index: np.ndarray, out: np.ndarray, bounds: lis
         np.take(lut, index[a:b], out=out[a:b], mode="wrap")
 
 
-def apply_lut(lut: np.ndarray, index: np.ndarray, parallel: bool = False) -> np.ndarray:
+def apply_lut(lut: np.ndarray, index: np.ndarray, parallel: bool = True) -> np.ndarray:
     """``lut[index]`` into a fresh array; ``index`` must hold only values in 0..lut.size-1.
 
     Works in row bands, shared between threads for frames of at least
@@ -112,7 +112,7 @@ class FrameRenderer:
     values (no modality LUT for colour, PS3.3 C.7.6.3.1.2).
     """
 
-    def __init__(self, image: FluoroImage, frame: int = 0, parallel: bool = False) -> None:
+    def __init__(self, image: FluoroImage, frame: int = 0, parallel: bool = True) -> None:
         self.image = image
         self.parallel = parallel
         self._frame = 0
