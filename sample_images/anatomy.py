@@ -101,24 +101,30 @@ def _lumbar(v: Vertebra, k: int, s_scale: float) -> None:
 def _sacrum(v: Vertebra, s_scale: float, tilt: float) -> None:
     ipd = 30.0 * s_scale
     post = rot_x(tilt - 24.0)  # the posterior elements stand more upright than the S1 endplate
-    _add(v, "body", (0, 0, 0), (25.0, 12.5, 17.0), MU_CORTEX, power=3.0, shell=1.4, mu_core=MU_CANCELLOUS)
-    plate_mu, plate_shell = MU_CANCELLOUS * 1.3, 1.5
-    _add(v, "plate", (0, 40, 12), (38, 40, 13), MU_CORTEX * 0.6, shell=plate_shell, mu_core=plate_mu)
+    _add(v, "body", (0, 0, 0), (22.0, 12.5, 17.0), MU_CORTEX, power=3.0, shell=1.4, mu_core=MU_CANCELLOUS)
+    plate_mu, plate_shell = MU_CANCELLOUS * 0.9, 1.5
+    # the sacrum tapers: a wide upper plate (S1-S2) and a narrow lower one (S3-S5)
+    plates = (((0.0, 24.0), (36.0, 24.0, 12.0)), ((0.0, 60.0), (22.0, 20.0, 9.0)))
+    for i, ((px, py), axes) in enumerate(plates):
+        _add(v, f"plate{i + 1}", (px, py, 12), axes, MU_CORTEX * 0.6, shell=plate_shell, mu_core=plate_mu)
     for s in (-1, 1):
         key = _side_key(s)
-        _add(v, f"ala_{key}", (s * 34, 4, 6), (21, 15, 16), MU_CORTEX * 0.5, power=2.6, shell=1.2,
-             mu_core=MU_CANCELLOUS)
+        _add(v, f"ala_{key}", (s * 34, 4, 6), (21, 15, 16), MU_CORTEX * 0.4, power=2.6, shell=1.2,
+             mu_core=MU_CANCELLOUS * 0.35)
         _add(v, f"pedicle_{key}", (s * (ipd / 2 + 5), -3, 24), (5.5, 7, 9), MU_CORTEX, shell=1.4,
              mu_core=MU_CANCELLOUS * 0.6, base=post)
         _add(v, f"sap_{key}", (s * (ipd / 2 + 5.5), -20, 27), (5.0, 8.5, 5.5), MU_CORTEX * 0.7, rot=rot_y(s * 35),
              shell=1.0, mu_core=MU_CANCELLOUS, base=post)
         for i in range(4):
-            cx, cy, r = s * (21.0 - 2.5 * i), 12.0 + 16.0 * i, 5.2 - 0.6 * i
-            # canal through the plate (bone removed over the plate's local thickness) with a thin rim
-            half_t = 13.0 * float(np.sqrt(max(0.05, 1 - (cx / 38) ** 2 - ((cy - 40) / 40) ** 2)))
-            mean_mu = (plate_mu * max(half_t - plate_shell, 0) + MU_CORTEX * 0.6 * plate_shell) / half_t
+            cx, cy, r = s * (24.0 - 2.8 * i), 21.0 + 14.0 * i, 5.2 - 0.6 * i
+            # canal through the plates (bone removed over their local thickness) with a thin rim
+            halves = [ax[2] * float(np.sqrt(max(0.0, 1 - ((cx - px) / ax[0]) ** 2 - ((cy - py) / ax[1]) ** 2)))
+                      for (px, py), ax in plates]
+            half_t = max(max(halves), 2.0)
+            removed = sum(plate_mu * max(h - plate_shell, 0) + MU_CORTEX * 0.6 * min(h, plate_shell) for h in halves)
+            mean_mu = removed / half_t
             _add(v, f"foramen{i + 1}_{key}", (cx, cy, 12), (r, r * 1.1, half_t), -mean_mu)
-            _add(v, f"rim{i + 1}_{key}", (cx, cy, 12), (r + 1.0, r * 1.1 + 1.0, half_t * 0.6), MU_CORTEX * 0.3,
+            _add(v, f"rim{i + 1}_{key}", (cx, cy, 12), (r + 1.0, r * 1.1 + 1.0, half_t * 0.6), MU_CORTEX * 0.55,
                  shell=1.0)
     _add(v, "crest", (0, 22, 34), (3.5, 22, 6), MU_CORTEX * 0.5, base=post)
 

@@ -52,7 +52,7 @@ from sample_images.tubes import resample_polyline, simplify_2d, tube_thickness
 
 MU_NEEDLE = 3.0  # 1/mm, steel
 MU_CONTRAST = 0.30  # 1/mm, iodinated contrast at full strength
-MU_VEIN = 0.12
+MU_VEIN = 0.18
 VIEWS = ("AP", "lateral", "oblique")
 
 
@@ -215,8 +215,8 @@ def _contrast_integral(p: PhantomParams, scene: Scene, proj: Projection, progres
     if blush > 0:
         vt = np.zeros_like(out)
         for vein in scene.veins:
-            tube_thickness(vein, np.full(len(vein), 0.7), proj, out=vt)
-        cloud = gaussian(vt, sigma=6.0 / proj.spacing) * 2.0
+            tube_thickness(vein, np.full(len(vein), 0.6), proj, out=vt)
+        cloud = gaussian(vt, sigma=3.0 / proj.spacing) * 6.0
         out += MU_VEIN * blush * p.contrast * (vt + cloud)
     return out
 
@@ -244,14 +244,19 @@ def _field_mask(proj: Projection) -> tuple[np.ndarray, tuple[float, float], floa
 
 
 def _to_stored(trans: np.ndarray, mask: np.ndarray, rng: np.random.Generator, p: PhantomParams) -> np.ndarray:
-    """Transmitted intensity -> 12-bit stored values (dense = dark), with quantum and electronic noise."""
+    """Transmitted intensity -> 12-bit stored values (dense = dark), with quantum and electronic noise.
+
+    Like a C-arm's processing: automatic brightness (normalised to the field's
+    median), then a logarithmic display curve, so soft tissue is light grey,
+    bone mid grey, contrast and steel dark.
+    """
     inside = mask > 0.5
-    ref = float(np.percentile(trans[inside], 88))
+    ref = float(np.percentile(trans[inside], 50))
     x = trans / ref
     if p.noise > 0:
-        n0 = 500.0 / (p.noise**2)
+        n0 = 160.0 / (p.noise**2)
         x = rng.poisson(np.clip(x, 0, None) * n0) / n0 + rng.normal(0, 0.006 * p.noise, x.shape)
-    v = 0.92 * np.clip(x, 0, 1.08) ** 0.9
+    v = 0.64 + 0.36 * np.log(np.clip(x, 2e-3, None))
     return np.clip(np.round(v * 4095 * mask), 0, 4095).astype(np.uint16)
 
 
