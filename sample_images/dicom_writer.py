@@ -129,5 +129,5 @@ def write_film(path: Path, pixels: np.ndarray, *, case: str, study_desc: str, se
         ds.PositionerMotion = "STATIC"
         ds.ImageType = ["ORIGINAL", "PRIMARY", "SINGLE PLANE"]
     ds.PixelData = np.ascontiguousarray(frames if n > 1 else frames[0]).astype(np.uint16).tobytes()
-    ds.compress(JPEGLSLossless, encoding_plugin="pyjpegls")
+    ds.compress(JPEGLSLossless, encoding_plugin="pyjpegls", generate_instance_uid=False)
     ds.save_as(path, enforce_file_format=True)

@@ -51,37 +51,41 @@ def display_png(pixels: np.ndarray) -> np.ndarray:
     return np.clip(np.round(v * 255), 0, 255).astype(np.uint8)
 
 
-def write_case_films(case: CaseSpec, out: Path) -> list[dict]:
+def write_film_files(case: CaseSpec, index: int, film: FilmSpec, out: Path) -> dict:
+    """Render film number ``index`` (1-based) of ``case`` and write its .dcm, .png and .truth.json into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for i, film in enumerate(case.films, start=1):
-        ph = render(case, film)
-        truth = ph.truth
-        truth["case"] = case.name
-        truth["film"] = film.name
-        truth["phase"] = film.phase
-        truth["figure"] = film.figure
-        truth["expected"] = expected_verdict(truth)
-        truth["dicom"] = {
-            "ImagerPixelSpacing_mm": round(truth["spacing_mm"] * ERMF, 6),
-            "EstimatedRadiographicMagnificationFactor": ERMF,
-            "patient_plane_spacing_mm": truth["spacing_mm"],
-        }
-        d = truth["directions"]
-        write_film(
-            out / f"{film.name}.dcm", ph.pixels, case=case.name,
-            study_desc="selective nerve root study 选择性神经根造影 (phantom)", series_number=i, instance_number=i,
-            view=film.view, angle_deg=truth["angle_deg"], patient_orientation=(d["x"], d["y"]),
-            spacing_mm=truth["spacing_mm"], acquired=case.date + film.time,
-            description=f"{case.side} {case.level} {film.phase.replace('_', ' ')}",
-            frame_time_ms=66.7 if film.cine_frames else None,
-        )
-        key = ph.pixels[-1] if ph.pixels.ndim == 3 else ph.pixels
-        Image.fromarray(display_png(key)).save(out / f"{film.name}.png", optimize=True)
-        (out / f"{film.name}.truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n",
-                                                      encoding="utf-8")
-        written.append(truth)
-    return written
+    ph = render(case, film)
+    truth = ph.truth
+    truth["case"] = case.name
+    truth["film"] = film.name
+    truth["phase"] = film.phase
+    truth["figure"] = film.figure
+    truth["expected"] = expected_verdict(truth)
+    # safety warnings the rules should raise for this film (domain.md §5): W3 for intravascular uptake
+    truth["expected"]["warnings"] = ["W3"] if any(f["code"] == "intravascular" for f in case.findings) else []
+    truth["dicom"] = {
+        "ImagerPixelSpacing_mm": round(truth["spacing_mm"] * ERMF, 6),
+        "EstimatedRadiographicMagnificationFactor": ERMF,
+        "patient_plane_spacing_mm": truth["spacing_mm"],
+    }
+    d = truth["directions"]
+    write_film(
+        out / f"{film.name}.dcm", ph.pixels, case=case.name,
+        study_desc="selective nerve root study 选择性神经根造影 (phantom)", series_number=index,
+        instance_number=index, view=film.view, angle_deg=truth["angle_deg"], patient_orientation=(d["x"], d["y"]),
+        spacing_mm=truth["spacing_mm"], acquired=case.date + film.time,
+        description=f"{case.side} {case.level} {film.phase.replace('_', ' ')}",
+        frame_time_ms=66.7 if film.cine_frames else None,
+    )
+    key = ph.pixels[-1] if ph.pixels.ndim == 3 else ph.pixels
+    Image.fromarray(display_png(key)).save(out / f"{film.name}.png", optimize=True)
+    (out / f"{film.name}.truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n",
+                                                  encoding="utf-8")
+    return truth
+
+
+def write_case_films(case: CaseSpec, out: Path) -> list[dict]:
+    return [write_film_files(case, i, film, out) for i, film in enumerate(case.films, start=1)]
 
 
 def write_case_json(case: CaseSpec, out: Path) -> bool:
