@@ -49,11 +49,12 @@ class Vertebra:
 
 @dataclass
 class Spine:
-    """The whole model: vertebrae by level, pelvis and soft-tissue blobs."""
+    """The whole model: vertebrae by level, pelvis and soft-tissue blobs, and tubular bone (iliac crests)."""
 
     vertebrae: dict[str, Vertebra]
     pelvis: dict[str, Blob]
     soft: list[Blob]
+    tubes: list[tuple[np.ndarray, float, float]] = field(default_factory=list)  # (points mm, radius mm, mu)
 
     def blobs(self) -> list[Blob]:
         out = list(self.soft)
@@ -129,6 +130,13 @@ def _sacrum(v: Vertebra, s_scale: float, tilt: float) -> None:
     _add(v, "crest", (0, 22, 34), (3.5, 22, 6), MU_CORTEX * 0.5, base=post)
 
 
+def _crest(center: np.ndarray, rot: np.ndarray) -> np.ndarray:
+    """The iliac crest: points (mm) along the upper arc of the wing, just inside its rim."""
+    a, b = 56.0, 71.0
+    thetas = np.radians(np.arange(196.0, 346.0, 3.0))
+    return np.array([center + rot @ np.array([a * np.cos(t), b * np.sin(t), 0.0]) for t in thetas])
+
+
 def build_spine(rng: np.random.Generator, scale: float = 1.0, lordosis: float = 1.0, gas: int = 3) -> Spine:
     """Build the model; ``rng`` jitters tilts and sizes a little, ``gas`` adds bowel-gas pockets."""
     verts: dict[str, Vertebra] = {}
@@ -161,12 +169,14 @@ def build_spine(rng: np.random.Generator, scale: float = 1.0, lordosis: float = 
     s1 = verts["S1"]
     l45 = (verts["L4"].center + verts["L5"].center) / 2
     pelvis: dict[str, Blob] = {}
+    tubes: list[tuple[np.ndarray, float, float]] = []
     for s in (-1, 1):
         key = _side_key(s)
         top = l45[1] - 4.0 + float(rng.normal(0, 2.0))
         c = np.array([s * 92.0, top + 75.0, s1.center[2] + 12.0])
         pelvis[f"ilium_{key}"] = Blob(tuple(c), (60.0, 75.0, 6.0), MU_CORTEX * 0.9, rot_y(s * 35) @ rot_z(s * 12),
                                       shell=2.5, mu_core=MU_CANCELLOUS * 0.6, name=f"ilium_{key}")
+        tubes.append((_crest(c, rot_y(s * 35) @ rot_z(s * 12)), 3.2, MU_CORTEX * 0.45))
     soft = [
         Blob((0.0, l45[1], l45[2] - 28.0), (165.0, 1e4, 125.0), MU_SOFT, name="abdomen"),
     ]
@@ -177,4 +187,4 @@ def build_spine(rng: np.random.Generator, scale: float = 1.0, lordosis: float = 
         c = (float(rng.uniform(-90, 90)), float(l45[1] + rng.uniform(-80, 90)), float(l45[2] - rng.uniform(70, 120)))
         ax = (float(rng.uniform(8, 22)), float(rng.uniform(6, 16)), float(rng.uniform(8, 20)))
         soft.append(Blob(c, ax, MU_AIR * 1.3, rot_z(float(rng.uniform(0, 180))), name="gas"))
-    return Spine(verts, pelvis, soft)
+    return Spine(verts, pelvis, soft, tubes)

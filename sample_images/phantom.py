@@ -177,6 +177,8 @@ def _anatomy_integral(scene: Scene, proj: Projection) -> np.ndarray:
     L = line_integral(scene.spine.blobs(), coarse)
     if half != proj.width:
         L = resize(L, (proj.height, proj.width), order=1, mode="edge", anti_aliasing=False)
+    for points, radius, mu in scene.spine.tubes:
+        L += mu * tube_thickness(points, np.full(len(points), radius), proj)
     return L
 
 
