@@ -157,7 +157,7 @@ def build_scene(spine: Spine, rng: np.random.Generator, *, level: str, side: int
     else:
         target, poly, grid = lumbar_target(spine, level, side, foramen_fraction)
         vert = spine.vertebrae[level]
-        dir0 = np.array([side * 0.55, 0.78, -0.30])
+        dir0 = np.array([side * 0.55, 0.72, -0.55])
         prox_dir = np.array([-side * 0.75, -0.55, 0.15])
     off = np.asarray(tip_offset_mm, dtype=float)
     tip = target + np.array([side * off[0], off[1], off[2]])
