@@ -156,10 +156,15 @@ def _projection(p: PhantomParams, scene: Scene, size: int, spacing: float) -> Pr
 
 
 def make_scene(p: PhantomParams) -> Scene:
+    """The 3-D scene of ``p`` (anatomy, needle, contrast course); raises ValueError on bad parameters."""
     if p.level not in LEVEL_NAMES:
         raise ValueError(f"level must be one of {', '.join(LEVEL_NAMES)}")
     if p.view not in VIEWS:
         raise ValueError(f"view must be one of {', '.join(VIEWS)}")
+    if p.side not in ("left", "right"):
+        raise ValueError("side must be 'left' or 'right'")
+    if p.size < 64 or p.spacing_mm <= 0:
+        raise ValueError("size must be at least 64 px and spacing_mm positive")
     rng = np.random.default_rng(p.seed)
     spine = build_spine(rng, lordosis=p.lordosis, gas=p.gas)
     return build_scene(

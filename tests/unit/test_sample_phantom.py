@@ -131,6 +131,10 @@ def test_random_params_render_with_truth_inside_the_image():
         assert t["shaft"][-1] == t["tip"]
 
 
-def test_bad_level_is_refused():
-    with pytest.raises(ValueError, match="level"):
-        render_film(PhantomParams(level="T12", size=128))
+@pytest.mark.parametrize(
+    ("field", "value", "match"),
+    [("level", "T12", "level"), ("view", "PA", "view"), ("side", "both", "side"), ("size", 16, "size")],
+)
+def test_bad_parameters_are_refused(field, value, match):
+    with pytest.raises(ValueError, match=match):
+        render_film(PhantomParams(**{"size": 128, field: value}))
