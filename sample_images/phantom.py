@@ -88,6 +88,7 @@ class PhantomParams:
     gas: int = 3
     lordosis: float = 1.0
     burn_in: tuple[str, ...] = ("PHANTOM^TEST", "FAKE-0001", "2026-01-15 10:32")
+    noise_seed: int = 0  # another noise pattern for a second film of the same scene and view
 
     @property
     def side_sign(self) -> int:
@@ -389,7 +390,8 @@ def render_film(p: PhantomParams) -> PhantomFilm:
     mask, c, radius = _field_mask(proj)
     anat = _anatomy_integral(scene, proj)
     needle = _needle_integral(scene, proj) if p.needle else 0.0
-    rng = np.random.default_rng([p.seed, 1 + VIEWS.index(p.view)])
+    key = [p.seed, 1 + VIEWS.index(p.view)] + ([p.noise_seed] if p.noise_seed else [])
+    rng = np.random.default_rng(key)
     pixels = _compose(p, scene, proj, anat, needle, mask, p.progress, p.venous_blush, rng)
     truth = _truth(p, scene, proj, c, radius)
     truth["params"] = asdict(p)

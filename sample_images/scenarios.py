@@ -61,6 +61,9 @@ CASES: tuple[CaseSpec, ...] = (
                      "contrast outlines the L5 root to its axilla", "103230"),
             FilmSpec("03_oblique", "oblique", "after_contrast", "1C",
                      "Fig 1C (intraoperative oblique film): subpedicular tip; root outline clear", "103300"),
+            FilmSpec("04_ap_after_drug", "AP", "after_drug", "1D",
+                     "Fig 1D (intraoperative AP film after the drug): the diluted contrast spreads further along "
+                     "the root", "103700", params={"contrast": 0.55, "contrast_length_mm": 55.0, "noise_seed": 4}),
         ),
         age=70, sex="M", symptoms="Right L5 radicular pain (lateral leg, dorsum of foot); L4/5 and L5/S1 stenosis on MRI",
         findings=({"code": "tip_in_sheath"}, {"code": "root_to_axilla"}, {"code": "distal_spread"},
