@@ -9,7 +9,8 @@ Evidence is weighed in this order (domain.md §3), the first conclusive one wins
    (angles are folded into [-180, 180] and mirrored around ±90), between -> oblique.
 3. Words in SeriesDescription, ImageComments,
    AcquisitionDeviceProcessingDescription, ProtocolName, StudyDescription
-   (English and Chinese: 正位/侧位/斜位, "AP", "lateral", "LAT", "oblique").
+   (English and Chinese: 正位/前后位/后前位, 侧位, 斜位, "AP", "PA", "frontal",
+   "lateral", "LAT", "oblique", "OBL", "LAO"...; whole words only, so "CAP" is no AP).
 
 ``ImageLaterality`` is not a view; when present it is added to the evidence.
 The evidence string names the tag and its value so the user can judge it.
@@ -49,7 +50,7 @@ TEXT_TAGS = (
 _WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("oblique", re.compile(r"斜位|(?<![a-z])(obl(ique)?|lao|rao|lpo|rpo)(?![a-z])", re.IGNORECASE)),
     ("lateral", re.compile(r"侧位|側位|(?<![a-z])(lat(eral)?|ll|rl)(?![a-z])", re.IGNORECASE)),
-    ("AP", re.compile(r"正位|(?<![a-z])(ap|pa|frontal)(?![a-z])", re.IGNORECASE)),
+    ("AP", re.compile(r"正位|前后位|后前位|(?<![a-z])(ap|pa|frontal)(?![a-z])", re.IGNORECASE)),
 )
 
 

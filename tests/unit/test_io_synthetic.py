@@ -106,6 +106,8 @@ def _open(tmp_path: Path, **kwargs):
         ({"SeriesDescription": "L5 侧位 contrast"}, "lateral", "SeriesDescription contains '侧位'"),
         ({"SeriesDescription": "腰椎正位"}, "AP", "SeriesDescription contains '正位'"),
         ({"ImageComments": "右斜位"}, "oblique", "ImageComments contains '斜位'"),
+        ({"SeriesDescription": "腰椎前后位"}, "AP", "SeriesDescription contains '前后位'"),
+        ({"SeriesDescription": "L-spine AP/LAT"}, "lateral", "SeriesDescription contains 'LAT'"),
         ({"SeriesDescription": "Lumbar Lateral"}, "lateral", "SeriesDescription contains 'Lateral'"),
         ({"SeriesDescription": "LSPINE LAT"}, "lateral", "SeriesDescription contains 'LAT'"),
         ({"ProtocolName": "L-spine AP"}, "AP", "ProtocolName contains 'AP'"),
