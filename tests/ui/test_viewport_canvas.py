@@ -283,3 +283,21 @@ def test_middle_drag_pans_and_m_toggles_the_magnifier(ap_view, qtbot):
     assert c.magnifier
     qtbot.keyClick(c, Qt.Key.Key_M)
     assert not c.magnifier
+
+
+def test_marks_of_other_frames_are_faint_and_not_editable(qtbot, tmp_path):
+    doc, root, ap, _lat = make_case(tmp_path, tip=(120.0, 104.0))  # everything on frame 0
+    vp = Viewport(doc)
+    qtbot.addWidget(vp)
+    vp.resize(400, 400)
+    vp.set_film(root.id, ap.id, MemoryImage(ramp(frames=3)))
+    c = vp.canvas
+    c.set_frame(1)
+    items = c.overlay_items()
+    assert tip_item(items) is None
+    ghosts = [it for it in items if it.layer == "ghost"]
+    assert {it.role for it in ghosts} == {"ghost_tip", "ghost_pedicle_margin"}
+    assert all(it.color[3] < 128 and not it.label for it in ghosts)
+    vp.set_tool("select")
+    qtbot.mouseClick(c, L, pos=widget_pos(c, 120, 100))
+    assert c.selection.annotation_id is None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from annotator.model import Annotation, Film, Role, ShapeKind
 from annotator.ui.i18n import tr
@@ -20,6 +20,7 @@ from annotator.ui.viewport import palette
 from annotator.ui.viewport.palette import RGBA
 
 Point = tuple[float, float]
+GHOST_ALPHA = 90  # annotations of other frames
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,11 @@ def build_overlay(film: Film | None, frame: int, result=None, selected_id: str |
     items: list[OverlayItem] = []
     if verdict is not None:
         items.extend(zone_items(verdict))
+    for ann in film.annotations:  # marks of other frames of a cine: faint, unlabelled, not editable here
+        if ann.frame != frame:
+            for it in annotation_items(ann, film, False, tip_color):
+                items.append(replace(it, color=_with_alpha(it.color, GHOST_ALPHA), label="", layer="ghost",
+                                     role=f"ghost_{it.role}"))
     ordered = sorted((a for a in film.annotations if a.frame == frame), key=lambda a: a.role is Role.TIP)
     for ann in ordered:
         items.extend(annotation_items(ann, film, ann.id == selected_id, tip_color))
