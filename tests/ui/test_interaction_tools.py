@@ -281,3 +281,18 @@ def test_select_resizes_an_ellipse_by_its_axis_handles(case):
     assert of(doc, ap, Role.S1_FORAMEN)[0].radii == (30, 25)
     drag(sel, ctx, (60, 70), (70, 70))  # inside: moves the whole ellipse
     assert of(doc, ap, Role.S1_FORAMEN)[0].points == ((70, 70),)
+
+
+def test_landmarks_get_their_vertebra_level(case):
+    doc, root, ap, lat = case  # right L5
+    ctx = ctx_for(doc, root, ap)
+    drag(make_tool("sap_margin"), ctx, (100, 130), (140, 130))
+    drag(make_tool("pedicle_margin"), ctx, (100, 100), (140, 100))
+    assert of(doc, ap, Role.SAP_MARGIN)[0].level == "S1"
+    assert of(doc, ap, Role.PEDICLE_MARGIN)[0].level == "L5"
+    foramen = make_tool("foramen")
+    lctx = ctx_for(doc, root, lat)
+    for p in ((0, 0), (10, 0), (10, 10)):
+        click(foramen, lctx, p)
+    foramen.key(lctx, "enter")
+    assert of(doc, lat, Role.FORAMEN)[0].level == "L5"

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from annotator.model import Annotation, Role, ShapeKind
+from annotator.model import LEVELS, Annotation, Role, ShapeKind
 
 Point = tuple[float, float]
 _drag_serial = itertools.count(1)
@@ -129,9 +129,25 @@ class Tool:
 
 
 # -- helpers shared by the tools ---------------------------------------------------
+# Landmarks belong to a vertebra: the pedicle and the foramen N/N+1 to the root's level N,
+# the superior articular process to the vertebra below (domain.md §4).
+_LEVEL_OFFSET = {Role.PEDICLE_MARGIN: 0, Role.FORAMEN: 0, Role.SAP_MARGIN: 1}
+
+
+def level_for(level: str, offset: int) -> str | None:
+    """``level`` moved ``offset`` vertebrae caudally (L5 + 1 = S1); None past S1 or when unknown."""
+    try:
+        i = LEVELS.index(level.strip().upper()) + offset
+    except ValueError:
+        return None
+    return LEVELS[i] if 0 <= i < len(LEVELS) else None
+
+
 def commit(ctx: ToolContext, role: Role, kind: ShapeKind, points: Sequence[Point], single: bool,
            **fields: Any) -> Annotation:
     """Add a new annotation, or for a single-instance landmark replace the existing one."""
+    if "level" not in fields and role in _LEVEL_OFFSET and ctx.root is not None:
+        fields["level"] = level_for(ctx.root.level, _LEVEL_OFFSET[role])
     existing = ctx.film.first(role) if single else None
     if existing is not None:
         ann = replace(existing, kind=kind, points=tuple(points), frame=ctx.frame, **fields)
