@@ -95,8 +95,12 @@ class FilmDisplay:
 
     def _auto_sub_window(self) -> tuple[float, float]:
         diff = self.difference()
-        half = float(np.percentile(np.abs(diff), 99.5)) if diff.size else 1.0
-        return 0.0, 2.0 * max(half, 1.0)
+        half = float(np.percentile(np.abs(diff), 99.9)) if diff.size else 1.0
+        # Small uptake covers < 0.1 % of the frame: never window tighter than a quarter of the
+        # plain window, or noise would fill the screen.
+        plain = self.renderer.window
+        floor = 0.25 * plain[1] if plain is not None else 1.0
+        return 0.0, 2.0 * max(half, floor, 1.0)
 
     # -- pixels ------------------------------------------------------------------
     def buffer(self) -> np.ndarray:

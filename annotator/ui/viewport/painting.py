@@ -106,7 +106,7 @@ def _draw_marker(painter: QPainter, item: OverlayItem, vt: ViewTransform) -> Non
     if item.selected:
         painter.setPen(_pen(item, item.width + 4, (*SELECTION[:3], 160)))
         painter.drawEllipse(QPointF(sx, sy), r + 2, r + 2)
-    outline = QPen(QColor(0, 0, 0, 200))
+    outline = QPen(QColor(0, 0, 0, min(200, int(item.color[3]))))
     outline.setWidthF(item.width + 2)
     for pen in (outline, _pen(item)):
         painter.setPen(pen)
