@@ -112,8 +112,9 @@ def _date_forms(da: str) -> list[str]:
     return [da, f"{y}-{m}-{d}", f"{y}/{m}/{d}", f"{y}.{m}.{d}", f"{d}/{m}/{y}", f"{m}/{d}/{y}"]
 
 
-def identity_strings(ds: Any) -> list[str]:
-    """Identity values of a pydicom dataset (and PN components), as plain strings."""
+def identity_strings(ds: Any, parts: bool = True) -> list[str]:
+    """Identity values of a pydicom dataset as plain strings; ``parts``: also the single
+    components of person names ("Zzyzx", "Quintavious")."""
     out: list[str] = []
     for kw in IDENTITY_KEYWORDS:
         try:
@@ -133,26 +134,37 @@ def identity_strings(ds: Any) -> list[str]:
             out.append(s)
             if "^" in s or "=" in s:
                 out.append(s.replace("^", " ").strip())
-                out += [p for p in re.split(r"[\^=]", s) if p.strip()]
+                if parts:
+                    out += [p for p in re.split(r"[\^=]", s) if p.strip()]
     return out
 
 
 class IdentityScrubber:
-    """Known identity strings of one export; scrubs free text and checks output files."""
+    """Known identity strings of one export; scrubs free text and checks output files.
+
+    Free text loses every term, single name components included. The leak
+    check of finished files looks for whole values only (full names, IDs,
+    dates, institution): single components ("TEST", "WANG") appear in
+    ordinary words and headers too often for a check that stops an export.
+    """
 
     def __init__(self, terms: Iterable[str] = ()) -> None:
         self._terms: set[str] = set()
+        self._whole: set[str] = set()
         for t in terms:
             self.add(t)
 
-    def add(self, term: str) -> None:
+    def add(self, term: str, whole: bool = True) -> None:
         term = " ".join(str(term).split())
         if len(term) >= _MIN_TERM and term != REMOVED:
             self._terms.add(term)
+            if whole:
+                self._whole.add(term)
 
     def add_dataset(self, ds: Any) -> None:
+        whole = set(identity_strings(ds, parts=False))
         for s in identity_strings(ds):
-            self.add(s)
+            self.add(s, whole=s in whole)
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -170,7 +182,9 @@ class IdentityScrubber:
         """Identity terms of at least ``LEAK_MIN`` characters found in ``data`` (UTF-8 or
         UTF-16 text, case-insensitive, whole words for Latin terms)."""
         texts = [data.decode("utf-8", "ignore"), data.decode("utf-16-le", "ignore")]
-        return [t for t in self.terms if len(t) >= (LEAK_MIN if t.isascii() else 2) and any(_term_re(t).search(s) for s in texts)]
+        whole = sorted(self._whole, key=len, reverse=True)
+        return [t for t in whole
+                if len(t) >= (LEAK_MIN if t.isascii() else 2) and any(_term_re(t).search(s) for s in texts)]
 
     def check_file(self, path: Path) -> list[str]:
         """Leaks in the text parts of a written export file (see :func:`text_parts`)."""

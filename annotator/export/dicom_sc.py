@@ -24,6 +24,12 @@ def _orientation(film: Any) -> tuple[str, str] | None:
         return None
 
 
+def _first_letters(film: Any) -> tuple[str, str]:
+    """What highdicom accepts (one letter per axis); the full value is set afterwards."""
+    o = _orientation(film) or ("L", "F")
+    return (o[0][0], o[1][0])
+
+
 def build_burned_in_sc(source: Any, image: Any, film: Any, *, series_uid: str, sop_uid: str,
                        instance_number: int, description: str = "") -> Any:
     """An RGB Secondary Capture of ``image`` (Pillow RGB, same size as ``source``) in ``source``'s study."""
@@ -35,9 +41,9 @@ def build_burned_in_sc(source: Any, image: Any, film: Any, *, series_uid: str, s
         ref_dataset=ref, pixel_array=arr, photometric_interpretation="RGB", bits_allocated=8,
         coordinate_system="PATIENT", series_instance_uid=series_uid, series_number=901,
         sop_instance_uid=sop_uid, instance_number=instance_number, manufacturer=MANUFACTURER,
-        patient_orientation=_orientation(film), transfer_syntax_uid="1.2.840.10008.1.2.1",
+        patient_orientation=_first_letters(film), transfer_syntax_uid="1.2.840.10008.1.2.1",
     )
-    _finish(sc, description, burned_in=True)
+    _finish(sc, description, burned_in=True, orientation=_orientation(film))
     return sc
 
 
@@ -55,17 +61,19 @@ def build_plain_source_sc(buffer: np.ndarray, film: Any, *, study_uid: str, seri
         series_number=1, sop_instance_uid=sop_uid, instance_number=instance_number,
         manufacturer=MANUFACTURER, patient_id=patient_id, patient_name="ANONYMOUS",
         patient_sex=sex if sex in ("M", "F") else None, study_id="1", accession_number="",
-        referring_physician_name="", patient_orientation=_orientation(film),
+        referring_physician_name="", patient_orientation=_first_letters(film),
         transfer_syntax_uid="1.2.840.10008.1.2.1",
     )
     if age is not None and 0 <= age < 1000:
         sc.PatientAge = f"{age:03d}Y"
-    _finish(sc, "", burned_in=False)
+    _finish(sc, "", burned_in=False, orientation=_orientation(film))
     return sc
 
 
-def _finish(sc: Any, description: str, burned_in: bool) -> None:
+def _finish(sc: Any, description: str, burned_in: bool, orientation: tuple[str, str] | None) -> None:
     sc.SpecificCharacterSet = "ISO_IR 192"
+    # set here, not through highdicom, which accepts single letters only (oblique films have "LP")
+    sc.PatientOrientation = list(orientation) if orientation else None
     sc.BurnedInAnnotation = "NO"  # identity redacted; overlays drawn are not identifying
     if description:
         sc.SeriesDescription = description[:64]
