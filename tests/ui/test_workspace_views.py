@@ -65,3 +65,19 @@ def test_removed_film_empties_its_viewport(ws):
     w.show_film(root.id, ap.id, MemoryImage(ramp()))
     doc.remove_film(ap.id)
     assert w.viewport("AP").film_id is None
+
+
+def test_a_deleted_workspace_stops_listening_to_the_document(qtbot, tmp_path):
+    import gc
+
+    from annotator.model import Annotation, Role, ShapeKind
+
+    doc, root, ap, _lat = make_case(tmp_path)
+    w = Workspace(doc)
+    w.show_film(root.id, ap.id, MemoryImage(ramp()))
+    w.deleteLater()
+    qtbot.wait(10)
+    del w
+    gc.collect()
+    doc.add_annotation(ap.id, Annotation(Role.TIP, ShapeKind.POINT, ((1.0, 1.0),)))  # must not raise
+    assert doc.film(ap.id).first(Role.TIP) is not None

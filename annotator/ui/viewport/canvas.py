@@ -111,6 +111,9 @@ class Canvas(QWidget):
         self.setMinimumSize(160, 160)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._unsubscribe = document.subscribe(self._on_change) if document is not None else None
+        if self._unsubscribe is not None:  # a canvas deleted without detach() must not stay subscribed
+            unsubscribe = self._unsubscribe
+            self.destroyed.connect(lambda *_: unsubscribe())
         signals().language_changed.connect(self.retranslate)
 
     def retranslate(self, *_args) -> None:
