@@ -10,6 +10,7 @@ annotated burned-in image on demand (cached).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,9 @@ from annotator.export.deid import IdentityScrubber
 from annotator.model import Case, Film, Root
 
 log = logging.getLogger(__name__)
+
+# a caption the user wrote in full, figure number included: "Fig 7A (...): ...", "图7A（...）：..."
+_FULL_CAPTION = re.compile(r"^\s*(?:Fig(?:ure)?\.?\s*\d+[A-Za-z]*\b|图\s*\d+[A-Za-z]*)")
 
 
 def evaluate(film: Film, root: Root, config: Any) -> tuple[Any, tuple[Any, ...]]:
@@ -70,11 +74,16 @@ class PreparedFilm:
 
     @property
     def caption(self) -> str:
+        """Article-style caption; a user caption that is already complete ("Fig 7A (...): ...") as it is."""
+        if _FULL_CAPTION.match(self.sentence):
+            return self.sentence
         return tx.caption(self.label, self.film, self.sentence, self.lang)
 
     @property
     def short_caption(self) -> str:
         """Caption without the sentence, for the clean slide (the reveal keeps the answer back)."""
+        if _FULL_CAPTION.match(self.sentence):
+            return re.split(r"[:：]", self.sentence, maxsplit=1)[0].strip()
         return tx.caption(self.label, self.film, "", self.lang)
 
     def image(self, annotated: bool, caption: bool = False) -> Any:

@@ -169,3 +169,23 @@ def test_nothing_to_export_and_bad_language(tmp_path: Path) -> None:
         export_case(case, tmp_path / "c")
     with pytest.raises(ValueError):
         export_case(case, tmp_path / "c", pdf=tmp_path / "x.pdf", lang="fr")
+
+
+def test_a_complete_user_caption_is_used_as_written(tmp_path: Path) -> None:
+    case = make_case(tmp_path / "c", n_films=1)
+    case.roots[0].films[0].caption = "Fig 7A (intraoperative AP film): contrast along the root sheath"
+    export_case(case, tmp_path / "c", pptx=tmp_path / "d.pptx")
+    slides = _slides(tmp_path / "d.pptx")
+    assert "Fig 7A (intraoperative AP film)" in _texts(slides[1])  # clean: up to the colon
+    assert "Fig 7A (intraoperative AP film): contrast along the root sheath" in _texts(slides[2])
+
+
+def test_sample_cases_make_one_deck(tmp_path: Path, sample_copy: Path) -> None:
+    from annotator.io.casefile import load_case
+
+    folders = [sample_copy / "right_L5_on_target", sample_copy / "right_S1"]
+    items = [(load_case(f / "case.json"), f) for f in folders]
+    r = export_cases(items, pptx=tmp_path / "d.pptx", pdf=tmp_path / "d.pdf")
+    n_films = sum(len(root.films) for case, _ in items for root in case.roots)
+    assert len(_slides(tmp_path / "d.pptx")) == 2 * 2 + 2 * n_films
+    assert [p.name for p in r.files] == ["d.pptx", "d.pdf"]
