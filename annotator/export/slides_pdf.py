@@ -89,9 +89,20 @@ def _draw_slide(p: _Page, s: dk.Slide) -> None:
 
 def write_pdf(deck: dk.Deck, path: Path) -> None:
     """Write ``deck`` to ``path`` (atomically: a failure leaves no file behind)."""
-    from reportlab.pdfgen.canvas import Canvas
+    from reportlab import rl_config
 
     font = reportlab_font(deck.lang)
+    a85 = rl_config.useA85
+    rl_config.useA85 = 0  # JPEGs go in as binary: ASCII85 in pure Python took most of the time
+    try:
+        _write(deck, Path(path), font)
+    finally:
+        rl_config.useA85 = a85
+
+
+def _write(deck: dk.Deck, path: Path, font: str) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
     with atomic_path(Path(path)) as tmp:
         c = Canvas(str(tmp), pagesize=(dk.SLIDE_W_IN * PT, dk.SLIDE_H_IN * PT), invariant=1,
                    pageCompression=1)
