@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         else:
-            self.resizeDocks([self.docks["case"], self.docks["verdict"]], [250, 420], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.docks["case"], self.docks["verdict"]], [290, 420], Qt.Orientation.Horizontal)
             self.resizeDocks([self.docks["verdict"], self.docks["record"]], [420, 580], Qt.Orientation.Vertical)
 
     # -- assembly --------------------------------------------------------------------------

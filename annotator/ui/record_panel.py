@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +26,7 @@ from PyQt6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -99,6 +100,8 @@ class DrugTable(QWidget):
         self.table.setObjectName("drugTable")
         self.table.verticalHeader().hide()
         self.table.setMinimumHeight(90)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setMinimumSectionSize(40)
         self.table.itemChanged.connect(lambda _item: self._emit())
         self.add_button = QPushButton(self)
         self.remove_button = QPushButton(self)
@@ -135,6 +138,7 @@ class DrugTable(QWidget):
 
     def _drug_combo(self, drug: str) -> QComboBox:
         combo = QComboBox()
+        _narrow(combo)
         lang = current_language()
         try:
             from annotator.rules import load_config
@@ -207,6 +211,7 @@ class RecordPanel(QScrollArea):
         super().__init__(parent)
         self.setObjectName("recordPanel")
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.document: Any = None
         self.root_id: str | None = None
         self.film_id: str | None = None
@@ -221,7 +226,9 @@ class RecordPanel(QScrollArea):
                              ("case", tr_noop("Case"))):
             box = QGroupBox(body)
             box.setProperty("source_title", title)
-            box.setLayout(QFormLayout())
+            form = QFormLayout()
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels above fields when narrow
+            box.setLayout(form)
             self.groups[scope] = box
             outer.addWidget(box)
         outer.addStretch(1)
@@ -253,6 +260,7 @@ class RecordPanel(QScrollArea):
             w.toggled.connect(lambda _v, s=scope, a=attr: self._edited(s, a))
         else:  # choice / tri
             w = QComboBox()
+            _narrow(w)
             w.currentIndexChanged.connect(lambda _i, s=scope, a=attr: self._edited(s, a))
         w.setObjectName(f"{scope}_{attr}")
         b = Binding(scope, attr, label, w, kind, choices)
@@ -396,6 +404,8 @@ class RecordPanel(QScrollArea):
             text = ", ".join(value) if isinstance(value, list) else (value or "")
             if w.text() != text:
                 w.setText(text)
+                if not w.hasFocus():
+                    w.setCursorPosition(0)  # show the start of a long caption
         elif b.kind == "plain":
             if w.toPlainText() != (value or ""):
                 w.setPlainText(value or "")
@@ -465,6 +475,12 @@ class RecordPanel(QScrollArea):
             if hasattr(window, "statusBar"):
                 window.statusBar().showMessage(str(exc), 8000)
             self.refresh()
+
+
+def _narrow(combo: QComboBox) -> None:
+    """Let a combo box shrink with its dock instead of widening the panel to its longest item."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(6)
 
 
 def _accepts_merge_key(fn: Callable[..., Any]) -> bool:
