@@ -177,3 +177,16 @@ def test_tools_toolbar_is_exclusive_and_help_lists_keys(window, synthetic_case):
     w.show()
     w.actions_by_key["help"].trigger()
     assert w.help_overlay.isVisible()
+
+
+def test_sample_case_opens_with_three_views(window, sample_copy):
+    case = sample_copy / "right_L5_on_target" / "case.json"
+    if not case.is_file():
+        pytest.skip("sample case.json not generated")
+    w = window()
+    assert w.open_case(case)
+    shown = set(w._shown)
+    assert {"AP", "lateral"} <= shown
+    text = w.verdict_panel.plain_text()
+    assert "R-AP" in text and "R-LAT" in text and "on target" in text
+    assert w.statusBar().currentMessage() == "Opened right_L5_on_target"
