@@ -124,3 +124,15 @@ def test_drug_table_edits_and_warnings(win):
     table.table.selectRow(0)
     table.remove_button.click()
     assert win.document.root(root.id).drugs == []
+
+
+def test_a_typing_burst_is_one_undo_step(win, qtbot):
+    panel = win.record_panel
+    needle = next(b.widget for b in panel.bindings if b.attr == "needle_type")
+    root = win.document.case.roots[0]
+    needle.clear()
+    qtbot.keyClicks(needle, "Quincke")
+    assert win.document.root(root.id).needle_type == "Quincke"
+    win.document.undo()
+    assert win.document.root(root.id).needle_type == ""
+    assert needle.text() == ""
