@@ -26,6 +26,7 @@ from typing import Any
 
 from annotator.errors import ExportError
 from annotator.export import text as tx
+from annotator.export.burn_in import Layers
 from annotator.export.deck import Deck, case_slides
 from annotator.export.deid import IdentityScrubber
 from annotator.export.films import PreparedFilm, iter_films, learn_identity, load_rule_config, prepare_film
@@ -85,10 +86,13 @@ def export_cases(
     progress: Progress | None = None,
     config: Any = None,
     image_format: str = "png",
+    layers: Layers | None = None,
     seed: str | None = None,
 ) -> ExportResult:
     """Export ``items`` ((case, case folder) pairs; film paths are relative to the folder).
 
+    ``layers``: what the burned-in PNG/JPEG films show (default: everything, caption
+    included); slides and DICOM secondary captures use their own fixed choice.
     ``seed``: makes the DICOM de-identification reproducible (tests only).
     Raises ExportError (or ImageLoadError for a film that cannot be read).
     """
@@ -153,7 +157,7 @@ def export_cases(
             for pf in films:
                 steps.step(f"writing film {pf.label}")
                 dest = Path(png_dir) / f"case{pf.case_number}-fig{pf.label}.{image_format}"
-                save_image(pf.image(annotated=True, caption=True), dest)
+                save_image(pf.image(annotated=True, layers=layers or Layers()), dest)
                 _checked(dest, scrubber, result)
 
     if dicom_dir:

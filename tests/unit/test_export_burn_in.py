@@ -123,3 +123,18 @@ def test_png_and_jpeg_carry_no_metadata(tmp_path: Path) -> None:
 def test_wrap_text_by_words_and_by_characters() -> None:
     assert wrap_text("aa bb cc", len, 5) == ["aa bb", "cc"]
     assert wrap_text("造影剂沿神经", len, 4) == ["造影剂沿", "神经"]
+
+
+def test_export_png_with_the_users_layers(tmp_path: Path) -> None:
+    from annotator.export.case_export import export_case
+    from tests.unit.test_export_fixtures import TEXT_BOX, make_case
+
+    case = make_case(tmp_path / "c", n_films=1)
+    export_case(case, tmp_path / "c", png_dir=tmp_path / "all")
+    export_case(case, tmp_path / "c", png_dir=tmp_path / "clean", layers=Layers.clean())
+    full = np.asarray(Image.open(tmp_path / "all" / "case1-fig1A.png"))
+    clean = np.asarray(Image.open(tmp_path / "clean" / "case1-fig1A.png"))
+    assert full.shape[0] > 256 and clean.shape == (256, 240, 3)  # caption band only when asked
+    x0, y0, x1, y1 = TEXT_BOX
+    assert clean[y0:y1, x0:x1].max() == 0
+    assert (clean[..., 0] == clean[..., 1]).all()  # grey: nothing drawn

@@ -243,3 +243,24 @@ def test_points_outside_the_image_are_clipped_to_its_edges() -> None:
     a = Annotation(Role.CONTRAST_PATH, ShapeKind.POLYLINE, ((-5.0, 10.0), (300.0, 500.0)))
     gtype, pts = graphic_for(a, cols=240, rows=256)
     assert gtype == "POLYLINE" and pts.tolist() == [[0.0, 10.0], [240.0, 256.0]]
+
+
+@pytest.mark.dciodvfy
+def test_sample_cine_case_multiframe_round_trip(tmp_path: Path, sample_copy: Path) -> None:
+    from annotator.io.casefile import load_case
+
+    folder = sample_copy / "cine_venous_blush"
+    case = load_case(folder / "case.json")
+    result = export_case(case, folder, dicom_dir=tmp_path / "out")
+    film = case.roots[0].films[0]
+    by_name = {p.name.split("-", 1)[1]: p for p in result.files}
+    content = read_presentation_state(by_name["gsps.dcm"])
+    assert {(a.id, a.frame) for a in content.annotations} == {(a.id, a.frame) for a in film.annotations
+                                                             if not a.suggested}
+    image = pydicom.dcmread(by_name["image.dcm"])
+    assert int(image.NumberOfFrames) > 1
+    r = film.redactions[0]
+    block = image.pixel_array[:, int(r.y0):int(r.y1), int(r.x0):int(r.x1)]
+    assert block.max() == 0  # every frame redacted
+    for path in result.files:
+        assert dciodvfy_errors(path) == [], path.name
