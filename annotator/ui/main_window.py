@@ -15,7 +15,7 @@ from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar
 
 from annotator.model import View
 from annotator.ui import settings
-from annotator.ui.autosave import Autosaver, offer_restore
+from annotator.ui.autosave import Autosaver, mark_unsaved, offer_restore
 from annotator.ui.case_panel import CasePanel
 from annotator.ui.dialogs import (
     Prompter,
@@ -464,18 +464,6 @@ class MainWindow(QMainWindow):
 
     def show_message_later(self, text: str) -> None:
         QTimer.singleShot(0, lambda: self.statusBar().showMessage(text, 15_000))
-
-
-def mark_unsaved(document: Any) -> None:
-    """Make a document holding restored work report unsaved changes."""
-    for name in ("mark_dirty", "mark_unsaved"):
-        fn = getattr(document, name, None)
-        if callable(fn):
-            fn()
-            return
-    # CaseDocument has no public "unsaved" switch yet: its saved-state token None never
-    # equals a real state, which is exactly "differs from what is on disk".
-    document._saved_state = None
 
 
 def set_document_path(document: Any, path: Path) -> None:
