@@ -105,7 +105,7 @@ def _write(deck: dk.Deck, path: Path, font: str) -> None:
 
     with atomic_path(Path(path)) as tmp:
         c = Canvas(str(tmp), pagesize=(dk.SLIDE_W_IN * PT, dk.SLIDE_H_IN * PT), invariant=1,
-                   pageCompression=1)
+                   pageCompression=1, initialFontName=font)
         c.setTitle(deck.title)
         c.setAuthor("")
         c.setSubject("")

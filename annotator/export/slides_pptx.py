@@ -105,7 +105,10 @@ def _add_slide(prs: Any, s: dk.Slide) -> None:
     if s.caption:
         _text_box(slide, dk.CAPTION_BOX, [s.caption], dk.CAPTION_PT)
     if s.kind == "summary":
-        _text_box(slide, dk.BODY_BOX, s.bullets, dk.body_size(len(s.bullets)))
+        from pptx.enum.text import MSO_AUTO_SIZE
+
+        body = _text_box(slide, dk.BODY_BOX, s.bullets, dk.body_size(len(s.bullets)))
+        body.text_frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE  # the viewer shrinks long summaries
     _notes(slide, s.notes)
 
 
