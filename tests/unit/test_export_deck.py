@@ -189,3 +189,13 @@ def test_sample_cases_make_one_deck(tmp_path: Path, sample_copy: Path) -> None:
     n_films = sum(len(root.films) for case, _ in items for root in case.roots)
     assert len(_slides(tmp_path / "d.pptx")) == 2 * 2 + 2 * n_films
     assert [p.name for p in r.files] == ["d.pptx", "d.pdf"]
+
+
+def test_chinese_without_a_cjk_font_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import annotator.export.fonts as fonts
+
+    case = make_case(tmp_path / "c", n_films=1)
+    monkeypatch.setattr(fonts, "find_font", lambda need_cjk=True: None)
+    with pytest.raises(ExportError, match="Chinese font"):
+        export_case(case, tmp_path / "c", pdf=tmp_path / "zh.pdf", lang="zh")
+    assert not (tmp_path / "zh.pdf").exists()
