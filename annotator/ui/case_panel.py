@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QPoint, Qt, pyqtSignal
+from PyQt6.QtCore import QEvent, QObject, QPoint, Qt, pyqtSignal
 from PyQt6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -109,9 +109,31 @@ class _Tree(QTreeWidget):
         self.panel.add_files(paths, root_id)
 
 
+class WindowDropFilter(QObject):
+    """Installed on the main window: a dropped case (case.json or a folder holding one) is
+    opened (``panel.open_requested``), dropped images become films of the selected root."""
+
+    def __init__(self, panel: CasePanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+            return True
+        if kind == QEvent.Type.Drop and event.mimeData().hasUrls():
+            paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+            event.acceptProposedAction()
+            self.panel.handle_drop(paths)
+            return True
+        return False
+
+
 class CasePanel(QWidget):
     """Roots → views → films. Emits what the user selects; edits go to the document."""
 
+    open_requested = pyqtSignal(str)  # a case file or folder was dropped
     film_selected = pyqtSignal(str, str)  # root_id, film_id
     root_selected = pyqtSignal(str)
     status_message = pyqtSignal(str)
@@ -360,6 +382,13 @@ class CasePanel(QWidget):
         elif films:
             self.status_message.emit(trf("{n} film(s) added to {root}", n=len(films), root=root_label(root)))
         return [f.id for f in films], problems
+
+    def handle_drop(self, paths: list[Path]) -> None:
+        """A drop outside the tree: open a dropped case, else add the files as films."""
+        if len(paths) == 1 and (paths[0].suffix.lower() == ".json" or (paths[0] / "case.json").is_file()):
+            self.open_requested.emit(str(paths[0]))
+        else:
+            self.add_files(paths)
 
     def _opener(self) -> Any:
         if self._open_image is None:

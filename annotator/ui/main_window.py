@@ -16,7 +16,7 @@ from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar
 from annotator.model import View
 from annotator.ui import settings
 from annotator.ui.autosave import Autosaver, mark_unsaved, offer_restore
-from annotator.ui.case_panel import CasePanel
+from annotator.ui.case_panel import CasePanel, WindowDropFilter
 from annotator.ui.dialogs import (
     Prompter,
     Unsaved,
@@ -56,6 +56,10 @@ class MainWindow(QMainWindow):
         self.case_panel.film_selected.connect(self.select_film)
         self.case_panel.root_selected.connect(self.select_root)
         self.case_panel.status_message.connect(lambda m: self.statusBar().showMessage(m, 10_000))
+        self.case_panel.open_requested.connect(lambda p: self.open_case(Path(p)))
+        self.setAcceptDrops(True)
+        self.drop_filter = WindowDropFilter(self.case_panel)
+        self.installEventFilter(self.drop_filter)
         self.record_panel = RecordPanel(self)
         self.verdict_panel = VerdictPanel(self)
         self.docks: dict[str, QDockWidget] = {}

@@ -136,3 +136,25 @@ def test_a_typing_burst_is_one_undo_step(win, qtbot):
     win.document.undo()
     assert win.document.root(root.id).needle_type == ""
     assert needle.text() == ""
+
+
+def test_drop_on_the_window_opens_a_case_or_adds_films(win, tmp_path, synthetic_case):
+    img = tmp_path / "extra.png"
+    Image.fromarray(np.zeros((32, 32), np.uint8)).save(img)
+    before = len(_films(win.document))
+    _drop_on(win, [img])
+    assert len(_films(win.document)) == before + 1
+    win.document.mark_saved()
+    opened = []
+    win.case_panel.open_requested.connect(opened.append)
+    _drop_on(win, [synthetic_case.parent])
+    assert opened == [str(synthetic_case.parent)]
+
+
+def _drop_on(win, paths):
+    # Qt delivers real drops only during a drag session; hand the event to the window's filter
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)
+    assert win.drop_filter.eventFilter(win, event)
