@@ -230,7 +230,7 @@ def draw_zone(p: _Painter, img: Any, verdict: Any) -> Any:
 def _scale_bar(p: _Painter, film: Film) -> None:
     cal = film.effective_calibration()
     mm_px = cal.mean_mm_per_px()
-    if mm_px is None:
+    if mm_px is None or cal.col_mm is None:
         return
     w = p.img.width
     target = w * 0.2 * mm_px  # about a fifth of the width, in mm

@@ -146,8 +146,8 @@ def build_gsps(
             graphics.append(hpr.GraphicObject(gtype, data, "PIXEL", tracking_id=tid, tracking_uid=tuid))
             text = _label(a, film)
             if text:
-                anchor = tuple(float(v) for v in data[-1 if gtype == "POLYLINE" else 0])
-                texts.append(hpr.TextObject(text[:1024], "PIXEL", anchor_point=anchor, anchor_point_visible=False,
+                ax, ay = (float(v) for v in data[-1 if gtype == "POLYLINE" else 0])
+                texts.append(hpr.TextObject(text[:1024], "PIXEL", anchor_point=(ax, ay), anchor_point_visible=False,
                                             tracking_id=tid, tracking_uid=tuid))
         annotations.append(hpr.GraphicAnnotation(
             referenced_images=[source], graphic_layer=layers[role],

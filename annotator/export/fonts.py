@@ -88,9 +88,9 @@ def find_font(need_cjk: bool = True) -> FontChoice | None:
             return FontChoice(p, 0, True)
     if need_cjk:
         return None
-    for p in _LATIN_CANDIDATES:
-        if Path(p).is_file():
-            return FontChoice(Path(p), 0, False)
+    for latin in _LATIN_CANDIDATES:
+        if Path(latin).is_file():
+            return FontChoice(Path(latin), 0, False)
     return None
 
 
