@@ -192,18 +192,22 @@ class IdentityScrubber:
 
 
 def text_parts(path: Path) -> bytes:
-    """The parts of an export file where text lives, for leak checks.
+    """The text of an export file, for leak checks: what a person could read in it.
 
-    PPTX: every XML member of the zip; PNG: every chunk but IDAT; DICOM: every
-    element but Pixel Data; PDF: everything but stream contents; anything else:
-    the whole file. Pixel data is left
-    out because short identity strings match random image bytes.
+    PPTX: the text nodes of every XML member (slides, notes, properties);
+    PNG: every chunk but IDAT; DICOM: the values of every text element (not
+    pixel data, numbers or UIDs); PDF: the literal and hex strings outside
+    streams (document information; page text is glyph ids of a subset font,
+    scrubbed before it was drawn); anything else: the whole file. Numbers,
+    coordinates and binary data are left out: a numeric patient ID would
+    otherwise match an image width or an EMU offset.
     """
     path = Path(path)
     raw = path.read_bytes()
     if raw[:4] == b"PK\x03\x04":
         with zipfile.ZipFile(path) as z:
-            return b"\n".join(z.read(n) for n in z.namelist() if not n.startswith("ppt/media/"))
+            xml = [z.read(n) for n in z.namelist() if n.endswith((".xml", ".rels"))]
+        return b"\n".join(t for x in xml for t in re.findall(rb">([^<]+)<", x))
     if raw[:8] == b"\x89PNG\r\n\x1a\n":
         out, i = [], 8
         while i + 8 <= len(raw):
@@ -214,24 +218,40 @@ def text_parts(path: Path) -> bytes:
             i += 12 + n
         return b"\n".join(out)
     if raw.startswith(b"%PDF"):
-        # object dictionaries and the document information; stream contents are left out:
-        # images are binary and page text is glyph ids of a subset font (the text was scrubbed
-        # before it was drawn, and tests read it back with pdftotext)
-        return re.sub(rb"stream\r?\n.*?endstream", b"stream endstream", raw, flags=re.S)
+        return _pdf_strings(re.sub(rb"stream\r?\n.*?endstream", b"", raw, flags=re.S))
     if raw[128:132] == b"DICM":
         import pydicom
 
         ds = pydicom.dcmread(path, stop_before_pixels=True)
-        return repr(ds.file_meta).encode("utf-8", "replace") + b"\n" + _dataset_text(ds)
+        return _dataset_text(ds.file_meta) + b"\n" + _dataset_text(ds)
     return raw
+
+
+def _pdf_strings(data: bytes) -> bytes:
+    """Literal ``(...)`` and hex ``<...>`` strings of PDF syntax, decoded (UTF-16 with BOM too)."""
+    out = []
+    for lit in re.findall(rb"\(((?:[^()\\]|\\.)*)\)", data, flags=re.S):
+        text = re.sub(rb"\\([0-7]{1,3})", lambda m: bytes([int(m.group(1), 8) & 0xFF]), lit)
+        text = re.sub(rb"\\(.)", rb"\1", text)
+        out.append(text.decode("utf-16-be", "ignore").encode() if text[:2] == b"\xfe\xff" else text)
+    for hexs in re.findall(rb"<([0-9A-Fa-f\s]+)>", data):
+        try:
+            b = bytes.fromhex(hexs.decode().replace(" ", "").replace("\n", ""))
+        except ValueError:
+            continue
+        out.append(b[2:].decode("utf-16-be", "ignore").encode() if b[:2] == b"\xfe\xff" else b)
+    return b"\n".join(out)
+
+
+_SKIP_VRS = frozenset({"OB", "OW", "OF", "OD", "OL", "OV", "UN", "SQ", "UI", "US", "SS", "UL", "SL", "FL",
+                       "FD", "IS", "DS", "AT", "UV", "SV"})
 
 
 def _dataset_text(ds: Any) -> bytes:
     parts: list[str] = []
     for elem in ds.iterall():
-        if elem.VR in ("OB", "OW", "OF", "OD", "OL", "OV", "UN", "SQ"):
-            continue
-        parts.append(str(elem.value))
+        if elem.VR not in _SKIP_VRS:
+            parts.append(str(elem.value))
     return "\n".join(parts).encode("utf-8", "replace")
 
 
