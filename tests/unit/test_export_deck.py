@@ -199,3 +199,20 @@ def test_chinese_without_a_cjk_font_is_a_clear_error(tmp_path: Path, monkeypatch
     with pytest.raises(ExportError, match="Chinese font"):
         export_case(case, tmp_path / "c", pdf=tmp_path / "zh.pdf", lang="zh")
     assert not (tmp_path / "zh.pdf").exists()
+
+
+@pytest.mark.slow
+@needs_cjk
+def test_libreoffice_opens_the_chinese_deck(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    pdftotext = _poppler("pdftotext")
+    case = make_case(tmp_path / "c", n_films=1)
+    export_case(case, tmp_path / "c", pptx=tmp_path / "zh.pptx", lang="zh")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "lo-out"), str(tmp_path / "zh.pptx")],
+                   check=True, capture_output=True, timeout=180)
+    text = subprocess.run([pdftotext, str(tmp_path / "lo-out" / "zh.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "岁男性" in text and "阻滞结果：完全阻滞" in text  # LibreOffice spaces Latin runs apart
