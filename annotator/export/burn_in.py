@@ -97,15 +97,17 @@ def apply_redactions(rgb: np.ndarray, film: Film) -> np.ndarray:
 class _Painter:
     """Pillow drawing with the shared style, sizes scaled to the film height."""
 
-    def __init__(self, img: Any, lang: str) -> None:
+    def __init__(self, img: Any, lang: str, text_scale: float = 1.0) -> None:
         from PIL import ImageDraw
 
         self.img = img
         self.h = img.height
         self.lang = lang
+        self.text_scale = text_scale
+        self.font_px = style.font_px(self.h) * text_scale
         self.draw = ImageDraw.Draw(img)
-        self.font = pil_font(int(round(style.font_px(self.h))), lang)
-        self.pad = max(2, int(style.font_px(self.h) * 0.4))
+        self.font = pil_font(int(round(self.font_px)), lang)
+        self.pad = max(2, int(self.font_px * 0.4))
 
     def _width(self, role: Role) -> int:
         return max(1, int(round(style.line_width(role, self.h))))
@@ -140,7 +142,7 @@ class _Painter:
         if not lines:
             return
         boxes = [self.draw.textbbox((0, 0), s, font=self.font) for s, _ in lines]
-        lh = int(style.font_px(self.h) * 1.3)
+        lh = int(self.font_px * 1.3)
         w = max(b[2] - b[0] for b in boxes) + 2 * self.pad
         h = lh * len(lines) + 2 * self.pad
         x, y = xy
@@ -211,7 +213,7 @@ def draw_zone(p: _Painter, img: Any, verdict: Any) -> Any:
     elif zone.polygon:
         od.polygon(list(zone.polygon), fill=fill)
     out = Image.alpha_composite(img.convert("RGBA"), overlay).convert("RGB")
-    q = _Painter(out, p.lang)
+    q = _Painter(out, p.lang, p.text_scale)
     if zone.kind == "disc" and zone.center is not None and zone.r_on_px is not None:
         (cx, cy), (rx, ry) = zone.center, zone.r_on_px
         q.draw.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], outline=color, width=ow)
@@ -255,23 +257,25 @@ def burn_film(
     caption: str = "",
     lang: str = "en",
     frame: int | None = None,
+    text_scale: float = 1.0,
 ) -> Any:
     """The film as a Pillow RGB image at full resolution with the chosen layers drawn in.
 
     ``buffer``: the display buffer of the frame (``annotator.render.display_frame``),
     ``verdict``/``warnings``: from ``annotator.rules.evaluate_film``; ``caption``:
     text already free of identity (the caller scrubs it). ``frame``: whose
-    annotations to draw (default ``film.key_frame``).
+    annotations to draw (default ``film.key_frame``). ``text_scale``: text size
+    relative to the screen style (slides use larger text: they are seen smaller).
     """
     from PIL import Image
 
     rgb = apply_redactions(to_rgb(buffer).copy(), film)
     img = Image.fromarray(rgb, "RGB")
     frame = film.key_frame if frame is None else frame
-    p = _Painter(img, lang)
+    p = _Painter(img, lang, text_scale)
     if layers.target_zone and verdict is not None:
         img = draw_zone(p, img, verdict)
-        p = _Painter(img, lang)
+        p = _Painter(img, lang, text_scale)
     shown = [a for a in film.annotations if a.frame == frame and not a.suggested]
     if layers.annotations:
         for a in sorted(shown, key=lambda a: a.role is Role.TIP):  # the needle tip on top
@@ -296,15 +300,15 @@ def burn_film(
     if layers.scale_bar:
         _scale_bar(p, film)
     if layers.caption and caption:
-        img = _with_caption(img, caption, lang)
+        img = _with_caption(img, caption, lang, text_scale)
     return img
 
 
-def _with_caption(img: Any, caption: str, lang: str) -> Any:
+def _with_caption(img: Any, caption: str, lang: str, text_scale: float = 1.0) -> Any:
     """A dark band under the film with the caption, wrapped to the film width."""
     from PIL import Image, ImageDraw
 
-    font = pil_font(int(round(style.font_px(img.height) * 1.2)), lang)
+    font = pil_font(int(round(style.font_px(img.height) * 1.2 * text_scale)), lang)
     d = ImageDraw.Draw(img)
     lines = wrap_text(caption, lambda s: d.textlength(s, font=font), img.width * 0.96)
     lh = int(font.size * 1.35)

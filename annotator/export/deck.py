@@ -24,6 +24,7 @@ from annotator.model import Case
 MAX_SLIDE_PX = 1400
 JPEG_QUALITY = 90
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5  # 16:9
+SLIDE_TEXT_SCALE = 2.0  # overlay text on slide images: a film is shown ~5 inches high
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ def film_slides(pf: PreparedFilm) -> list[Slide]:
         from annotator.render import style
 
         accent = style.status_color(pf.verdict.status)
-    revealed = Slide("film_annotated", head, image=encode_slide_image(pf.image(annotated=True)),
+    revealed = Slide("film_annotated", head,
+                     image=encode_slide_image(pf.image(annotated=True, text_scale=SLIDE_TEXT_SCALE)),
                      caption=pf.caption, notes=notes, accent=accent)
     return [clean, revealed]
 

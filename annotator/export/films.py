@@ -86,19 +86,22 @@ class PreparedFilm:
             return re.split(r"[:：]", self.sentence, maxsplit=1)[0].strip()
         return tx.caption(self.label, self.film, "", self.lang)
 
-    def image(self, annotated: bool, caption: bool = False, layers: Layers | None = None) -> Any:
+    def image(self, annotated: bool, caption: bool = False, layers: Layers | None = None,
+              text_scale: float = 1.0) -> Any:
         """The burned-in film (Pillow RGB), redactions always applied; cached.
 
-        ``layers`` overrides ``annotated``/``caption`` (the user's choice of layers).
+        ``layers`` overrides ``annotated``/``caption`` (the user's choice of layers);
+        ``text_scale`` enlarges overlay text (slides).
         """
         if layers is None:
             layers = Layers(caption=caption) if annotated else Layers.clean(caption=caption)
         annotated = layers.annotations or layers.target_zone or layers.verdict
-        key = repr(layers)
+        key = f"{layers!r}-{text_scale}"
         if key not in self._cache:
             self._cache[key] = burn_film(
                 self.buffer, self.film, layers=layers, verdict=self.verdict, warnings=self.warnings,
                 caption=self.caption if annotated else self.short_caption, lang=self.lang,
+                text_scale=text_scale,
             )
         return self._cache[key]
 
