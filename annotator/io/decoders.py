@@ -31,6 +31,30 @@ DECODER_PACKAGES: dict[str, str] = {
 }
 
 
+# JPEG 2000 / HTJ2K: pylibjpeg-openjpeg decodes faster than gdcm (RG1_J2KI.dcm:
+# ~95 ms vs ~135 ms) with identical output, but pydicom tries gdcm first.
+PREFERRED_PLUGINS: dict[str, str] = {
+    uid: "pylibjpeg" for uid, package in DECODER_PACKAGES.items() if package == "pylibjpeg-openjpeg"
+}
+
+
+def preferred_plugin(uid: str) -> str:
+    """The pydicom decoding plugin to try first for ``uid`` ("" = pydicom's own choice).
+
+    Only a plugin that is installed and available is named; the caller falls
+    back to pydicom's choice when it fails.
+    """
+    name = PREFERRED_PLUGINS.get(str(uid), "")
+    if not name:
+        return ""
+    from pydicom.pixels import get_decoder
+
+    try:
+        return name if name in get_decoder(uid).available_plugins else ""
+    except Exception:
+        return ""
+
+
 def check_decoder(path: Path, uid: str, name: str) -> None:
     """Raise ``DecoderMissingError``/``UnsupportedImageError`` unless pydicom can decode ``uid``."""
     from pydicom.pixels import get_decoder

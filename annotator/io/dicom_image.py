@@ -6,7 +6,8 @@ that the size is within the documented limits, that the photometric
 interpretation and bit depth are supported, that a decoder for the transfer
 syntax is installed and that native pixel data is as long as the header
 says. ``stored_frame(i)`` then decodes only frame ``i`` (pydicom 3
-``pixel_array(ds, index=i)``; for encapsulated data only that frame's
+``pixel_array(ds, index=i)``, JPEG 2000 through pylibjpeg first when installed,
+the fastest plugin; for encapsulated data only that frame's
 fragments are decompressed) and keeps the last few frames in a bounded LRU
 cache.
 
@@ -35,7 +36,7 @@ from annotator.errors import (
     UnsupportedImageError,
 )
 from annotator.io.calibration_detect import detect_calibration
-from annotator.io.decoders import check_decoder
+from annotator.io.decoders import check_decoder, preferred_plugin
 from annotator.io.image import (
     MAX_DIMENSION,
     MAX_FRAMES,
@@ -209,6 +210,7 @@ class DicomImage(FluoroImage):
         self._auto: dict[int, WindowPreset] = {}
         expected = info.rows * info.columns * info.samples_per_pixel * info.frames * max(info.bits_allocated, 8) // 8
         self._stream = native and info.frames > 1 and expected > STREAM_NATIVE_BYTES
+        self._plugin = "" if native else preferred_plugin(info.transfer_syntax_uid or "")
         try:
             st = path.stat()
             self._stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
@@ -230,11 +232,18 @@ class DicomImage(FluoroImage):
     def _decode(self, index: int) -> np.ndarray:
         from pydicom.pixels import pixel_array
 
+        src = self._path if self._stream else self._ds
         try:
-            if self._stream:
-                arr = pixel_array(self._path, index=index)
-            else:
-                arr = pixel_array(self._ds, index=index)
+            arr = None
+            if self._plugin:
+                try:
+                    arr = pixel_array(src, index=index, decoding_plugin=self._plugin)
+                except MemoryError:
+                    raise
+                except Exception:  # the preferred plugin declined: let pydicom try every plugin
+                    arr = None
+            if arr is None:
+                arr = pixel_array(src, index=index)
         except MemoryError:
             raise CorruptImageError(self._path, f"frame {index + 1} is too large to decode") from None
         except Exception as exc:

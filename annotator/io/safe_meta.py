@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime
+from functools import cache, lru_cache
 from typing import Any
 
 # SOP classes without pixel data that people are likely to drop into a folder:
@@ -30,13 +31,45 @@ _NO_IMAGE_HINTS = {
 }
 
 
+@cache
+def _tag_of(keyword: str) -> Any:
+    """The ``BaseTag`` of a dictionary keyword (None for unknown keywords), computed once."""
+    from pydicom.datadict import tag_for_keyword
+    from pydicom.tag import Tag
+
+    tag = tag_for_keyword(keyword)
+    return None if tag is None else Tag(tag)
+
+
 def get_raw(ds: Any, keyword: str, default: Any = None) -> Any:
-    """The value of ``keyword`` in ``ds`` or ``default``; never raises."""
+    """The value of ``keyword`` in ``ds`` or ``default``; never raises.
+
+    Looked up by its precomputed tag, not by keyword (``ds.get(keyword)`` goes
+    through ``__getattr__`` and a keyword search each time, ~3x slower): a
+    missing element costs one dict lookup (``get_item``), an element read
+    raw is converted once by ``ds[tag]`` and then read directly.
+    """
+    tag = _tag_of(keyword)
     try:
-        value = ds.get(keyword, default)
+        if tag is None or not hasattr(ds, "get_item"):
+            value = ds.get(keyword, default)
+        else:
+            elem = ds.get_item(tag)
+            if elem is None:
+                return default
+            if not isinstance(elem, _data_element()):
+                elem = ds[tag]  # raw (or deferred): convert once, stored back in the dataset
+            value = elem.value
     except Exception:  # malformed value: treat as absent
         return default
     return default if value is None or value == "" else value
+
+
+@lru_cache(maxsize=1)
+def _data_element() -> type:
+    from pydicom.dataelem import DataElement
+
+    return DataElement
 
 
 def get_str(ds: Any, keyword: str) -> str | None:
