@@ -11,7 +11,7 @@ from typing import Any
 
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar
+from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from annotator.model import View
 from annotator.ui import settings
@@ -29,10 +29,13 @@ from annotator.ui.help_overlay import HelpOverlay, tool_specs
 from annotator.ui.i18n import LANGUAGES, current_language, set_language, signals, tr, trf
 from annotator.ui.image_cache import ImageCache
 from annotator.ui.record_panel import RecordPanel
+from annotator.ui.tools_toolbar import build_tools_toolbar, retranslate_tools
 from annotator.ui.verdict_panel import VerdictPanel
 
 log = logging.getLogger(__name__)
 VIEWS = (View.AP, View.LATERAL, View.OBLIQUE)
+LAYOUT_VERSION = 2  # bump when the default dock layout changes: older saved layouts are ignored
+DOCK_WIDTH = 340  # px, the right-hand column (case tree, verdicts / record tabs)
 
 
 class MainWindow(QMainWindow):
@@ -63,15 +66,18 @@ class MainWindow(QMainWindow):
         self.record_panel = RecordPanel(self)
         self.verdict_panel = VerdictPanel(self)
         self.docks: dict[str, QDockWidget] = {}
-        for key, widget, area in (("case", self.case_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
-                                  ("verdict", self.verdict_panel, Qt.DockWidgetArea.RightDockWidgetArea),
-                                  ("record", self.record_panel, Qt.DockWidgetArea.RightDockWidgetArea)):
+        for key, widget in (("case", self.case_panel), ("verdict", self.verdict_panel),
+                            ("record", self.record_panel)):
             dock = QDockWidget(self)
             dock.setObjectName(f"{key}Dock")
             dock.setWidget(widget)
-            self.addDockWidget(area, dock)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             self.docks[key] = dock
-        self.splitDockWidget(self.docks["verdict"], self.docks["record"], Qt.Orientation.Vertical)
+        # one narrow column on the right: the case tree above, verdicts and record as tabs below,
+        # so the three viewports get the width (films are the star)
+        self.splitDockWidget(self.docks["case"], self.docks["verdict"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.docks["verdict"], self.docks["record"])
+        self.docks["verdict"].raise_()
         self.help_overlay = HelpOverlay(self)
         self._build_actions()
         self._build_menus()
@@ -83,11 +89,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1600, 1000)
-        if state is not None:
-            self.restoreState(state)
-        else:
-            self.resizeDocks([self.docks["case"], self.docks["verdict"]], [290, 420], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.docks["verdict"], self.docks["record"]], [420, 580], Qt.Orientation.Vertical)
+        if state is None or not self.restoreState(state, LAYOUT_VERSION):
+            self.resizeDocks([self.docks["case"]], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.docks["case"], self.docks["verdict"]], [300, 700], Qt.Orientation.Vertical)
 
     # -- assembly --------------------------------------------------------------------------
 
@@ -152,25 +156,8 @@ class MainWindow(QMainWindow):
         self.menus["help"].addActions([acts["help"], acts["about"]])
 
     def _build_toolbar(self) -> None:
-        self.toolbar = QToolBar(self)
-        self.toolbar.setObjectName("toolsToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.toolbar)
-        self.tool_group = QActionGroup(self)
-        self.tool_group.setExclusive(True)
-        self.tool_actions: dict[str, tuple[QAction, Any]] = {}
-        for spec in tool_specs():
-            act = QAction(self)
-            act.setObjectName(f"tool_{spec.name}")
-            act.setCheckable(True)
-            if getattr(spec, "shortcut", ""):
-                act.setShortcut(QKeySequence(spec.shortcut))
-            act.triggered.connect(lambda _=False, n=spec.name: self.set_tool(n))
-            self.tool_group.addAction(act)
-            self.toolbar.addAction(act)
-            self.tool_actions[spec.name] = (act, spec)
-        if self.tool_actions:
-            next(iter(self.tool_actions.values()))[0].setChecked(True)
+        self.toolbar, self.tool_group, self.tool_actions = build_tools_toolbar(self, tool_specs(), self.set_tool)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 
     def retranslate(self) -> None:
         acts = self.actions_by_key
@@ -186,11 +173,7 @@ class MainWindow(QMainWindow):
         self.panels_menu.setTitle(tr("Panels"))
         for key, text in (("case", tr("Case")), ("verdict", tr("Verdicts")), ("record", tr("Record"))):
             self.docks[key].setWindowTitle(text)
-        self.toolbar.setWindowTitle(tr("Tools"))
-        for act, spec in self.tool_actions.values():
-            act.setText(tr(spec.label))
-            tip = tr(spec.label) + (f" ({spec.shortcut})" if spec.shortcut else "")
-            act.setToolTip(tip + (f"\n{tr(spec.help)}" if getattr(spec, "help", "") else ""))
+        retranslate_tools(self.toolbar, self.tool_actions)
         for code, act in self.language_actions.items():
             act.setChecked(code == current_language())
         self._update_undo_actions()
@@ -463,7 +446,7 @@ class MainWindow(QMainWindow):
             return
         self.autosaver.discard()
         self.autosaver.timer.stop()
-        settings.save_window(self.saveGeometry(), self.saveState())
+        settings.save_window(self.saveGeometry(), self.saveState(LAYOUT_VERSION))
         event.accept()
 
     def show_message_later(self, text: str) -> None:
