@@ -39,7 +39,7 @@ class WindowPreset:
     center: float
     width: float
     explanation: str = ""
-    source: str = "file"  # "file", "voi_lut", "auto", "user"
+    source: str = "file"  # "file", "voi_lut", "default" (plain image as stored), "auto", "user"
     function: str = "LINEAR"  # LINEAR, LINEAR_EXACT, SIGMOID (VOILUTFunction)
     lut: np.ndarray | None = field(default=None, compare=False, repr=False)
     lut_first: int = 0
@@ -77,7 +77,7 @@ class ImageInfo:
     acquisition_time: datetime | None
     instance_number: int | None
     frame_time_ms: float | None  # per-frame interval for cine, None for single frames
-    windows: tuple[WindowPreset, ...]  # from the file; may be empty
+    windows: tuple[WindowPreset, ...]  # from the file (plain grey images: "as stored"); may be empty
 
 
 class FluoroImage(ABC):

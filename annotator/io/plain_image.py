@@ -8,6 +8,11 @@ grey (R == G == B everywhere, stored as monochrome) is part of its
 H x W x 3 ``uint8`` (alpha dropped, palette expanded). TIFF goes through
 tifffile (16-bit and odd layouts; first page only), everything else through
 Pillow, turned upright by its EXIF orientation when it has one.
+
+A greyscale plain image is a picture someone already windowed: its first
+(default) window is the full range of its bit depth, LINEAR, "as stored"
+(8 bits: the identity), and ``auto_window`` stays available as the next
+preset for a faint scan that needs stretching.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from annotator.errors import (
 from annotator.geometry import Calibration, Directions
 from annotator.io.image import MAX_DIMENSION, MAX_TOTAL_PIXELS, FluoroImage, ImageInfo, WindowPreset
 from annotator.io.view_detect import PLAIN_IMAGE_VIEW
-from annotator.io.voi_windows import COLOR_WINDOW, robust_window
+from annotator.io.voi_windows import COLOR_WINDOW, full_range_window, robust_window
 
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "PNG"),
@@ -212,6 +217,6 @@ def open_plain(path: str | Path, fmt: str | None = None) -> PlainImage:
         acquisition_time=None,
         instance_number=None,
         frame_time_ms=None,
-        windows=(),
+        windows=() if colour else (full_range_window(bits),),
     )
     return PlainImage(info, arr)

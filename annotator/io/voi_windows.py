@@ -5,7 +5,9 @@ WindowCenterWidthExplanation and the VOILUTFunction, then every VOI LUT
 Sequence item as a table (``WindowPreset.lut``). Centres and widths are in
 modality units (after the modality LUT), as the standard defines them.
 
-The automatic window takes the 0.5-99.5 percentiles of the modality values of
+``full_range_window(bits)`` is the "as stored" window of plain images (the
+first preset of a plain greyscale PNG/TIFF/BMP/JPEG, so it shows exactly as
+saved). The automatic window takes the 0.5-99.5 percentiles of the modality values of
 one frame, on a subsample of at most ~65k pixels, after dropping a large
 plateau at the extreme values (the black collimator / outside-field region,
 or its white twin in MONOCHROME1).
@@ -152,4 +154,16 @@ def robust_window(
     return WindowPreset((w_lo + w_hi) / 2.0, width, "automatic (0.5-99.5 percentile)", "auto")
 
 
-COLOR_WINDOW = WindowPreset(127.5, 256.0, "full range (colour)", "auto")
+def full_range_window(bits: int, explanation: str = "as stored") -> WindowPreset:
+    """The LINEAR window that shows ``bits``-bit stored values exactly as stored.
+
+    Centre ``2**(bits-1)``, width ``2**bits``: under PS3.3 C.11.2.1.2.1
+    ``y = ((x - (c - 0.5)) / (w - 1) + 0.5) * 255`` this is
+    ``y = x * 255 / (2**bits - 1)`` -- the identity for 8 bits (0..255 -> 0..255),
+    a plain rescale for deeper data.
+    """
+    bits = max(1, int(bits))
+    return WindowPreset(float(2 ** (bits - 1)), float(2**bits), explanation, "default", "LINEAR")
+
+
+COLOR_WINDOW = full_range_window(8, "full range (colour)")

@@ -30,7 +30,9 @@ def test_png_8bit_grey(tmp_path):
     assert (info.photometric, info.samples_per_pixel, info.bits_stored) == ("MONOCHROME2", 1, 8)
     assert info.calibration.source is CalibrationSource.NONE
     assert (info.view.view, info.view.evidence) == ("unknown", "plain image: set the view")
-    assert info.transfer_syntax is None and info.windows == () and info.acquisition_time is None
+    assert info.transfer_syntax is None and info.acquisition_time is None
+    ((c, w, fn, src),) = [(p.center, p.width, p.function, p.source) for p in info.windows]
+    assert (c, w, fn, src) == (128, 256, "LINEAR", "default")
     raw = img.stored_frame(0)
     assert raw.dtype == np.uint8
     np.testing.assert_array_equal(raw, arr)
