@@ -2,7 +2,11 @@
 
 Order: acquisition time (films without one last), then InstanceNumber, then
 file name. Files that are not images (reports, DICOMDIR, SR, RT plans,
-damaged files) are skipped with a one-line reason, never fatal.
+damaged files) are skipped with a one-line reason, never fatal. JSON files
+(``case.json``, ``*.truth.json``) are skipped unopened as "not an image"; a
+plain image (PNG/JPEG/TIFF/BMP) whose stem matches a DICOM film in the same
+folder (``01_lateral.png`` beside ``01_lateral.dcm``) is the film's display
+copy and is skipped as "display copy of 01_lateral.dcm".
 """
 
 from __future__ import annotations
@@ -22,6 +26,15 @@ class FolderImport:
 
     images: list[FluoroImage] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+
+# plain images that may be display copies of a DICOM film with the same stem
+PLAIN_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
+
+
+def _is_sidecar(file: Path) -> bool:
+    """The tool's own JSON files (case.json, ``*.truth.json``, autosaves): never images."""
+    return file.suffix.lower() == ".json"
 
 
 def _order(image: FluoroImage) -> tuple:
@@ -53,12 +66,45 @@ def import_folder(
         raise AnnotatorError(f"{folder.name}: the folder cannot be listed ({type(exc).__name__})") from None
     images: list[FluoroImage] = []
     skipped: list[tuple[Path, str]] = []
-    for k, file in enumerate(files):
+    dicom_by_stem: dict[tuple[Path, str], Path] = {}
+    copies: list[Path] = []  # plain images beside a same-stem file: decided after the DICOM files
+    stems: dict[tuple[Path, str], int] = {}
+    for file in files:
+        stems[(file.parent, file.stem)] = stems.get((file.parent, file.stem), 0) + 1
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, len(files))
+
+    def add(file: Path) -> None:
         try:
-            images.append(open_image(file, headers_only=True))
+            image = open_image(file, headers_only=True)
         except AnnotatorError as err:
             skipped.append((file, getattr(err, "problem", None) or str(err)))
-        if progress is not None:
-            progress(k + 1, len(files))
+        else:
+            images.append(image)
+            if image.info.format == "DICOM":
+                dicom_by_stem.setdefault((file.parent, file.stem), file)
+        tick()
+
+    for file in files:
+        if _is_sidecar(file):
+            skipped.append((file, "not an image"))
+            tick()
+        elif file.suffix.lower() in PLAIN_SUFFIXES and stems[(file.parent, file.stem)] > 1:
+            copies.append(file)
+        else:
+            add(file)
+    for file in copies:
+        original = dicom_by_stem.get((file.parent, file.stem))
+        if original is not None:
+            skipped.append((file, f"display copy of {original.name}"))
+            tick()
+        else:
+            add(file)
     images.sort(key=_order)
+    skipped.sort(key=lambda item: str(item[0]))
     return FolderImport(images, skipped)

@@ -68,3 +68,36 @@ def test_not_a_folder(tmp_path):
 def test_empty_folder(tmp_path):
     result = import_folder(tmp_path)
     assert result.images == [] and result.skipped == []
+
+
+SAMPLE_CASE = Path(__file__).resolve().parents[2] / "sample_images" / "cases" / "right_L5_on_target"
+
+
+def test_sample_case_skips_display_copies_and_json(tmp_path):
+    case = tmp_path / "case"
+    shutil.copytree(SAMPLE_CASE, case)
+    seen = []
+    result = import_folder(case, progress=lambda done, total: seen.append((done, total)))
+    stems = sorted(p.stem for p in case.glob("*.dcm"))
+    assert len(stems) == 4
+    assert all(img.info.format == "DICOM" for img in result.images)
+    assert sorted(img.info.path.stem for img in result.images) == stems
+    skipped = {p.name: reason for p, reason in result.skipped}
+    for stem in stems:
+        assert skipped[f"{stem}.png"] == f"display copy of {stem}.dcm"
+        assert skipped[f"{stem}.truth.json"] == "not an image"
+    assert skipped["case.json"] == "not an image"
+    assert len(skipped) == 2 * len(stems) + 1
+    total = len(list(case.iterdir()))
+    assert seen[-1] == (total, total) and len(seen) == total
+
+
+def test_same_stem_without_dicom_is_imported(tmp_path):
+    Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / "film.png")
+    (tmp_path / "film.txt").write_text("notes\n")
+    Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / "other.png")
+    make_dicom(tmp_path / "other.dcm")
+    result = import_folder(tmp_path)
+    assert sorted(img.info.path.name for img in result.images) == ["film.png", "other.dcm"]
+    skipped = dict((p.name, r) for p, r in result.skipped)
+    assert skipped["other.png"] == "display copy of other.dcm" and "film.txt" in skipped
