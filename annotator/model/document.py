@@ -12,7 +12,7 @@ Rules:
   sends no event.
 - Events go to subscribers after the change succeeded, in the order the
   changes happened; those of a ``macro`` after the whole macro succeeded.
-- A new edit clears redo. ``update_annotation(..., merge_key=k)`` calls in a
+- A new edit clears redo. ``update_annotation``/``update_redaction(..., merge_key=k)`` calls in a
   row with the same key and annotation merge into one step (a drag).
 - ``dirty`` is True when the case differs from the last ``mark_saved()``
   state; undoing back to that state makes it clean again.
@@ -365,6 +365,20 @@ class CaseDocument:
             raise TypeError("add_redaction needs a Redaction")
         where = Container(EventKind.REDACTION, film_id=film_id)
         self._run(InsertItem(where, redaction, None, "Add redaction"))
+
+    def update_redaction(self, film_id: str, redaction: Redaction, merge_key: str | None = None) -> None:
+        """Replace the redaction with ``redaction.id`` by ``redaction`` (event "redaction"/"update").
+
+        Calls in a row with the same ``merge_key`` (e.g. ``"drag-<id>"``) are one undo step.
+        """
+        if not isinstance(redaction, Redaction):
+            raise TypeError("update_redaction needs a Redaction")
+        old = self.film(film_id).redaction(redaction.id)
+        if old == redaction:
+            return
+        text = "Move redaction" if merge_key else "Edit redaction"
+        where = Container(EventKind.REDACTION, film_id=film_id)
+        self._run(ReplaceItem(where, old, redaction, merge_key, text), merge=merge_key is not None)
 
     def remove_redaction(self, film_id: str, redaction_id: str) -> None:
         self.film(film_id).redaction(redaction_id)
