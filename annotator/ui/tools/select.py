@@ -1,8 +1,8 @@
 """Select, move and edit: drag a point handle or a whole shape; delete the selection.
 
 Hit order: a handle (vertex) of any annotation on the frame, then the
-nearest shape outline or interior, then a redaction rectangle. One drag is
-ONE undo step (one merge key). ``press`` on empty space clears the
+nearest shape outline or interior, then a redaction rectangle (dragging a
+redaction moves it). One drag is ONE undo step (one merge key). ``press`` on empty space clears the
 selection and reports it through ``hit_nothing`` so the canvas can turn a
 double-click there into "maximise this viewport".
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from annotator.model import Annotation, ShapeKind
+from annotator.model import Annotation, Redaction, ShapeKind
 from annotator.ui.tools.base import (
     Point,
     Tool,
@@ -93,6 +93,7 @@ class SelectTool(Tool):
         ctx.selection.clear()
         if red is not None:
             ctx.selection.redaction_id = red.id
+            self._drag = {"redaction": red, "start": p, "key": drag_key(red.id), "moved": False}
             return
         self.hit_nothing = True
 
@@ -104,6 +105,9 @@ class SelectTool(Tool):
     def move(self, ctx: ToolContext, p: Point) -> None:
         d = self._drag
         if d is None:
+            return
+        if "redaction" in d:
+            self._move_redaction(ctx, d, p)
             return
         orig: Annotation = d["orig"]
         if not d["moved"] and dist(p, d["start"]) < 1e-9:
@@ -117,6 +121,18 @@ class SelectTool(Tool):
         d["moved"] = True
         ctx.document.update_annotation(ctx.film_id, replace(new, suggested=False) if orig.suggested else new,
                                        merge_key=d["key"])
+
+    def _move_redaction(self, ctx: ToolContext, d: dict, p: Point) -> None:
+        """The redaction picked at ``d["start"]`` moved by the drag so far (same id, same size)."""
+        r: Redaction = d["redaction"]
+        dx, dy = p[0] - d["start"][0], p[1] - d["start"][1]
+        if not d["moved"] and abs(dx) < 1e-9 and abs(dy) < 1e-9:
+            return
+        if not (math.isfinite(dx) and math.isfinite(dy)):
+            return
+        new = replace(r, x0=r.x0 + dx, y0=r.y0 + dy, x1=r.x1 + dx, y1=r.y1 + dy)
+        d["moved"] = True
+        ctx.document.update_redaction(ctx.film_id, new, merge_key=d["key"])
 
     def release(self, ctx: ToolContext, p: Point) -> None:
         if self._drag is not None:

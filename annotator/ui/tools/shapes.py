@@ -2,12 +2,14 @@
 
 Click-by-click shapes end with ``Enter`` or a double-click (the double-click's
 first press already placed its point); ``Backspace`` removes the last point,
-``Esc`` drops the shape. Box shapes are dragged corner to corner.
+``Esc`` drops the shape. Box shapes are dragged corner to corner; a click
+without a drag (a box under one pixel wide or high) stores nothing and says
+so in the status bar.
 """
 
 from __future__ import annotations
 
-from annotator.model import Redaction, Role, ShapeKind
+from annotator.model import FieldError, Redaction, Role, ShapeKind
 from annotator.ui.i18n import tr
 from annotator.ui.tools.base import Point, Sketch, Tool, ToolContext, box, commit, dist
 
@@ -165,7 +167,11 @@ class RedactionTool(BoxTool):
     role = "redaction"
 
     def made(self, ctx: ToolContext, x0: float, y0: float, x1: float, y1: float) -> None:
-        r = Redaction(x0, y0, x1, y1)
+        try:
+            r = Redaction(x0, y0, x1, y1)
+        except FieldError:  # zero-area or non-finite box: nothing to black out
+            ctx.status(tr("Drag a box: press, move, release"))
+            return
         ctx.document.add_redaction(ctx.film_id, r)
         ctx.selection.clear()
         ctx.selection.redaction_id = r.id
