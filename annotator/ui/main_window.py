@@ -108,7 +108,9 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.actions_by_key: dict[str, QAction] = {}
         a, ks = self._action, QKeySequence.StandardKey
+        a("new_case", self.new_case, QKeySequence(ks.New))
         a("open", self.open_dialog, QKeySequence(ks.Open))
+        a("export", self.export, QKeySequence("Ctrl+E"))
         a("save", self.save, QKeySequence(ks.Save))
         a("save_as", self.save_as, QKeySequence(ks.SaveAs))
         a("quit", self.close, QKeySequence(ks.Quit))
@@ -136,11 +138,13 @@ class MainWindow(QMainWindow):
         acts = self.actions_by_key
         self.menus = {k: bar.addMenu("") for k in ("file", "edit", "view", "help")}
         m = self.menus["file"]
-        m.addAction(acts["open"])
+        m.addActions([acts["new_case"], acts["open"]])
         self.recent_menu = m.addMenu("")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         m.addSeparator()
         m.addActions([acts["save"], acts["save_as"]])
+        m.addSeparator()
+        m.addAction(acts["export"])
         m.addSeparator()
         m.addAction(acts["quit"])
         self.menus["edit"].addActions([acts["undo"], acts["redo"]])
@@ -161,7 +165,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         acts = self.actions_by_key
-        for key, text in (("open", tr("&Open…")), ("save", tr("&Save")), ("save_as", tr("Save &As…")),
+        for key, text in (("new_case", tr("&New case…")), ("export", tr("&Export…")), ("open", tr("&Open…")), ("save", tr("&Save")), ("save_as", tr("Save &As…")),
                           ("quit", tr("&Quit")), ("three_views", tr("Three views")),
                           ("single_view", tr("Single view")), ("help", tr("Keys and tools (F1)")),
                           ("about", tr("About"))):
@@ -356,6 +360,16 @@ class MainWindow(QMainWindow):
         show_about(self)
 
     # -- files -----------------------------------------------------------------------------
+
+    def new_case(self) -> bool:
+        from annotator.ui.new_case_dialog import new_case_from_window
+
+        return new_case_from_window(self)
+
+    def export(self) -> Any:
+        from annotator.ui.export_dialog import export_from_window
+
+        return export_from_window(self)
 
     def open_dialog(self) -> None:
         path = choose_case_to_open(self)
