@@ -1,0 +1,92 @@
+"""Shared helpers of the assist package: the density image, the field mask, sampling.
+
+Coordinates (domain.md §3): float pixels, origin at the top-left *corner* of
+the top-left pixel, +x right, +y down. The centre of array element ``[i, j]``
+is therefore at ``(x, y) = (j + 0.5, i + 0.5)``; sampling at ``(x, y)`` reads the
+array at fractional index ``(row, col) = (y - 0.5, x - 0.5)``.
+
+"Density" is the analysis image used throughout: a float32 copy of a frame
+scaled so that dense structures (steel, contrast, bone) are HIGH and soft
+tissue low, normalised to about 0..1 inside the radiation field. Fluoroscopy
+frames stored as MONOCHROME2 show dense structures dark, so the density is the
+negated frame; pass ``invert=True`` for frames where dense is bright
+(MONOCHROME1 stored values, or already inverted pictures).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from annotator.errors import AnnotatorError
+
+
+class AssistError(AnnotatorError):
+    """An assist computation cannot run on this input (empty frame, points outside the image...)."""
+
+
+def check_frame(frame: np.ndarray) -> np.ndarray:
+    """A 2-D float32 view of ``frame`` (colour frames are averaged to grey)."""
+    a = np.asarray(frame)
+    if a.ndim == 3 and a.shape[-1] in (3, 4):
+        a = a[..., :3].mean(axis=-1)
+    if a.ndim != 2 or a.shape[0] < 16 or a.shape[1] < 16:
+        raise AssistError(f"assist needs one grey frame of at least 16 x 16 pixels, got shape {np.shape(frame)}")
+    return a.astype(np.float32, copy=False)
+
+
+def density(frame: np.ndarray, invert: bool = False) -> np.ndarray:
+    """Dense = high, normalised by the 1st..99th percentile of the non-black pixels (float32)."""
+    a = check_frame(frame)
+    sub = a[:: max(1, a.shape[0] // 256), :: max(1, a.shape[1] // 256)]
+    lo_all = float(sub.min())
+    vals = sub[sub > lo_all] if np.any(sub > lo_all) else sub.ravel()
+    lo, hi = np.percentile(vals, (1.0, 99.0))
+    span = float(hi - lo) or 1.0
+    d = (a - np.float32(lo)) / np.float32(span)
+    return d if invert else (np.float32(1.0) - d)
+
+
+def field_mask(frame: np.ndarray, erode_px: int = 3) -> np.ndarray:
+    """Pixels inside the radiation field: brighter than the black surround (bool, eroded).
+
+    Frames without a black surround give an all-true mask (minus the image border).
+    """
+    from scipy import ndimage
+
+    a = check_frame(frame)
+    lo, hi = float(a.min()), float(np.percentile(a, 99.5))
+    mask = a > lo + 0.03 * (hi - lo)
+    if mask.mean() < 0.05:
+        mask = np.ones_like(mask)
+    mask = ndimage.binary_fill_holes(mask)
+    mask[:erode_px + 1, :] = mask[-erode_px - 1:, :] = False
+    mask[:, :erode_px + 1] = mask[:, -erode_px - 1:] = False
+    if erode_px > 0:
+        mask = ndimage.binary_erosion(mask, iterations=erode_px)
+    return mask
+
+
+def sample(img: np.ndarray, xs: np.ndarray, ys: np.ndarray, order: int = 1) -> np.ndarray:
+    """Values of ``img`` at pixel coordinates (x, y) (bilinear; nearest edge value outside)."""
+    from scipy import ndimage
+
+    xs = np.asarray(xs, dtype=np.float64)
+    ys = np.asarray(ys, dtype=np.float64)
+    coords = np.stack([ys.ravel() - 0.5, xs.ravel() - 0.5])
+    out = ndimage.map_coordinates(img, coords, order=order, mode="nearest")
+    return out.reshape(xs.shape)
+
+
+def downsample(img: np.ndarray, factor: int) -> np.ndarray:
+    """Block mean by an integer ``factor`` (crops the remainder); pixel (x, y) maps to (x/f, y/f)."""
+    if factor <= 1:
+        return img
+    h, w = (img.shape[0] // factor) * factor, (img.shape[1] // factor) * factor
+    return img[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3), dtype=np.float32)
+
+
+def mm_per_px(calibration) -> float | None:
+    """Mean mm per pixel of a ``Calibration`` (None when uncalibrated or no calibration)."""
+    if calibration is None:
+        return None
+    return calibration.mean_mm_per_px()
