@@ -45,7 +45,8 @@ class _Pane(QFrame):
     def set_active(self, active: bool) -> None:
         color = "#3399ff" if active else "#333333"
         self.setStyleSheet(f"_Pane {{ border: 2px solid {color}; background: #000; }}"
-                           " QLabel { color: #ddd; padding: 1px 4px; }")
+                           " QLabel { color: #ddd; padding: 1px 4px; }"
+                           " QCheckBox { color: #ddd; }")  # cine bar labels readable on black
 
     def retranslate(self) -> None:
         self.title.setText(tr(_TITLES[self.key]))
