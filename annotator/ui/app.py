@@ -23,6 +23,7 @@ log = logging.getLogger("annotator.ui")
 SCREENSHOT_SIZE = (1600, 1000)
 SAMPLE_CASE = Path("sample_images") / "cases" / "right_L5_on_target" / "case.json"
 VIEW_CHOICES = {"ap": "AP", "lateral": "lateral", "oblique": "oblique", "all": None}
+DIALOGS = ("export", "new-case")
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -32,6 +33,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--lang", choices=("en", "zh"), help="user interface language")
     p.add_argument("--view", choices=tuple(VIEW_CHOICES), default=None, help="single view to show, or all three")
     p.add_argument("--size", default=None, help="window size WxH for --screenshot (default 1600x1000)")
+    p.add_argument("--dialog", choices=DIALOGS, default=None,
+                   help="with --screenshot: render this dialog (opened on the case) instead of the window")
     return p.parse_args(list(argv))
 
 
@@ -113,13 +116,31 @@ def build_window(case: Path | None, lang: str | None, view: str | None, prompter
     return window
 
 
-def take_screenshot(window: Any, out: Path, size: tuple[int, int]) -> int:
-    """Show ``window`` at ``size``, wait for its first paint, save the PNG."""
+def make_dialog(window: Any, name: str) -> Any:
+    """The dialog ``name`` (of ``DIALOGS``) as File ▸ Export… / New case… would open it."""
+    if name == "export":
+        from annotator.ui.export_dialog import ExportDialog
+
+        folder = Path(window.document.folder) if window.document is not None else Path.cwd()
+        dialog = ExportDialog(folder, window)
+        dialog.checks["pdf"].setChecked(True)
+        dialog.checks["png"].setChecked(True)
+        return dialog
+    from annotator.ui.new_case_dialog import NewCaseDialog
+
+    return NewCaseDialog(window)
+
+
+def take_screenshot(window: Any, out: Path, size: tuple[int, int], dialog: str | None = None) -> int:
+    """Show ``window`` at ``size`` (or the dialog ``dialog`` over it), wait for the first paint, save the PNG."""
     from PyQt6.QtCore import QEventLoop, QTimer
     from PyQt6.QtWidgets import QApplication
 
     window.resize(*size)
     window.show()
+    if dialog is not None:
+        window = make_dialog(window, dialog)
+        window.show()
     app = QApplication.instance()
     for _ in range(5):  # layout, first paint, deferred viewport fits
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
@@ -156,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from annotator.ui.dialogs import ScriptedPrompter
 
             window = build_window(args.case, args.lang, args.view, prompter=ScriptedPrompter(), restore_layout=False)
-            code = take_screenshot(window, Path(args.screenshot), size)
+            code = take_screenshot(window, Path(args.screenshot), size, args.dialog)
             window.autosaver.timer.stop()
             window.hide()
             window.deleteLater()

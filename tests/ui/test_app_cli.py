@@ -44,6 +44,14 @@ def test_screenshot_single_view_in_chinese(qapp, synthetic_case, tmp_path):
     assert i18n.current_language() == "zh"
 
 
+def test_screenshot_of_a_dialog(qapp, synthetic_case, tmp_path):
+    for name in app.DIALOGS:
+        out = tmp_path / f"{name}.png"
+        assert app.main([str(synthetic_case), "--screenshot", str(out), "--dialog", name]) == 0
+        w, h = _png_size(out)
+        assert 200 < w < 1200 and 100 < h < 900  # the dialog, not the 1600 x 1000 window
+
+
 def test_screenshot_of_a_missing_case_still_renders(qapp, tmp_path, capsys):
     out = tmp_path / "empty.png"
     assert app.main([str(tmp_path / "nope" / "case.json"), "--screenshot", str(out), "--size", "900x600"]) == 0
