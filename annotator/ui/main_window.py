@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
             self.resize(1600, 1000)
         if state is None or not self.restoreState(state, LAYOUT_VERSION):
             self.resizeDocks([self.docks["case"]], [DOCK_WIDTH], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.docks["case"], self.docks["verdict"]], [300, 700], Qt.Orientation.Vertical)
+            self.resizeDocks([self.docks["case"], self.docks["verdict"]], [230, 770], Qt.Orientation.Vertical)
 
     # -- assembly --------------------------------------------------------------------------
 
