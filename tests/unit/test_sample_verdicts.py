@@ -52,3 +52,29 @@ def test_too_caudal_uses_the_sap_height_at_the_tip_column():
     # a single marked point: its height
     assert expected_verdict(ap((50, 101), [(70.0, 100.0)]))["status"] == "off"
     assert expected_verdict(ap((50, 99), [(70.0, 100.0)]))["status"] == "on_target"
+
+
+@pytest.mark.parametrize(
+    ("view", "offset"),
+    [
+        ("lateral", (0.0, 0.0, 4.0)),  # just behind the foramen
+        ("lateral", (0.0, 0.0, 9.0)),
+        ("lateral", (0.0, -9.0, 2.0)),  # above it
+        ("lateral", (0.0, 0.0, -9.0)),  # anterior, inside or in front
+        ("AP", (0.0, 4.0, 0.0)),
+        ("AP", (3.0, 7.0, 0.0)),
+    ],
+)
+def test_oracle_agrees_with_the_rules_engine_on_phantom_landmarks(view, offset):
+    from annotator.rules import evaluate_film
+    from sample_images.phantom import PhantomParams, render_film
+    from tests.unit.test_rules_phantom import film_from_truth
+
+    t = render_film(PhantomParams(seed=11, view=view, level="L4", size=256, noise=0.0, tip_offset_mm=offset)).truth
+    expected = expected_verdict(t)
+    film, root = film_from_truth(t)
+    v = evaluate_film(film, root).verdict
+    assert v is not None and v.rule_id == expected["rule"]
+    assert v.status.value == expected["status"], (expected, v.explain("en"))
+    if expected["status"] != "on_target" and expected.get("distance_mm"):
+        assert v.distance == pytest.approx(expected["distance_mm"], abs=0.05)
