@@ -131,6 +131,27 @@ def make_dialog(window: Any, name: str) -> Any:
     return NewCaseDialog(window)
 
 
+def shrink_png(path: Path) -> None:
+    """Rewrite a screenshot as an 8-bit palette PNG (about half the size, for the README): 96 greys
+    for the films plus up to 160 colours taken from the coloured pixels (marks, verdicts, badges)."""
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(path) as src:
+        im = src.convert("RGB")
+    a = np.asarray(im)
+    colored = a[(a.max(axis=2).astype(int) - a.min(axis=2)) > 8]
+    palette = [int(v) for g in np.linspace(0, 255, 96).astype(int) for v in (g, g, g)]
+    if len(colored):
+        strip = Image.fromarray(np.ascontiguousarray(colored.reshape(1, -1, 3)))
+        q = strip.quantize(colors=160, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        palette += (q.getpalette() or [])[: 3 * len(q.getcolors() or [])]
+    palette = (palette + [0] * 768)[:768]
+    holder = Image.new("P", (1, 1))
+    holder.putpalette(palette)
+    im.quantize(palette=holder, dither=Image.Dither.NONE).save(path, optimize=True)
+
+
 def take_screenshot(window: Any, out: Path, size: tuple[int, int], dialog: str | None = None) -> int:
     """Show ``window`` at ``size`` (or the dialog ``dialog`` over it), wait for the first paint, save the PNG."""
     from PyQt6.QtCore import QEventLoop, QTimer
@@ -153,6 +174,7 @@ def take_screenshot(window: Any, out: Path, size: tuple[int, int], dialog: str |
     if not pixmap.save(str(out), "PNG"):
         print(f"error: cannot write {out.name}", file=sys.stderr)
         return 2
+    shrink_png(out)
     print(f"wrote {out}")
     return 0
 
