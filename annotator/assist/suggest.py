@@ -1,0 +1,215 @@
+"""Finding suggestions from a contrast path and its profile: cutoff and bench sign.
+
+Every suggestion is a pair (``Finding(suggested=True)``, ``Annotation(role=FINDING,
+suggested=True)``) linked both ways (``finding.annotation_id`` and
+``annotation.attrs["finding_id"]``), for the user to accept or reject; nothing
+here is ever confirmed.
+
+Cutoff (``contrast_cutoff``, domain.md §6.1): the band *ends* inside the traced
+path (intensity stays below ``END_LEVEL`` x its typical level for the rest of
+the path, which goes on for at least ``MIN_TAIL_MM``), the end is *abrupt*
+(>= 0.6 of the typical level within ``ABRUPT_MM`` of it), the column is still
+*full calibre* just before it (intensity x width, ~ the squared radius of the
+sleeve, over the last 1.5-6 mm >= ``FULL_CALIBRE`` x its median over the
+path), and it *stops short*: before ``SHORT_COURSE_MM`` of filled course. A
+normal sleeve tapers and runs farther, so its distal end is not suggested.
+Location: the half-height crossing of the intensity after the last full
+station (interpolated), on the path. Focal narrowings are not suggested yet
+(too many false alarms from overlapping bone edges on the phantom).
+
+Bench sign (``bench_sign``): the root's course turns *upward* (toward the head)
+by at least ``BENCH_TURN_DEG`` and back, i.e. the descent angle of its tangent
+falls by that much along the path. Location: the point of the path farthest
+toward the head from the chord joining its ends.
+
+L5 tilt angle (domain.md §6.2, ``l5_tilt_angle``; reported on bench-sign
+suggestions as ``angle_deg`` and as its own suggestion for L5 roots): the angle,
+in degrees 0..90, between the root's initial course -- the chord from the path
+start (the tip) to the point ``TILT_CHORD_MM`` along it -- and the image
+horizontal, i.e. the line perpendicular to the craniocaudal axis given by the
+film's ``Directions`` (on AP films this is parallel to the vertebral endplates
+of a well-aligned film). 0 deg = horizontal course, 90 deg = straight caudal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from annotator.assist.profile import ContrastProfile, resample
+from annotator.model.annotations import Annotation, Role, ShapeKind
+from annotator.model.case import Finding
+
+Point = tuple[float, float]
+
+SKIP_START_MM = 3.0  # the needle overlaps the first millimetres of the path
+END_LEVEL = 0.3
+ABRUPT_MM = 3.0
+MIN_TAIL_MM = 1.5
+FULL_CALIBRE = 0.6
+SHORT_COURSE_MM = 30.0  # a normal sleeve fills farther than this with 1-2 ml (department-adjustable)
+BENCH_TURN_DEG = 12.0
+TILT_CHORD_MM = 15.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A suggested finding location: ``s`` arc length (profile unit), ``point`` in pixels."""
+
+    code: str
+    s: float
+    point: Point
+    reason: str
+    angle_deg: float | None = None
+
+
+def _smooth(v: np.ndarray, n: int) -> np.ndarray:
+    from scipy import ndimage
+
+    return ndimage.median_filter(v, size=max(1, n), mode="nearest") if n > 1 else v
+
+
+def find_cutoff(profile: ContrastProfile, scale_mm: float | None = None) -> Candidate | None:
+    """An abrupt end of a full-calibre band that stops short on ``profile``, or None.
+
+    ``scale_mm`` converts the profile unit to mm (None for calibrated profiles;
+    for pixel profiles pass the assumed mm per pixel).
+    """
+    s, inten, width = profile.s, profile.intensity, profile.width
+    mm = 1.0 if scale_mm is None else scale_mm
+    if len(s) < 8:
+        return None
+    ds = float(s[1] - s[0]) * mm
+    n_sm = int(round(1.5 / ds)) | 1
+    ii = _smooth(inten, n_sm)
+    ww = _smooth(width, n_sm)
+    smm = s * mm
+    start = smm >= SKIP_START_MM
+    if start.sum() < 4:
+        return None
+    ref_i = float(np.percentile(ii[start], 60))
+    if ref_i <= 0:
+        return None
+    present = ii >= END_LEVEL * ref_i
+    idx = np.flatnonzero(present & start)
+    if idx.size == 0:
+        return None
+    last = int(idx[-1])
+    end_mm = smm[last]
+    if smm[-1] - end_mm < MIN_TAIL_MM or end_mm >= SHORT_COURSE_MM:
+        return None  # the band runs to the end of the path, or has run its usual course
+    before = (smm >= end_mm - 6.0) & (smm <= end_mm - 1.5) & start
+    body = start & (smm <= end_mm - 1.5)
+    if before.sum() < 3 or body.sum() < 3:
+        return None
+    if not np.any((smm >= end_mm - ABRUPT_MM) & (smm <= end_mm) & (ii >= 0.6 * ref_i)):
+        return None  # faded out rather than stopped
+    area = ii * ww  # ~ r^2 of a tube: falls fast as a sleeve tapers
+    ratio = float(np.median(area[before]) / max(np.median(area[body]), 1e-9))
+    if ratio < FULL_CALIBRE:
+        return None
+    level = 0.5 * float(np.median(ii[before]))
+    k = last
+    while k + 1 < len(ii) and ii[k + 1] >= level:
+        k += 1
+    while k > 0 and ii[k] < level:
+        k -= 1
+    if k + 1 < len(ii) and ii[k] != ii[k + 1]:
+        f = (ii[k] - level) / (ii[k] - ii[k + 1])
+        s_end = float(s[k] + f * (s[k + 1] - s[k]))
+    else:
+        s_end = float(s[k])
+    return Candidate("contrast_cutoff", s_end, profile.point_at(s_end),
+                     f"contrast stops abruptly {s_end * mm:.0f} mm along the root at full calibre")
+
+
+def _axes(directions) -> tuple[np.ndarray, np.ndarray]:
+    """(unit pixel vector toward the feet, unit horizontal perpendicular to it)."""
+    head = np.array(directions.vector("H") if directions is not None else (0.0, -1.0), dtype=float)
+    if not np.any(head):
+        head = np.array([0.0, -1.0])
+    feet = -head / np.linalg.norm(head)
+    return feet, np.array([-feet[1], feet[0]])
+
+
+def root_tilt_deg(path: Sequence[Point], directions=None, px_per_mm: float | None = None) -> float | None:
+    """L5 tilt angle (degrees, 0 = horizontal, 90 = straight caudal) of the path's first
+    ``TILT_CHORD_MM`` (see the module docstring); None for a path shorter than 2 px."""
+    step = 1.0
+    s, pts, _ = resample(path, step)
+    if s[-1] < 2:
+        return None
+    reach = TILT_CHORD_MM * px_per_mm if px_per_mm else TILT_CHORD_MM * 4.0
+    k = int(np.clip(np.searchsorted(s, reach), 1, len(s) - 1))
+    d = pts[k] - pts[0]
+    feet, horiz = _axes(directions)
+    return float(math.degrees(math.atan2(abs(d @ feet), abs(d @ horiz))))
+
+
+def find_bench(path: Sequence[Point], directions=None, px_per_mm: float | None = None) -> Candidate | None:
+    """An upward turn of the root course (bench sign) along ``path``, or None."""
+    ppm = px_per_mm or 4.0
+    s, pts, tan = resample(path, 0.5 * ppm)  # stations every 0.5 mm
+    if len(s) < 12:
+        return None
+    feet, horiz = _axes(directions)
+    from scipy import ndimage
+
+    win = max(3, int(round(4.0 / 0.5)))
+    t = ndimage.uniform_filter1d(tan, size=win, axis=0, mode="nearest")
+    sign = 1.0 if float(np.sum(t @ horiz)) >= 0 else -1.0  # course runs toward +horiz or -horiz
+    theta = np.degrees(np.arctan2(t @ feet, sign * (t @ horiz)))  # descent angle of the tangent
+    run_max = np.maximum.accumulate(theta)
+    drop = run_max - theta
+    k = int(np.argmax(drop))
+    if drop[k] < BENCH_TURN_DEG:
+        return None
+    chord = pts[-1] - pts[0]
+    n = np.array([-chord[1], chord[0]]) / (np.linalg.norm(chord) or 1.0)
+    if n @ feet > 0:
+        n = -n  # toward the head
+    dev = (pts - pts[0]) @ n
+    j = int(np.argmax(dev))
+    tilt = root_tilt_deg(path, directions, px_per_mm)
+    return Candidate("bench_sign", float(s[j] / ppm), (float(pts[j, 0]), float(pts[j, 1])),
+                     f"root course turns {drop[k]:.0f} deg toward the head and back", tilt)
+
+
+def make_suggestion(c: Candidate, film_id: str | None, frame: int = 0, unit: str = "mm") -> tuple[Finding, Annotation]:
+    """A linked (Finding, FINDING annotation) pair, both ``suggested=True``."""
+    ann = Annotation(Role.FINDING, ShapeKind.POINT, (c.point,), frame=frame, text=c.code, suggested=True,
+                     attrs={"arc_length": round(c.s, 3), "arc_length_unit": unit, "source": "assist"})
+    angle = None if c.angle_deg is None else round(c.angle_deg, 1)
+    note = f"assist: {c.reason}"
+    if c.code != "l5_tilt_angle" and angle is not None:  # only the tilt finding carries an angle
+        note += f"; root tilt {angle:.0f} deg from horizontal"
+        angle = None
+    finding = Finding(c.code, film_id=film_id, annotation_id=ann.id, suggested=True, angle_deg=angle, note=note)
+    ann = replace(ann, attrs={**ann.attrs, "finding_id": finding.id})
+    return finding, ann
+
+
+def suggest_path_findings(profile: ContrastProfile, path: Sequence[Point], film_id: str | None = None,
+                          directions=None, level: str | None = None, frame: int = 0,
+                          px_per_mm: float | None = None) -> list[tuple[Finding, Annotation]]:
+    """Cutoff / bench sign (and, for L5, the tilt angle) suggestions along one traced path."""
+    mm_scale = None if profile.unit != "px" else (1.0 / px_per_mm if px_per_mm else 0.25)
+    ppm = px_per_mm or (profile.px_per_unit if profile.unit != "px" else 4.0)
+    out = []
+    cut = find_cutoff(profile, mm_scale)
+    if cut is not None:
+        out.append(make_suggestion(cut, film_id, frame, profile.unit))
+    bench = find_bench(path, directions, ppm)
+    if bench is not None:
+        out.append(make_suggestion(bench, film_id, frame, profile.unit))
+    if level == "L5":
+        tilt = root_tilt_deg(path, directions, ppm)
+        if tilt is not None:
+            c = Candidate("l5_tilt_angle", 0.0, (float(path[0][0]), float(path[0][1])),
+                          f"L5 root tilt {tilt:.0f} deg from horizontal" + (" (> 60 deg)" if tilt > 60 else ""),
+                          tilt)
+            out.append(make_suggestion(c, film_id, frame, profile.unit))
+    return out
