@@ -242,6 +242,11 @@ class CaseDocument:
         self._saved_state = self._state()
         self._merge_open = False
 
+    def mark_unsaved(self) -> None:
+        """The case differs from what is on disk (e.g. restored from a recovery file)."""
+        self._saved_state = None
+        self._merge_open = False
+
     def clear_history(self) -> None:
         """Forget undo and redo (e.g. after loading a recovered case); dirtiness is kept."""
         self._check_not_in_macro("clear the history")
