@@ -315,7 +315,6 @@ class MainWindow(QMainWindow):
         name = Path(doc.path).parent.name if doc is not None and doc.path else tr("no case")
         title = doc.case.title if doc is not None and doc.case.title else name
         self.setWindowTitle(f"{title}{' *' if doc is not None and doc.dirty else ''} — {tr('Fluoro Annotator')}")
-        self.setWindowModified(bool(doc is not None and doc.dirty))
 
     # -- commands --------------------------------------------------------------------------
 

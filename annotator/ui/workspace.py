@@ -10,7 +10,7 @@ three.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QFrame, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from annotator.io.image import FluoroImage
@@ -78,6 +78,11 @@ class Workspace(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
+        self._user_sized = False  # once the user drags a divider, the panes keep the user's sizes
+        self.splitter.splitterMoved.connect(self._splitter_moved)
+        self._balance_timer = QTimer(self)
+        self._balance_timer.setSingleShot(True)
+        self._balance_timer.timeout.connect(self.balance)
         self._active = "AP"
         self._single: str | None = None
         self._panes["AP"].set_active(True)
@@ -110,11 +115,36 @@ class Workspace(QWidget):
         vp = self._viewports[key]
         vp.set_film(root_id, film_id, image)
         self.set_active(key)
+        self._balance_timer.start(0)
         return vp
 
     def clear(self) -> None:
         for vp in self._viewports.values():
             vp.set_film(None, None, None)
+        self._balance_timer.start(0)
+
+    # -- pane widths ---------------------------------------------------------------
+    def pane_weights(self) -> dict[str, int]:
+        """Share of the width per visible pane: 2 for a pane showing a film, 1 for an empty one."""
+        return {k: (2 if self._viewports[k].film_id is not None else 1)
+                for k, pane in self._panes.items() if not pane.isHidden()}
+
+    def balance(self) -> None:
+        """Split the width by ``pane_weights`` (films side by side at equal width; empty slots
+        narrower), unless the user has dragged a divider."""
+        if self._user_sized or self._single is not None:
+            return
+        weights = self.pane_weights()
+        total_w = max(1, self.splitter.width())
+        total = sum(weights.values()) or 1
+        self.splitter.setSizes([total_w * weights.get(k, 0) // total for k in VIEWS])
+
+    def _splitter_moved(self, *_args) -> None:
+        self._user_sized = True
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.balance()
 
     def set_active(self, key: str) -> None:
         key = slot_for(key)
@@ -133,6 +163,8 @@ class Workspace(QWidget):
             pane.setVisible(key is None or k == key)
         if key is not None:
             self.set_active(key)
+        else:
+            self._balance_timer.start(0)
         self.single_changed.emit(key)
 
     def set_tool(self, name: str) -> None:
