@@ -125,8 +125,8 @@ class Workspace(QWidget):
 
     # -- pane widths ---------------------------------------------------------------
     def pane_weights(self) -> dict[str, int]:
-        """Share of the width per visible pane: 2 for a pane showing a film, 1 for an empty one."""
-        return {k: (2 if self._viewports[k].film_id is not None else 1)
+        """Share of the width per visible pane: 4 for a pane showing a film, 1 for an empty one."""
+        return {k: (4 if self._viewports[k].film_id is not None else 1)
                 for k, pane in self._panes.items() if not pane.isHidden()}
 
     def balance(self) -> None:
