@@ -1,0 +1,138 @@
+"""Assist a whole case: unconfirmed suggestions on every film, through the document.
+
+For each film: the needle proposal on its key frame (a ``TIP`` point and a
+``SHAFT`` line, hub first, ``suggested=True``, ``attrs`` ``confidence`` and
+``source = "assist"``); on multi-frame films the vascular-uptake cue
+(``intravascular`` finding + ``FINDING`` point on the first frame with new
+contrast outside the root path); and where the film has a confirmed contrast
+path, the profile suggestions (cutoff, bench sign, L5 tilt). Every edit goes
+through ``CaseDocument`` in one macro (one undo step) and everything written
+is ``suggested=True``: the user accepts or rejects it. Earlier assist
+suggestions on a film (``attrs["source"] == "assist"`` and still unconfirmed)
+are replaced, so running it twice does not pile up duplicates.
+
+This is the logic layer the CLI (``assist CASE``) and the GUI both call.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from annotator.errors import AnnotatorError
+from annotator.model.annotations import Annotation, Role, ShapeKind
+from annotator.model.case import Film, Finding
+from annotator.model.document import CaseDocument
+
+log = logging.getLogger(__name__)
+
+SOURCE = "assist"
+
+
+@dataclass
+class FilmReport:
+    film_id: str
+    needle: dict | None = None  # NeedleProposal.to_json() or None
+    cue_frame: int | None = None
+    findings: list[str] = field(default_factory=list)  # codes suggested
+    error: str | None = None
+
+
+def _is_ours(a: Annotation | Finding) -> bool:
+    if not a.suggested:
+        return False
+    if isinstance(a, Annotation):
+        return a.attrs.get("source") == SOURCE
+    return a.note.startswith("assist:")
+
+
+def needle_annotations(proposal, frame: int) -> list[Annotation]:
+    """TIP and SHAFT annotations (suggested) of a needle proposal on ``frame``."""
+    attrs = {"source": SOURCE, "confidence": round(proposal.confidence, 3)}
+    return [
+        Annotation(Role.TIP, ShapeKind.POINT, (proposal.tip,), frame=frame, suggested=True, attrs=attrs),
+        Annotation(Role.SHAFT, ShapeKind.LINE, proposal.shaft, frame=frame, suggested=True, attrs=attrs),
+    ]
+
+
+def _clear_previous(doc: CaseDocument, film: Film) -> None:
+    root = doc.root_of_film(film.id)
+    for a in list(film.annotations):
+        if _is_ours(a):
+            doc.remove_annotation(film.id, a.id)
+    for f in list(root.findings):
+        if f.film_id == film.id and _is_ours(f):
+            doc.remove_finding(root.id, f.id)
+
+
+def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool = True,
+                path_findings: bool = True) -> FilmReport:
+    """Add unconfirmed suggestions to one film (inside the caller's macro, if any)."""
+    from annotator.assist.cine import vascular_cue
+    from annotator.assist.needle import propose_needle
+    from annotator.assist.profile import contrast_profile
+    from annotator.assist.suggest import make_suggestion, suggest_path_findings
+    from annotator.io import open_image
+
+    film = doc.film(film_id)
+    root = doc.root_of_film(film_id)
+    report = FilmReport(film_id)
+    image = open_image(doc.film_path(film_id))
+    if image.is_color:
+        report.error = "colour image: assist works on grey films only"
+        return report
+    cal = film.effective_calibration()
+    calibration = cal if cal.is_mm else None
+    key = min(film.key_frame, image.info.frames - 1)
+    frame = image.stored_frame(key)
+    invert = image.invert
+    _clear_previous(doc, film)
+    if needle:
+        prop = propose_needle(frame, calibration, invert=invert)
+        if prop is not None:
+            report.needle = prop.to_json()
+            for ann in needle_annotations(prop, key):
+                doc.add_annotation(film_id, ann)
+    path_ann = film.first(Role.CONTRAST_PATH)
+    if cine and image.info.frames >= 3:
+        run = np.stack([image.stored_frame(i) for i in range(image.info.frames)])
+        if invert:
+            run = run.max() - run
+        cue = vascular_cue(run, path_ann.points if path_ann else None, calibration)
+        if cue.first_frame is not None and cue.location is not None:
+            from annotator.assist.suggest import Candidate
+
+            c = Candidate("intravascular", 0.0, cue.location,
+                          f"new contrast outside the root path from frame {cue.first_frame}")
+            finding, ann = make_suggestion(c, film_id, cue.first_frame, cal.unit_label)
+            doc.add_annotation(film_id, ann)
+            doc.add_finding(root.id, finding)
+            report.cue_frame = cue.first_frame
+            report.findings.append(finding.code)
+    if path_findings and path_ann is not None:
+        pframe = image.stored_frame(min(path_ann.frame, image.info.frames - 1))
+        profile = contrast_profile(pframe, path_ann.points, calibration, invert=invert)
+        ppm = 1.0 / cal.mean_mm_per_px() if cal.is_mm else None
+        for finding, ann in suggest_path_findings(profile, path_ann.points, film_id, film.effective_directions(),
+                                                  root.level, path_ann.frame, ppm):
+            doc.add_annotation(film_id, ann)
+            doc.add_finding(root.id, finding)
+            report.findings.append(finding.code)
+    return report
+
+
+def assist_case(doc: CaseDocument, needle: bool = True, cine: bool = True,
+                path_findings: bool = True) -> list[FilmReport]:
+    """Suggestions on every film of the case, as one undo step. A film that cannot be
+    read is reported (``FilmReport.error``) and skipped; the others still get theirs."""
+    reports = []
+    with doc.macro("Assist suggestions"):
+        for film in doc.case.films():
+            try:
+                reports.append(assist_film(doc, film.id, needle, cine, path_findings))
+            except AnnotatorError as exc:
+                log.warning("assist skipped film %s: %s", film.id, exc)
+                reports.append(FilmReport(film.id, error=str(exc)))
+    return reports

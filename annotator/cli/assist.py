@@ -1,0 +1,165 @@
+"""``fluoro-annotator-cli assist ...``: assisted marking from the command line.
+
+- ``assist needle FILE [--frame N] [--json]``: the proposed needle,
+  ``{"tip": [x, y], "shaft": [[x, y] hub, [x, y] tip], "confidence": c}``
+  (``null`` when no needle is found).
+- ``assist path FILE --from X,Y --to X,Y [--via X,Y ...] [--frame N] [--json]``:
+  the live-wire polyline along the contrast band, ``{"path": [[x, y], ...]}``;
+  ``--profile`` adds the contrast profile and its suggestions.
+- ``assist CASE [--no-needle] [--no-cine] [--dry-run] [--json]`` (a case file or
+  its folder): writes UNCONFIRMED suggestions (``suggested=True``) into the case
+  file -- needle per film, vascular-uptake cue on multi-frame films, cutoff /
+  bench / L5 tilt along confirmed contrast paths. Never confirms anything.
+
+Coordinates: float pixels, origin at the top-left corner of the top-left
+pixel, +x right, +y down (domain.md §3). Exit 0 ok, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import AnnotatorError
+
+
+class AssistInputError(AnnotatorError):
+    """Bad command-line input for ``assist``."""
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "assist",
+        help="propose the needle, trace a contrast path, or add unconfirmed suggestions to a case",
+        description="assist needle FILE | assist path FILE --from X,Y --to X,Y | assist CASE. "
+        "Pixel coordinates: origin at the top-left corner of the top-left pixel.",
+    )
+    p.add_argument("what", help="'needle', 'path', or a case file / case folder")
+    p.add_argument("file", nargs="?", help="the image file (for needle and path)")
+    p.add_argument("--frame", type=int, default=None, help="frame index of a multi-frame file (default: 0)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--from", dest="start", metavar="X,Y", help="path: first anchor (pixels)")
+    p.add_argument("--to", dest="end", metavar="X,Y", help="path: last anchor (pixels)")
+    p.add_argument("--via", action="append", default=[], metavar="X,Y", help="path: intermediate anchor (repeatable)")
+    p.add_argument("--profile", action="store_true", help="path: add the contrast profile and suggestions")
+    p.add_argument("--no-needle", action="store_true", help="case: skip the needle proposal")
+    p.add_argument("--no-cine", action="store_true", help="case: skip the vascular-uptake cue")
+    p.add_argument("--dry-run", action="store_true", help="case: report, but do not write the case file")
+    p.set_defaults(run=run)
+
+
+def parse_point(text: str | None, name: str) -> tuple[float, float]:
+    if text is None:
+        raise AssistInputError(f"path needs {name} X,Y")
+    try:
+        x, y = (float(v) for v in text.split(","))
+    except ValueError:
+        raise AssistInputError(f"{name} must be two numbers X,Y (pixels), got {text!r}") from None
+    return x, y
+
+
+def _frame(args: argparse.Namespace):
+    from annotator.io import open_image
+
+    if not args.file:
+        raise AssistInputError(f"assist {args.what} needs an image FILE")
+    image = open_image(args.file)
+    index = 0 if args.frame is None else args.frame
+    if not 0 <= index < image.info.frames:
+        raise AssistInputError(f"frame {index} is not in this file (0..{image.info.frames - 1})")
+    if image.is_color:
+        raise AssistInputError("assist works on grey films only; this one is colour")
+    cal = image.info.calibration
+    return image, image.stored_frame(index), (cal if cal.is_mm else None)
+
+
+def _needle(args: argparse.Namespace) -> int:
+    from annotator.assist.needle import propose_needle
+
+    image, frame, cal = _frame(args)
+    prop = propose_needle(frame, cal, invert=image.invert)
+    data = None if prop is None else prop.to_json()
+    if args.json:
+        print(json.dumps(data))
+    elif data is None:
+        print("no needle found")
+    else:
+        (hx, hy), (tx, ty) = data["shaft"]
+        print(f"tip ({tx:.1f}, {ty:.1f}) px, hub end ({hx:.1f}, {hy:.1f}) px, confidence {data['confidence']:.2f}")
+    return 0
+
+
+def _path(args: argparse.Namespace) -> int:
+    from annotator.assist.livewire import LiveWire
+
+    image, frame, cal = _frame(args)
+    anchors = [parse_point(args.start, "--from")]
+    anchors += [parse_point(v, "--via") for v in args.via]
+    anchors.append(parse_point(args.end, "--to"))
+    path = LiveWire(frame, cal, invert=image.invert).path(anchors)
+    data: dict[str, Any] = {"path": [[round(x, 3), round(y, 3)] for x, y in path]}
+    if args.profile:
+        from annotator.assist.profile import contrast_profile
+        from annotator.assist.suggest import suggest_path_findings
+
+        prof = contrast_profile(frame, path, cal, invert=image.invert)
+        ppm = 1.0 / cal.mean_mm_per_px() if cal else None
+        data["profile"] = prof.to_json()
+        data["suggestions"] = [
+            {"code": f.code, "point": [round(a.points[0][0], 3), round(a.points[0][1], 3)],
+             "arc_length": a.attrs.get("arc_length"), "angle_deg": f.angle_deg, "note": f.note}
+            for f, a in suggest_path_findings(prof, path, None, image.info.directions, None, 0, ppm)
+        ]
+    if args.json:
+        print(json.dumps(data))
+    else:
+        print(" ".join(f"{x:.1f},{y:.1f}" for x, y in data["path"]))
+        for s in data.get("suggestions", []):
+            print(f"suggested {s['code']} at {s['point'][0]:.1f},{s['point'][1]:.1f}: {s['note']}")
+    return 0
+
+
+def _case(args: argparse.Namespace) -> int:
+    from annotator.assist.case_assist import assist_case
+    from annotator.cli.check import case_path
+    from annotator.io.casefile import load_case, save_case
+    from annotator.model.document import CaseDocument
+
+    path = case_path(args.what)
+    if not path.exists():
+        raise AssistInputError(f"{Path(args.what).name}: not 'needle', 'path', or an existing case file or folder")
+    case = load_case(path)
+    doc = CaseDocument(case, path.parent, path)
+    reports = assist_case(doc, needle=not args.no_needle, cine=not args.no_cine)
+    if not args.dry_run and doc.dirty:
+        save_case(doc.case, path)
+        doc.mark_saved()
+    if args.json:
+        print(json.dumps({"written": not args.dry_run, "films": [r.__dict__ for r in reports]}))
+    else:
+        for r in reports:
+            parts = []
+            if r.error:
+                parts.append(f"skipped: {r.error}")
+            if r.needle:
+                parts.append(f"needle tip {r.needle['tip'][0]:.1f},{r.needle['tip'][1]:.1f} "
+                             f"(confidence {r.needle['confidence']:.2f})")
+            elif not r.error:
+                parts.append("no needle found")
+            if r.cue_frame is not None:
+                parts.append(f"possible vascular uptake from frame {r.cue_frame}")
+            if r.findings:
+                parts.append("suggested: " + ", ".join(r.findings))
+            print(f"film {r.film_id}: " + "; ".join(parts))
+        print("suggestions written (unconfirmed)" if not args.dry_run else "dry run: case file unchanged")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.what == "needle":
+        return _needle(args)
+    if args.what == "path":
+        return _path(args)
+    return _case(args)
