@@ -170,6 +170,12 @@ class _Worker(QObject):
     @pyqtSlot()
     def run(self) -> None:
         try:
+            self._run()
+        finally:
+            self.thread().quit()  # the thread ends with the export, even if nobody waits on the GUI side
+
+    def _run(self) -> None:
+        try:
             from annotator.export.case_export import export_case
 
             o = self.options

@@ -457,6 +457,10 @@ class MainWindow(QMainWindow):
         if not self.maybe_keep_changes():
             event.ignore()
             return
+        run = getattr(self, "export_run", None)
+        if run is not None and run.ok is None:  # an export still running: stop it between steps
+            run.cancel()
+            run.thread.wait(30_000)
         self.autosaver.discard()
         self.autosaver.timer.stop()
         settings.save_window(self.saveGeometry(), self.saveState(LAYOUT_VERSION))

@@ -122,3 +122,9 @@ def test_progress_steps_and_dialog_are_translated(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "导出"
     assert dialog.language.currentData() == "zh"  # the deck's language follows the interface
+
+
+def test_closing_the_window_during_an_export_stops_it(win, qtbot, tmp_path):
+    run = export_from_window(win, ExportOptions(png_dir=tmp_path / "films"))
+    win.close()
+    assert not run.thread.isRunning()
