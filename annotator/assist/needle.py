@@ -42,6 +42,11 @@ ASSUMED_FIELD_MM = 256.0  # long side of an uncalibrated film, for filter scales
 WORK_SIZE = 512  # long side of the detection image (px)
 MIN_LENGTH_MM = 5.0  # shortest shaft accepted (an AP needle can be foreshortened)
 TIP_LEVEL = 0.3  # fraction of the plateau contrast that marks the tip (bevel, see above)
+MAX_SEGMENTS = 150  # Hough segments scored, strongest ridge first
+COARSE_SATURATION = False  # whether clipped axis pixels extend a coarse run
+REACH_MM = 15.0
+FIELD_EDGE_MM = 5.0
+BLIND_MM = 1.0  # a clipped stretch longer than this at a shaft end hides the tip  # the rim of the radiation field is ignored (its black edge is a false line)  # how far past the coarse ends the full-resolution profile looks for the tip
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,21 @@ def _line_contrast(img: np.ndarray, p: np.ndarray, u: np.ndarray, ts: np.ndarray
     return (c, centre) if with_centre else c
 
 
+SCORE_MODE = "clip"
+
+
+def _score(plateau: float, clipped: float, length_mm: float) -> float:
+    """Candidate score: contrast integral, boosted where the axis is clipped (steel is the
+    only thin structure dense enough to clip)."""
+    if SCORE_MODE == "plateau":
+        return plateau * length_mm
+    if SCORE_MODE == "clip":
+        return (plateau + clipped) * length_mm
+    if SCORE_MODE == "clip2":
+        return (plateau + 0.5 * clipped) * min(length_mm, 40.0)
+    return (plateau + clipped) * min(length_mm, 30.0)
+
+
 def _runs(mask: np.ndarray, gap: int) -> list[tuple[int, int]]:
     """Index ranges [a, b] of True runs in ``mask``, bridging gaps of up to ``gap`` samples."""
     idx = np.flatnonzero(mask)
@@ -128,7 +148,14 @@ def _candidates(small: np.ndarray, mask: np.ndarray, px_mm: float) -> list[tuple
     edges = ridge > thr
     min_len = max(6, int(MIN_LENGTH_MM / px_mm * 0.6))
     segs = probabilistic_hough_line(edges, threshold=8, line_length=min_len, line_gap=2, rng=0)
-    segs = sorted(segs, key=lambda s: -math.dist(*s))[:40]
+    def strength(seg) -> float:
+        (x0, y0), (x1, y1) = seg
+        k = max(2, int(math.dist(*seg)))
+        rr = np.linspace(y0, y1, k).round().astype(int)
+        cc = np.linspace(x0, x1, k).round().astype(int)
+        return float(ridge[rr, cc].sum())
+
+    segs = sorted(segs, key=lambda s: -strength(s))[:MAX_SEGMENTS]
     side = r_px + 2.5
     h, w = small.shape
     out = []
@@ -155,7 +182,8 @@ def _candidates(small: np.ndarray, mask: np.ndarray, px_mm: float) -> list[tuple
         level = float(np.median(c[core])) if core.any() else 0.0
         if level <= 0:
             continue
-        runs = _runs(((c > 0.4 * level) | (centre >= sat)) & ok, gap=int(1.5 / px_mm / 0.5))
+        evidence = (c > 0.4 * level) | (centre >= sat) if COARSE_SATURATION else c > 0.4 * level
+        runs = _runs(evidence & ok, gap=int(1.5 / px_mm / 0.5))
         k0 = int(np.argmin(np.abs(ts)))
         run = next(((i, j) for i, j in runs if i <= k0 <= j), None)
         if run is None:
@@ -165,7 +193,8 @@ def _candidates(small: np.ndarray, mask: np.ndarray, px_mm: float) -> list[tuple
         if length * px_mm < MIN_LENGTH_MM:
             continue
         plateau = float(np.median(c[i:j + 1]))
-        score = plateau * length * px_mm
+        clipped = float(np.mean(centre[i:j + 1] >= sat))
+        score = _score(plateau, clipped, length * px_mm)
         out.append((score, mid + ts[i] * u, mid + ts[j] * u))
     out.sort(key=lambda s: -s[0])
     return out
@@ -201,7 +230,7 @@ def _refine(dens: np.ndarray, a: np.ndarray, b: np.ndarray, px_mm: float) -> tup
         u = (b - a) / (np.linalg.norm(b - a) or 1.0)
         length = float(np.linalg.norm(b - a))
     # 2) ends: line-contrast profile along the axis, beyond both coarse ends
-    margin = max(8.0, 5.0 / px_mm)
+    margin = max(8.0, REACH_MM / px_mm)
     step = 0.25
     ts = np.arange(-margin, length + margin, step)
     c, centre = _line_contrast(dens, a, u, ts, side=r_px + 3.0, half=min(0.5, r_px / 2), with_centre=True,
@@ -220,7 +249,19 @@ def _refine(dens: np.ndarray, a: np.ndarray, b: np.ndarray, px_mm: float) -> tup
         return a, b, plateau
     i, j = run
 
+    visible = c >= 0.5 * plateau
+    blind_min = int(round(BLIND_MM / px_mm / step))
+
     def cross(k_in: int, k_out: int) -> float:
+        inward = 1 if k_out < k_in else -1
+        k_vis = k_in
+        while k_vis != k0 and not visible[k_vis]:
+            k_vis += inward
+        if abs(k_in - k_vis) >= blind_min:
+            # the needle ends inside a clipped blob (sides clipped too): no edge to see.
+            # Contrast leaves the needle at its tip and spreads both ways, so the blob is
+            # centred on the tip: take the middle of the clipped stretch of the axis.
+            return float(0.5 * (ts[k_vis] + ts[k_in]))
         if not (0 <= k_out < len(c)) or saturated[k_in]:
             return float(ts[k_in])
         c_in, c_out = c[k_in], c[k_out]
@@ -279,7 +320,8 @@ def propose_needle(frame: np.ndarray, calibration=None, invert: bool = False) ->
     px_mm = _px_mm(dens, calibration)
     factor = max(1, int(round(max(dens.shape) / WORK_SIZE)))
     small = downsample(dens, factor)
-    mask = field_mask(downsample(np.asarray(frame, dtype=np.float32), factor) if not invert else -small, 3)
+    edge_px = max(3, int(round(FIELD_EDGE_MM / (px_mm * factor))))
+    mask = field_mask(downsample(np.asarray(frame, dtype=np.float32), factor) if not invert else -small, edge_px)
     cands = _candidates(small, mask, px_mm * factor)
     if not cands:
         return None
