@@ -59,12 +59,6 @@ class ExportOptions:
         return any((self.pptx, self.pdf, self.png_dir, self.dicom_dir))
 
 
-def default_options(case_folder: Path, lang: str = "en") -> ExportOptions:
-    """A deck as PPTX into ``<case folder>/export/``, de-identified."""
-    out = Path(case_folder) / "export"
-    return ExportOptions(pptx=out / "deck.pptx", lang=lang)
-
-
 class ExportDialog(QDialog):
     """Formats with their destinations, language, identity. ``options()`` reads the choice."""
 
