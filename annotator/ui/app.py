@@ -120,11 +120,13 @@ def make_dialog(window: Any, name: str) -> Any:
     """The dialog ``name`` (of ``DIALOGS``) as File ▸ Export… / New case… would open it."""
     if name == "export":
         from annotator.ui.export_dialog import ExportDialog
+        from annotator.ui.i18n import current_language
 
         folder = Path(window.document.folder) if window.document is not None else Path.cwd()
         dialog = ExportDialog(folder, window)
-        dialog.checks["pdf"].setChecked(True)
-        dialog.checks["png"].setChecked(True)
+        for key, check in dialog.checks.items():  # the same picture whatever was remembered
+            check.setChecked(key != "dicom")
+        dialog.language.setCurrentIndex(dialog.language.findData(current_language()))
         return dialog
     from annotator.ui.new_case_dialog import NewCaseDialog
 

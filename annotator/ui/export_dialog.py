@@ -37,6 +37,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from annotator.ui import settings
 from annotator.ui.help_overlay import tr_noop
 from annotator.ui.i18n import LANGUAGES, current_language, tr, trf
 
@@ -67,6 +68,7 @@ class ExportDialog(QDialog):
         self.setObjectName("exportDialog")
         self.setWindowTitle(tr("Export"))
         out = Path(case_folder) / "export"
+        remembered, remembered_lang = settings.export_choice()
         layout = QVBoxLayout(self)
         formats = QGroupBox(tr("Formats"), self)
         grid = QGridLayout(formats)
@@ -78,7 +80,7 @@ class ExportDialog(QDialog):
                 ("dicom", tr("DICOM objects (folder)"), out / "dicom", True))
         for row, (key, label, path, is_dir) in enumerate(rows):
             check = QCheckBox(label, formats)
-            check.setChecked(key == "pptx")
+            check.setChecked(key in remembered)
             edit = QLineEdit(str(path), formats)
             edit.setMinimumWidth(320)
             browse = QToolButton(formats)
@@ -99,7 +101,8 @@ class ExportDialog(QDialog):
         self.language = QComboBox(self)
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
-        self.language.setCurrentIndex(list(LANGUAGES).index(current_language()))
+        lang = remembered_lang if remembered_lang in LANGUAGES else current_language()
+        self.language.setCurrentIndex(list(LANGUAGES).index(lang))
         form.addRow(tr("Language of the text"), self.language)
         layout.addLayout(form)
         self.identified = QCheckBox(tr("Include patient identity"), self)
@@ -114,6 +117,7 @@ class ExportDialog(QDialog):
         self.buttons = QDialogButtonBox(self)
         self.export_button = self.buttons.addButton(tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self._remember)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
@@ -130,6 +134,10 @@ class ExportDialog(QDialog):
             chosen, _ = QFileDialog.getSaveFileName(self, tr("Export to"), current, pattern)
         if chosen:
             self.paths[key].setText(chosen)
+
+    def _remember(self) -> None:
+        settings.save_export_choice([k for k, c in self.checks.items() if c.isChecked()],
+                                    str(self.language.currentData()))
 
     def _update(self, *_args: Any) -> None:
         self.warning.setVisible(self.identified.isChecked())

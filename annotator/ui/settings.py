@@ -2,7 +2,8 @@
 
 Keys: ``window/geometry`` and ``window/state`` (Qt's own byte blobs),
 ``files/recent`` (absolute paths of case files, newest first),
-``ui/language`` (see ``i18n``). Tests point QSettings at a temporary folder.
+``ui/language`` (see ``i18n``), ``export/formats`` and ``export/lang`` (the export
+dialog's last choice; identity is never remembered: every export starts de-identified). Tests point QSettings at a temporary folder.
 """
 
 from __future__ import annotations
@@ -50,3 +51,18 @@ def window_geometry() -> QByteArray | None:
 def window_state() -> QByteArray | None:
     value = QSettings().value("window/state")
     return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+
+def export_choice() -> tuple[list[str], str | None]:
+    """The formats ("pptx", "pdf", "png", "dicom") and language last chosen in the export dialog
+    (``export/formats``, ``export/lang``); ``(["pptx"], None)`` before the first export."""
+    s = QSettings()
+    formats = [str(f) for f in (s.value("export/formats", ["pptx"], type=list) or [])]
+    lang = s.value("export/lang", "", type=str) or None
+    return formats, lang
+
+
+def save_export_choice(formats: list[str], lang: str) -> None:
+    s = QSettings()
+    s.setValue("export/formats", list(formats))
+    s.setValue("export/lang", lang)

@@ -128,3 +128,22 @@ def test_closing_the_window_during_an_export_stops_it(win, qtbot, tmp_path):
     run = export_from_window(win, ExportOptions(png_dir=tmp_path / "films"))
     win.close()
     assert not run.thread.isRunning()
+
+
+def test_dialog_remembers_formats_and_language_but_never_identity(qtbot, tmp_path):
+    first = ExportDialog(tmp_path)
+    qtbot.addWidget(first)
+    first.checks["pptx"].setChecked(False)
+    first.checks["pdf"].setChecked(True)
+    first.checks["dicom"].setChecked(True)
+    first.language.setCurrentIndex(first.language.findData("zh"))
+    first.identified.setChecked(True)
+    first.export_button.click()
+    second = ExportDialog(tmp_path / "other")
+    qtbot.addWidget(second)
+    opts = second.options()
+    assert opts.pptx is None and opts.png_dir is None
+    assert opts.pdf == tmp_path / "other" / "export" / "deck.pdf"
+    assert opts.dicom_dir == tmp_path / "other" / "export" / "dicom"
+    assert opts.lang == "zh"
+    assert opts.identified is False
