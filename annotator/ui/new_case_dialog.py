@@ -23,6 +23,7 @@ from PyQt6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
@@ -126,6 +127,7 @@ class NewCaseDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("newCaseDialog")
         self.setWindowTitle(tr("New case"))
+        self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.folder = QLineEdit(str(start_folder or Path.home() / "cases" / "new-case"), self)
@@ -148,6 +150,7 @@ class NewCaseDialog(QDialog):
         self.title.setPlaceholderText(tr("No patient identity here"))
         form.addRow(tr("Title"), self.title)
         layout.addLayout(form)
+        layout.addWidget(QLabel(tr("Films (or none: drop them on the case later)"), self))
         self.files = QListWidget(self)
         self.files.setMinimumHeight(120)
         layout.addWidget(self.files)
@@ -190,7 +193,9 @@ def new_case_from_window(window: Any, request: NewCaseRequest | None = None) -> 
     if not window.maybe_keep_changes():
         return False
     if request is None:
-        dialog = NewCaseDialog(window)
+        doc = window.document
+        start = Path(doc.folder).resolve().parent / "new-case" if doc is not None and doc.folder else None
+        dialog = NewCaseDialog(window, start_folder=start)  # next to the case open now
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         request = dialog.request()
