@@ -118,6 +118,11 @@ def _score(plateau: float, clipped: float, length_mm: float) -> float:
     return (plateau + clipped) * min(length_mm, 30.0)
 
 
+def _cross(a: np.ndarray, b: np.ndarray) -> float:
+    """z of the 2-D cross product."""
+    return float(a[0] * b[1] - a[1] * b[0])
+
+
 def _runs(mask: np.ndarray, gap: int) -> list[tuple[int, int]]:
     """Index ranges [a, b] of True runs in ``mask``, bridging gaps of up to ``gap`` samples."""
     idx = np.flatnonzero(mask)
@@ -165,7 +170,7 @@ def _candidates(small: np.ndarray, mask: np.ndarray, px_mm: float) -> list[tuple
         b = np.array([x1 + 0.5, y1 + 0.5])
         u = (b - a) / (np.linalg.norm(b - a) or 1.0)
         mid = (a + b) / 2
-        if any(abs(np.cross(u, u2)) < 0.05 and abs(np.cross(u2, mid - m2)) < 2.0 for u2, m2 in seen):
+        if any(abs(_cross(u, u2)) < 0.05 and abs(_cross(u2, mid - m2)) < 2.0 for u2, m2 in seen):
             continue  # same line as a candidate already scored
         seen.append((u, mid))
         reach = float(np.hypot(h, w))
