@@ -12,6 +12,7 @@ import argparse
 import importlib
 import logging
 import sys
+import warnings
 from collections.abc import Sequence
 
 from annotator import __version__
@@ -56,10 +57,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Libraries that log or warn about the files they read. Their messages repeat
+# what our one-line error says, carry tracebacks, and may quote header values or
+# full paths (patient identity), so the user never sees them unless --debug.
+NOISY_LIBRARIES = ("pydicom", "highdicom", "dicognito", "PIL", "matplotlib", "jpeg_ls", "gdcm")
+
+
+def _from_our_code(record: logging.LogRecord) -> bool:
+    return record.name.split(".")[0] not in NOISY_LIBRARIES
+
+
+def quiet_libraries() -> None:
+    """Silence third-party logging and warnings for end users (CLI and GUI).
+
+    A filter on the root handlers rather than logger levels: pydicom resets its
+    logger's level when it is imported, and its decoders log on child loggers.
+    """
+    for handler in logging.getLogger().handlers:
+        if _from_our_code not in handler.filters:
+            handler.addFilter(_from_our_code)
+    for name in NOISY_LIBRARIES:
+        warnings.filterwarnings("ignore", module=rf"{name}(\..*)?$")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.debug:
+        quiet_libraries()
     try:
         return int(args.run(args) or 0)
     except AnnotatorError as exc:
