@@ -17,7 +17,7 @@ shown as they are.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -58,7 +58,7 @@ class ViewInfo:
 class ImageInfo:
     """Everything about an image that is safe to print: no patient identity."""
 
-    path: Path
+    path: Path = field(repr=False)  # folders may carry patient names: repr shows ``name`` only
     format: str  # "DICOM" or the plain format name ("PNG", "TIFF", ...)
     rows: int
     columns: int
@@ -78,6 +78,14 @@ class ImageInfo:
     instance_number: int | None
     frame_time_ms: float | None  # per-frame interval for cine, None for single frames
     windows: tuple[WindowPreset, ...]  # from the file (plain grey images: "as stored"); may be empty
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+        return f"ImageInfo(name={self.name!r}, {shown})"
 
 
 class FluoroImage(ABC):

@@ -35,3 +35,18 @@ def test_importing_annotator_is_light():
     code = "import sys, annotator; print(','.join(m for m in ('numpy','pydicom','PyQt6') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_image_info_repr_names_the_file_not_its_folder(tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from annotator.io import open_image
+
+    folder = tmp_path / "DOE^JANE 1956-01-01"
+    folder.mkdir()
+    Image.fromarray(np.zeros((8, 8), np.uint8)).save(folder / "film.png")
+    img = open_image(folder / "film.png")
+    for text in (repr(img), repr(img.info), str(img.info)):
+        assert "film.png" in text
+        assert "DOE" not in text and "1956" not in text
