@@ -46,7 +46,9 @@ MAX_SEGMENTS = 150  # Hough segments scored, strongest ridge first
 COARSE_SATURATION = False  # whether clipped axis pixels extend a coarse run
 REACH_MM = 15.0
 FIELD_EDGE_MM = 5.0
-BLIND_MM = 1.0  # a clipped stretch longer than this at a shaft end hides the tip  # the rim of the radiation field is ignored (its black edge is a false line)  # how far past the coarse ends the full-resolution profile looks for the tip
+BLIND_MM = 1.0
+BEVEL_HALF = 0.5  # the tip profile takes the densest axis sample within +-this x radius
+LOCAL_MM = (2.5, 8.0)  # stretch inside a shaft end whose contrast sets the tip level  # a clipped stretch longer than this at a shaft end hides the tip  # the rim of the radiation field is ignored (its black edge is a false line)  # how far past the coarse ends the full-resolution profile looks for the tip
 
 
 @dataclass(frozen=True)
@@ -93,9 +95,9 @@ def _line_contrast(img: np.ndarray, p: np.ndarray, u: np.ndarray, ts: np.ndarray
     xs = p[0] + ts * u[0]
     ys = p[1] + ts * u[1]
     centre = sample(img, xs, ys)
-    if half > 0:
-        centre = (centre + sample(img, xs + half * n[0], ys + half * n[1])
-                  + sample(img, xs - half * n[0], ys - half * n[1])) / 3
+    if half > 0:  # densest of five samples across the axis: follows a bevel off the axis
+        for f in (-1.0, -0.5, 0.5, 1.0):
+            centre = np.maximum(centre, sample(img, xs + f * half * n[0], ys + f * half * n[1]))
     left = sample(img, xs + side * n[0], ys + side * n[1])
     right = sample(img, xs - side * n[0], ys - side * n[1])
     # strict: both sides must be lighter (an edge is not a line); else their mean
@@ -103,7 +105,7 @@ def _line_contrast(img: np.ndarray, p: np.ndarray, u: np.ndarray, ts: np.ndarray
     return (c, centre) if with_centre else c
 
 
-SCORE_MODE = "clip"
+SCORE_MODE = "clip7"
 
 
 def _score(plateau: float, clipped: float, length_mm: float) -> float:
@@ -113,6 +115,10 @@ def _score(plateau: float, clipped: float, length_mm: float) -> float:
         return plateau * length_mm
     if SCORE_MODE == "clip":
         return (plateau + clipped) * length_mm
+    if SCORE_MODE == "clip5":
+        return (plateau + 0.5 * clipped) * length_mm
+    if SCORE_MODE == "clip7":
+        return (plateau + 0.7 * clipped) * length_mm
     if SCORE_MODE == "clip2":
         return (plateau + 0.5 * clipped) * min(length_mm, 40.0)
     return (plateau + clipped) * min(length_mm, 30.0)
@@ -238,7 +244,7 @@ def _refine(dens: np.ndarray, a: np.ndarray, b: np.ndarray, px_mm: float) -> tup
     margin = max(8.0, REACH_MM / px_mm)
     step = 0.25
     ts = np.arange(-margin, length + margin, step)
-    c, centre = _line_contrast(dens, a, u, ts, side=r_px + 3.0, half=min(0.5, r_px / 2), with_centre=True,
+    c, centre = _line_contrast(dens, a, u, ts, side=r_px + 3.0, half=BEVEL_HALF * r_px, with_centre=True,
                                strict=False)
     saturated = centre >= _saturation(dens)
     from scipy import ndimage
@@ -269,9 +275,24 @@ def _refine(dens: np.ndarray, a: np.ndarray, b: np.ndarray, px_mm: float) -> tup
             return float(0.5 * (ts[k_vis] + ts[k_in]))
         if not (0 <= k_out < len(c)) or saturated[k_in]:
             return float(ts[k_in])
-        c_in, c_out = c[k_in], c[k_out]
-        f = (c_in - level) / (c_in - c_out) if c_in != c_out else 0.0
-        return float(ts[k_in] + f * (ts[k_out] - ts[k_in]))
+        # the contrast just inside this end sets the level (the shaft's contrast changes with
+        # what lies behind it), then walk outward to where the signal falls below it
+        n1, n2 = int(LOCAL_MM[0] / px_mm / step), int(LOCAL_MM[1] / px_mm / step)
+        idx = k_in + inward * np.arange(n1, n2)
+        idx = idx[(idx >= 0) & (idx < len(c))]
+        local = float(np.median(c[idx])) if idx.size >= 4 else plateau
+        lvl = TIP_LEVEL * max(local, 0.25 * plateau)
+        k = int(np.clip(k_in + inward * n1, 0, len(c) - 1))
+        if (k - k_in) * inward < 0:
+            k = k_in
+        while 0 <= k - inward < len(c) and c[k - inward] >= lvl:
+            k -= inward
+        k_o = k - inward
+        if not 0 <= k_o < len(c):
+            return float(ts[k])
+        c_in, c_out = c[k], c[k_o]
+        f = (c_in - lvl) / (c_in - c_out) if c_in != c_out else 0.0
+        return float(ts[k] + f * (ts[k_o] - ts[k]))
 
     t_a, t_b = cross(i, i - 1), cross(j, j + 1)
     return a + t_a * u, a + t_b * u, plateau
