@@ -59,10 +59,11 @@ def _annotations(t: dict, spec: CaseSpec, ids: _Ids, film: str, frame: int) -> l
         add(Role.SHAFT, ShapeKind.LINE, t["shaft"], "shaft")
     if t.get("contrast_path") and len(t["contrast_path"]) >= 2:
         add(Role.CONTRAST_PATH, ShapeKind.POLYLINE, t["contrast_path"], "path")
-    if t.get("pedicle_margin"):
+    unmarked = set(t.get("unmarked", ()))
+    if t.get("pedicle_margin") and "pedicle_margin" not in unmarked:
         pm = t["pedicle_margin"]
         add(Role.PEDICLE_MARGIN, ShapeKind.LINE, pm["points"], "pedicle", level=pm["level"])
-    if t.get("sap_margin"):
+    if t.get("sap_margin") and "sap_margin" not in unmarked:
         sm = t["sap_margin"]
         add(Role.SAP_MARGIN, ShapeKind.LINE, sm["points"], "sap", level=sm["level"])
     if t.get("foramen"):

@@ -55,19 +55,7 @@ def write_film_files(case: CaseSpec, index: int, film: FilmSpec, out: Path) -> d
     """Render film number ``index`` (1-based) of ``case`` and write its .dcm, .png and .truth.json into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     ph = render(case, film)
-    truth = ph.truth
-    truth["case"] = case.name
-    truth["film"] = film.name
-    truth["phase"] = film.phase
-    truth["figure"] = film.figure
-    truth["expected"] = expected_verdict(truth)
-    # safety warnings the rules should raise for this film (domain.md §5): W3 for intravascular uptake
-    truth["expected"]["warnings"] = ["W3"] if any(f["code"] == "intravascular" for f in case.findings) else []
-    truth["dicom"] = {
-        "ImagerPixelSpacing_mm": round(truth["spacing_mm"] * ERMF, 6),
-        "EstimatedRadiographicMagnificationFactor": ERMF,
-        "patient_plane_spacing_mm": truth["spacing_mm"],
-    }
+    truth = annotate_truth(ph.truth, case, film)
     d = truth["directions"]
     write_film(
         out / f"{film.name}.dcm", ph.pixels, case=case.name,
@@ -79,9 +67,50 @@ def write_film_files(case: CaseSpec, index: int, film: FilmSpec, out: Path) -> d
     )
     key = ph.pixels[-1] if ph.pixels.ndim == 3 else ph.pixels
     Image.fromarray(display_png(key)).save(out / f"{film.name}.png", optimize=True)
-    (out / f"{film.name}.truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n",
-                                                  encoding="utf-8")
+    _write_truth(out / f"{film.name}.truth.json", truth)
     return truth
+
+
+_ANNOTATION_KEYS = ("case", "film", "phase", "figure", "unmarked", "expected", "dicom")
+
+
+def annotate_truth(truth: dict, case: CaseSpec, film: FilmSpec) -> dict:
+    """Add the scenario's record to a rendered film's ground truth: names, unmarked landmarks, intended verdict."""
+    for key in _ANNOTATION_KEYS:
+        truth.pop(key, None)
+    truth["case"] = case.name
+    truth["film"] = film.name
+    truth["phase"] = film.phase
+    truth["figure"] = film.figure
+    if film.unmarked:
+        truth["unmarked"] = list(film.unmarked)
+    truth["expected"] = expected_verdict(truth)
+    # safety warnings the rules should raise for this film (domain.md §5): W3 for intravascular uptake
+    truth["expected"]["warnings"] = ["W3"] if any(f["code"] == "intravascular" for f in case.findings) else []
+    truth["dicom"] = {
+        "ImagerPixelSpacing_mm": round(truth["spacing_mm"] * ERMF, 6),
+        "EstimatedRadiographicMagnificationFactor": ERMF,
+        "patient_plane_spacing_mm": truth["spacing_mm"],
+    }
+    return truth
+
+
+def _write_truth(path: Path, truth: dict) -> None:
+    path.write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def refresh_case_truths(case: CaseSpec, out: Path) -> list[dict]:
+    """Re-apply the scenario record (unmarked landmarks, intended verdicts) to the existing truth files.
+
+    The pixels and the rendered geometry stay as they are; gives the same bytes as a full regeneration.
+    """
+    truths = []
+    for film in case.films:
+        path = out / f"{film.name}.truth.json"
+        truth = annotate_truth(json.loads(path.read_text(encoding="utf-8")), case, film)
+        _write_truth(path, truth)
+        truths.append(truth)
+    return truths
 
 
 def write_case_films(case: CaseSpec, out: Path) -> list[dict]:
@@ -109,13 +138,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("cases", nargs="*", help="case names (default: all)")
     ap.add_argument("--out", type=Path, default=CASES_DIR)
     ap.add_argument("--no-case-json", action="store_true")
+    ap.add_argument("--truth-only", action="store_true",
+                    help="keep the films; re-apply the scenario record to the truth files and rewrite case.json")
     args = ap.parse_args(argv)
     names = args.cases or [c.name for c in CASES]
     for case in CASES:
         if case.name not in names:
             continue
         out = args.out / case.name
-        truths = write_case_films(case, out)
+        truths = refresh_case_truths(case, out) if args.truth_only else write_case_films(case, out)
         wrote = False if args.no_case_json else write_case_json(case, out)
         verdicts = ", ".join(f"{t['film']}: {t['expected'].get('rule')} {t['expected'].get('status')}" for t in truths)
         print(f"{case.name}: {len(truths)} film(s){' + case.json' if wrote else ''} — {verdicts}")

@@ -21,6 +21,9 @@ class FilmSpec:
     time: str  # HHMMSS of acquisition
     params: dict[str, Any] = field(default_factory=dict)  # PhantomParams overrides for this film
     cine_frames: int = 0  # > 0: a multi-frame run
+    # truth landmarks the user did NOT mark on this film (e.g. ("pedicle_margin",)): they stay in the
+    # ground truth but neither the case file nor the intended verdict uses them
+    unmarked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,12 @@ CASES: tuple[CaseSpec, ...] = (
             FilmSpec("02_ap", "AP", "after_contrast", "1B",
                      "Fig 1B (intraoperative AP film): tip just below the 6 o'clock position of the right L5 pedicle; "
                      "contrast outlines the L5 root to its axilla", "103230"),
+            # no pedicle margin marked on the oblique film: R-OBL is informational here (domain.md §5). The
+            # tip sits in the posterior third of the foramen, ~10 mm behind the pedicle's lowest point, so a
+            # 30° oblique projects it ~5 mm from the projected pedicle margin: marking one would give "near".
             FilmSpec("03_oblique", "oblique", "after_contrast", "1C",
-                     "Fig 1C (intraoperative oblique film): subpedicular tip; root outline clear", "103300"),
+                     "Fig 1C (intraoperative oblique film): needle in the foramen below the L5 pedicle; contrast "
+                     "along the root sleeve, root outline clear", "103300", unmarked=("pedicle_margin",)),
             FilmSpec("04_ap_after_drug", "AP", "after_drug", "1D",
                      "Fig 1D (intraoperative AP film after the drug): the diluted contrast spreads further along "
                      "the root", "103700", params={"contrast": 0.55, "contrast_length_mm": 55.0, "noise_seed": 4}),

@@ -14,6 +14,10 @@ lateral films.
   region (the polygon clipped to its posterior third) is ``near`` within
   r_near, else ``off``.
 - R-S1: inside the ellipse on target, else the distance to its outline.
+
+Landmarks listed in ``truth["unmarked"]`` are ignored (the case does not mark
+them): an oblique film without a marked pedicle margin has no rule (R-OBL is
+informational, domain.md §5); an AP film without one is ``insufficient``.
 """
 
 from __future__ import annotations
@@ -80,6 +84,7 @@ def _status(d_mm: float) -> str:
 def expected_verdict(truth: dict) -> dict:
     """{"rule", "status", "distance_mm", ...}; rule None when the film has no rule (informational)."""
     s = truth["spacing_mm"]
+    unmarked = set(truth.get("unmarked", ()))
     tip = truth.get("tip")
     view, level = truth["view"], truth["level"]
     if tip is None:
@@ -96,6 +101,10 @@ def expected_verdict(truth: dict) -> dict:
             return {"rule": "R-S1", "status": "on_target", "distance_mm": 0.0}
         d = min(_dist_to_segment(tip, outline[i], outline[(i + 1) % 128]) for i in range(128)) * s
         return {"rule": "R-S1", "status": _status(d), "distance_mm": round(d, 2)}
+    if view in ("AP", "oblique") and "pedicle_margin" in unmarked:
+        if view == "oblique":
+            return {"rule": None, "status": None, "note": "no pedicle margin marked on the oblique film: informational"}
+        return {"rule": "R-AP", "status": "insufficient", "note": "no pedicle margin marked"}
     if view in ("AP", "oblique") and truth.get("target"):
         t = truth["target"]
         d = math.hypot(tip[0] - t[0], tip[1] - t[1]) * s

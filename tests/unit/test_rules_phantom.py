@@ -5,8 +5,9 @@ ground-truth JSON beside it (``<film stem>*.json``) with
 ``"expected": {"rule": "R-AP" | ... | null, "status": "on_target" | ...}``.
 Two checks: the case file as saved (landmarks as the case builder placed
 them), and the raw ground truth (``phantom-truth/1``: exact landmark
-geometry) turned into annotations here. Both skip cleanly while the samples
-are not generated.
+geometry) turned into annotations here, leaving out the landmarks listed
+under ``"unmarked"``. The samples are committed: a missing case or a truth
+file without ``expected`` is a failure, never a skip.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def _truths(folder: Path) -> dict[Path, dict]:
             data = json.loads(p.read_text("utf-8"))
         except (OSError, ValueError):
             continue
-        if isinstance(data, dict) and isinstance(data.get("expected"), dict):
+        if isinstance(data, dict) and data.get("schema") == "phantom-truth/1":
+            assert isinstance(data.get("expected"), dict), f"{p.parent.name}/{p.name}: no 'expected' verdict"
             out[p] = data
     return out
 
@@ -59,16 +61,14 @@ def _truth_for(film_path: str, folder: Path, truths: dict[Path, dict]) -> dict |
 
 @pytest.mark.parametrize("case_file", _case_files() or [None], ids=lambda p: p.parent.name if p else "none")
 def test_phantom_verdicts_match_the_scenario(case_file: Path | None, tmp_path: Path):
-    if case_file is None:
-        pytest.skip("sample cases not generated (sample_images/cases/*/case.json)")
+    assert case_file is not None, "sample cases missing (sample_images/cases/*/case.json)"
     case = load_case(case_file)
     truths = _truths(case_file.parent)
     checked = 0
     for root in case.roots:
         for film in root.films:
             truth = _truth_for(film.path, case_file.parent, truths)
-            if truth is None:
-                continue
+            assert truth is not None, f"{case_file.parent.name}/{film.path}: no ground truth file"
             expected = truth["expected"]
             verdict = evaluate_film(film, root).verdict
             where = f"{case_file.parent.name}/{film.path}"
@@ -81,8 +81,7 @@ def test_phantom_verdicts_match_the_scenario(case_file: Path | None, tmp_path: P
             if "status" in expected:
                 assert verdict.status.value == expected["status"], f"{where}: {verdict.explain('en')}"
             checked += 1
-    if checked == 0:
-        pytest.skip(f"{case_file.parent.name}: no film has a ground truth with 'expected'")
+    assert checked > 0, f"{case_file.parent.name}: no film has a ground truth with 'expected'"
     evaluate_case(case)  # the whole case evaluates without error
 
 
@@ -93,14 +92,15 @@ def _truth_files() -> list[Path]:
 def film_from_truth(t: dict) -> tuple[Film, Root]:
     """The landmarks of a ``phantom-truth/1`` file as a film of a root (patient-plane spacing)."""
     anns = []
+    unmarked = set(t.get("unmarked", ()))
     if t.get("tip"):
         anns.append(Annotation(Role.TIP, ShapeKind.POINT, [t["tip"]]))
     if t.get("shaft"):
         anns.append(Annotation(Role.SHAFT, ShapeKind.LINE, t["shaft"]))
-    if t.get("pedicle_margin"):
+    if t.get("pedicle_margin") and "pedicle_margin" not in unmarked:
         m = t["pedicle_margin"]
         anns.append(Annotation(Role.PEDICLE_MARGIN, ShapeKind.LINE, m["points"], level=m["level"]))
-    if t.get("sap_margin"):
+    if t.get("sap_margin") and "sap_margin" not in unmarked:
         m = t["sap_margin"]
         anns.append(Annotation(Role.SAP_MARGIN, ShapeKind.LINE, m["points"], level=m["level"]))
     if t.get("foramen"):
@@ -123,11 +123,10 @@ def film_from_truth(t: dict) -> tuple[Film, Root]:
     "truth_file", _truth_files() or [None], ids=lambda p: f"{p.parent.name}/{p.name.split('.')[0]}" if p else "none"
 )
 def test_phantom_truth_landmarks_give_the_intended_verdict(truth_file: Path | None):
-    if truth_file is None:
-        pytest.skip("sample films not generated (sample_images/cases/*/*.truth.json)")
+    assert truth_file is not None, "sample films missing (sample_images/cases/*/*.truth.json)"
     t = json.loads(truth_file.read_text("utf-8"))
-    if t.get("schema") != "phantom-truth/1" or "expected" not in t:
-        pytest.skip(f"{truth_file.name}: not a phantom-truth/1 file with 'expected'")
+    assert t.get("schema") == "phantom-truth/1", f"{truth_file.name}: not a phantom-truth/1 file"
+    assert isinstance(t.get("expected"), dict), f"{truth_file.name}: no 'expected' verdict"
     film, root = film_from_truth(t)
     result = evaluate_film(film, root)
     expected = t["expected"]
@@ -143,3 +142,16 @@ def test_phantom_truth_landmarks_give_the_intended_verdict(truth_file: Path | No
         assert v.fraction == pytest.approx(expected["fraction"], abs=0.001)
     if film.view is View.LATERAL and t.get("params", {}).get("caudal_deg") is not None:
         assert result.caudal_angle_deg == pytest.approx(t["params"]["caudal_deg"], abs=1.0)
+
+
+def test_a_truth_file_without_expected_fails_instead_of_being_skipped(tmp_path: Path):
+    (tmp_path / "01_ap.truth.json").write_text(json.dumps({"schema": "phantom-truth/1", "view": "AP"}), "utf-8")
+    with pytest.raises(AssertionError, match="no 'expected'"):
+        _truths(tmp_path)
+
+
+def test_unmarked_landmarks_are_left_out_of_the_film():
+    t = json.loads((CASES / "right_L5_on_target" / "03_oblique.truth.json").read_text("utf-8"))
+    assert t["unmarked"] == ["pedicle_margin"] and t.get("pedicle_margin")
+    film, _ = film_from_truth(t)
+    assert all(a.role is not Role.PEDICLE_MARGIN for a in film.annotations)
