@@ -33,8 +33,12 @@ MARGIN_FRACTION = 0.35  # window margin, as a fraction of the anchor distance
 MIN_MARGIN_PX = 12  # working pixels
 
 
+DENSITY_WEIGHT = 0.3  # share of plain density in the "band-ness" (the rest: ridge response)
+
+
 def ridge_cost(dens: np.ndarray, sigmas: Sequence[float]) -> np.ndarray:
-    """Cost image (float64, > 0) from a multi-scale bright-ridge response of ``dens``."""
+    """Cost image (float64, > 0) from a multi-scale bright-ridge response of ``dens`` and the
+    density itself (inside a wide, clipped band the ridge response vanishes; density does not)."""
     from skimage.feature import hessian_matrix, hessian_matrix_eigvals
 
     best = np.zeros(dens.shape, np.float32)
@@ -44,7 +48,10 @@ def ridge_cost(dens: np.ndarray, sigmas: Sequence[float]) -> np.ndarray:
         r = np.clip(-ev[1], 0, None) * np.float32(s**2)  # scale-normalised across-band curvature
         np.maximum(best, r, out=best)
     top = float(np.percentile(best, 99.5)) or 1.0
-    return 1.0 / (EPS + np.clip(best / top, 0, 1).astype(np.float64))
+    ridge = np.clip(best / top, 0, 1).astype(np.float64)
+    lo, hi = np.percentile(dens, (50, 99.5))
+    plain = np.clip((dens - lo) / ((hi - lo) or 1.0), 0, 1).astype(np.float64) ** 2
+    return 1.0 / (EPS + (1 - DENSITY_WEIGHT) * ridge + DENSITY_WEIGHT * plain)
 
 
 class LiveWire:
