@@ -12,8 +12,9 @@ RGBA = tuple[int, int, int, int]
 
 SELECTION: RGBA = (0, 160, 255, 255)
 PREVIEW: RGBA = (255, 255, 255, 220)
-REDACTION_FILL: RGBA = (0, 0, 0, 230)
+REDACTION_FILL: RGBA = (0, 0, 0, 255)  # fully opaque: burned-in identity must never show through
 REDACTION_EDGE: RGBA = (255, 80, 80, 255)
+SUGGESTED_DASH: tuple[float, ...] = tuple(getattr(style, "SUGGESTED_DASH", (4.0, 4.0)))
 
 
 def role_rgba(role: object) -> RGBA:
