@@ -2,8 +2,11 @@
 
 Per case (domain.md §9): a title slide (roots, "70-year-old man", symptoms);
 for each film a clean slide, then the same film annotated (the reveal) with
-the article-style caption; a summary slide (findings, block result,
-conclusion, drugs and doses). Speaker notes carry findings and verdicts.
+the article-style caption; a summary slide (findings, verdicts, position
+check, warnings, block result, conclusion with its cautions, drugs and doses,
+the responsible levels) built from ``annotator.rules.evaluate_case`` so it
+agrees with ``check``. Speaker notes carry findings and verdicts, and on the
+summary slide the whole ``check`` report.
 
 Slide images are encoded once (JPEG, at most ``MAX_SLIDE_PX`` on the long
 side) and the same bytes go into both formats. Text is already free of
@@ -13,13 +16,17 @@ identity when the deck is built de-identified: the writers add none.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.errors import AnnotatorError
 from annotator.export import text as tx
 from annotator.export.films import PreparedFilm
 from annotator.model import Case
+
+log = logging.getLogger(__name__)
 
 MAX_SLIDE_PX = 1400
 JPEG_QUALITY = 90
@@ -106,12 +113,41 @@ def film_slides(pf: PreparedFilm) -> list[Slide]:
     return [clean, revealed]
 
 
+def evaluate_summary(case: Case, config: Any) -> Any:
+    """``annotator.rules.evaluate_case`` (the same judgement as ``check``); None if the rules cannot say."""
+    try:
+        from annotator.rules import evaluate_case
+
+        return evaluate_case(case, config)
+    except AnnotatorError:
+        raise
+    except Exception as exc:  # a rule bug must not stop a teaching export; say so in the log
+        log.warning("rules could not summarise a case (%s): summary without conclusions", type(exc).__name__)
+        return None
+
+
+def _warning_bullets(rs: Any, lang: str) -> list[str]:
+    seen: dict[str, bool] = {}
+    for w in rs.all_warnings:
+        seen.setdefault(w.message(lang), w.is_danger)
+    return [f"    {'!!!' if danger else '!'} {msg}" for msg, danger in seen.items()]
+
+
 def summary_slide(case: Case, number: int, lang: str, config: Any, scrub: Any,
                   films: Sequence[PreparedFilm]) -> Slide:
+    """Findings, verdicts, position check, warnings, block result, conclusion and drugs per root.
+
+    Position, cautions ("needle position not confirmed — …"), W3 and the
+    responsible / possibly responsible levels come from
+    ``annotator.rules.evaluate_case``, so the slide says what ``check`` says.
+    The speaker notes carry the full ``check`` report.
+    """
     c = _colon(lang)
+    summary = evaluate_summary(case, config)
+    by_root = {rs.root_id: rs for rs in summary.roots} if summary is not None else {}
     bullets: list[str] = []
-    responsible = []
     for root in case.roots:
+        rs = by_root.get(root.id)
         bullets.append(f"{tx.word('root', lang)} {tx.root_label(root, lang)}")
         finds = list(dict.fromkeys(tx.finding_text(f, lang, config) for f in root.findings if not f.suggested))
         bullets.append(f"    {tx.word('findings', lang)}{c}{_sep(lang).join(finds) or tx.word('none', lang)}")
@@ -119,25 +155,31 @@ def summary_slide(case: Case, number: int, lang: str, config: Any, scrub: Any,
                     for pf in films if pf.root is root and pf.verdict is not None]
         if verdicts:
             bullets.append(f"    {tx.word('verdict', lang)}{c}{_sep(lang).join(verdicts)}")
+        if rs is not None:
+            bullets.append(f"    {rs.position_text(lang)}")
+            bullets += _warning_bullets(rs, lang)
         bullets.append(f"    {tx.word('block', lang)}{c}{tx.block_label(root.block_result.value, lang)}")
         if root.concordance.value != "not_assessed":
             bullets.append(f"    {tx.word('concordance', lang)}{c}"
                            f"{tx.concordance_label(root.concordance.value, lang)}")
-        conclusion = tx.conclusion_label(root.block_result.value, lang)
-        if root.concordance.value == "no":
-            conclusion += _sep(lang) + tx.concordance_label("no", lang)
+        if rs is not None:
+            conclusion = rs.conclusion_only(lang)
+        else:
+            conclusion = tx.conclusion_label(root.block_result.value, lang)
+            if root.concordance.value == "no":
+                conclusion += _sep(lang) + tx.concordance_label("no", lang)
         bullets.append(f"    {tx.word('conclusion', lang)}{c}{conclusion}")
         doses = [tx.dose_text(d, lang, config) for d in root.drugs]
         bullets.append(f"    {tx.word('drugs', lang)}{c}{_sep(lang).join(doses) or tx.word('none', lang)}")
-        if root.block_result.value == "complete":
-            responsible.append(tx.root_label(root, lang))
-    if responsible:
-        bullets.append(f"{tx.word('responsible', lang)}{c}{', '.join(responsible)}")
-    notes = "\n".join(
-        scrub(t) for r in case.roots for t in (r.notes.strip(), r.adjustments.strip()) if t
-    )
+    if summary is not None:
+        bullets.append(summary.headline(lang))
+    notes = [scrub(t) for r in case.roots for t in (r.notes.strip(), r.adjustments.strip()) if t]
+    if summary is not None:
+        from annotator.rules.report import case_summary_lines
+
+        notes += [line for line in case_summary_lines(summary, lang) if line.strip()]
     return Slide("summary", f"{tx.word('case', lang)} {number}{c}{tx.word('summary', lang)}", bullets,
-                 notes=notes)
+                 notes="\n".join(notes))
 
 
 def case_slides(case: Case, number: int, films: Sequence[PreparedFilm], lang: str, config: Any,

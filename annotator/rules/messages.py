@@ -138,6 +138,10 @@ TEXT: dict[str, dict[str, str]] = {
     "case.possible": {"en": "Possibly responsible: {levels}.", "zh": "可能的责任节段：{levels}。"},
     "case.none": {"en": "No responsible level confirmed.", "zh": "未确认责任节段。"},
     "case.no_roots": {"en": "No root tested.", "zh": "未检查任何神经根。"},
+    # where a rule or warning comes from (domain.md: [seed] the article, [ext] the literature)
+    "source.seed": {"en": "seed", "zh": "原文"},
+    "source.ext": {"en": "ext", "zh": "扩展"},
+    "source.department": {"en": "department", "zh": "科室"},
 }
 
 
@@ -146,6 +150,12 @@ def say(key: str, lang: str = "en", **values: object) -> str:
     entry = TEXT[key]
     template = entry.get(lang) or entry["en"]
     return template.format(**values) if values else template
+
+
+def source_label(source: str, lang: str = "en") -> str:
+    """The tag of a rule's or warning's source in ``lang``: seed → 原文, ext → 扩展 (unknown: as is)."""
+    key = f"source.{source}"
+    return say(key, lang) if key in TEXT else source
 
 
 def fmt_amount(value: float, unit: str) -> str:

@@ -16,7 +16,8 @@ from annotator.rules.verdict import RuleWarning, TargetZone, Verdict
 
 def warning_to_dict(w: RuleWarning, lang: str = "en") -> dict[str, Any]:
     return {
-        "code": w.code, "key": w.key, "severity": w.severity, "source": w.source, "reference": w.reference,
+        "code": w.code, "key": w.key, "severity": w.severity, "source": w.source,
+        "source_label": w.source_text(lang), "reference": w.reference,
         "film_id": w.film_id, "message": w.message(lang),
     }
 
@@ -37,7 +38,7 @@ def zone_to_dict(z: TargetZone | None) -> dict[str, Any] | None:
 
 def verdict_to_dict(v: Verdict, lang: str = "en") -> dict[str, Any]:
     return {
-        "rule": v.rule_id, "source": v.source, "status": v.status.value,
+        "rule": v.rule_id, "source": v.source, "source_label": v.source_text(lang), "status": v.status.value,
         "distance": v.distance, "unit": v.unit,
         "offsets": [{"direction": d, "amount": a} for d, a in v.offsets],
         "missing": list(v.missing), "reasons": list(v.reasons), "level": v.level,
@@ -67,6 +68,7 @@ def root_to_dict(r: RootSummary, lang: str = "en") -> dict[str, Any]:
         "block_result": r.block_result, "concordance": r.concordance,
         "conclusion": r.conclusion, "cautions": list(r.cautions),
         "conclusion_text": r.conclusion_text(lang),
+        "conclusion_only": r.conclusion_only(lang),
         "warnings": [warning_to_dict(w, lang) for w in r.warnings],
     }
 

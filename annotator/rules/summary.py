@@ -116,6 +116,11 @@ class RootSummary:
         )
         return "".join([text] + [say("join.clause", lang) + say(f"caution.{c}", lang) for c in self.cautions])
 
+    def conclusion_only(self, lang: str = "en") -> str:
+        """The conclusion with its cautions, without root and block: 'responsible root confirmed; caution: …'."""
+        parts = [say(f"conclusion.{self.conclusion}", lang)] + [say(f"caution.{c}", lang) for c in self.cautions]
+        return say("join.clause", lang).join(parts)
+
 
 @dataclass(frozen=True)
 class CaseSummary:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from annotator.rules.messages import fmt_amount, say
+from annotator.rules.messages import fmt_amount, say, source_label
 
 Point = tuple[float, float]
 
@@ -96,6 +96,10 @@ class Verdict:
     @property
     def label(self) -> str:
         return say(f"rule.{self.rule_id}", "en")
+
+    def source_text(self, lang: str = "en") -> str:
+        """The source tag in ``lang`` ("seed"/"ext"; zh "原文"/"扩展")."""
+        return source_label(self.source, lang)
 
     def offset(self, direction: str) -> float:
         """Signed-free amount toward ``direction`` (0 when the offset points the other way)."""
@@ -188,6 +192,10 @@ class RuleWarning:
     @property
     def is_danger(self) -> bool:
         return self.severity == "danger"
+
+    def source_text(self, lang: str = "en") -> str:
+        """The source tag in ``lang`` ("seed"/"ext"/"department"; zh "原文"/"扩展"/"科室")."""
+        return source_label(self.source, lang)
 
     def message(self, lang: str = "en") -> str:
         template = self.templates.get(lang) or self.templates["en"]
