@@ -5,6 +5,9 @@ help overlay from. ``label`` and ``help`` are English source strings: show
 them through ``tr`` (``spec.tr_label()``, ``spec.tr_help()``). Shortcut
 letters avoid the view keys (i, h, v, r, m, Space, 1-5, comma, period).
 ``make_tool(name)`` builds a fresh tool (tools keep only the shape in progress).
+``ASSIST_TOOLS`` are the assisted tools (snap tip, live-wire path) of the
+"Assist" toolbar (``annotator.ui.assist_actions``), kept out of ``TOOLS`` so
+the main tools toolbar does not show them twice; ``tool_spec`` knows both.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from dataclasses import dataclass
 
 from annotator.model import Role, ShapeKind
 from annotator.ui.i18n import tr
+from annotator.ui.tools.assist import LiveWireTool, SnapTipTool
 from annotator.ui.tools.base import Asker, Selection, Sketch, Tool, ToolContext
 from annotator.ui.tools.lines import LineTool, ask_arrow_text, ask_length, hub_first, medial_first
 from annotator.ui.tools.points import FindingMarkerTool, LevelLabelTool, PointTool
 from annotator.ui.tools.select import SelectTool, delete_selection
 from annotator.ui.tools.shapes import EllipseTool, PolyTool, RedactionTool
+from annotator.ui.tools.suggestions import accept_suggestion, reject_suggestion, suggestion_key
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,13 @@ TOOLS: list[ToolSpec] = [
              tr_noop("Drag a box over burned-in text: it is blacked out in every export")),
 ]
 
+ASSIST_TOOLS: list[ToolSpec] = [
+    ToolSpec("snap_tip", tr_noop("Snap tip"), "", Role.TIP, ShapeKind.POINT,
+             tr_noop("Click near the needle tip: the tip snaps to the needle found within a few millimetres")),
+    ToolSpec("livewire", tr_noop("Live-wire path"), "", Role.CONTRAST_PATH, ShapeKind.POLYLINE,
+             tr_noop("Click anchors along the contrast band: the path follows the band; Enter or double-click ends")),
+]
+
 _FACTORIES: dict[str, Callable[[], Tool]] = {
     "select": SelectTool,
     "tip": lambda: PointTool("tip", Role.TIP, single=True),
@@ -101,11 +113,13 @@ _FACTORIES: dict[str, Callable[[], Tool]] = {
     "angle": lambda: PolyTool("angle", Role.ANGLE, ShapeKind.POLYLINE, count=3),
     "calibration": lambda: LineTool("calibration", Role.CALIBRATION, single=True, finish=ask_length),
     "redaction": RedactionTool,
+    "snap_tip": SnapTipTool,
+    "livewire": LiveWireTool,
 }
 
 
 def tool_spec(name: str) -> ToolSpec:
-    for spec in TOOLS:
+    for spec in TOOLS + ASSIST_TOOLS:
         if spec.name == name:
             return spec
     raise KeyError(f"no tool named {name!r}")
@@ -119,5 +133,5 @@ def make_tool(name: str) -> Tool:
         raise KeyError(f"no tool named {name!r}") from None
 
 
-__all__ = ["TOOLS", "Asker", "SelectTool", "Selection", "Sketch", "Tool", "ToolContext", "ToolSpec", "delete_selection",
+__all__ = ["ASSIST_TOOLS", "TOOLS", "Asker", "accept_suggestion", "reject_suggestion", "suggestion_key", "SelectTool", "Selection", "Sketch", "Tool", "ToolContext", "ToolSpec", "delete_selection",
            "make_tool", "tool_spec"]

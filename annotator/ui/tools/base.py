@@ -56,7 +56,8 @@ class ToolContext:
     """Everything a tool may use for one event.
 
     ``tolerance``: pick radius in image pixels (a fixed number of screen
-    pixels divided by the zoom).
+    pixels divided by the zoom). ``image``: the film's ``FluoroImage`` (assist
+    tools read the frame's pixels from it; None in tests that need no pixels).
     """
 
     document: Any
@@ -67,6 +68,7 @@ class ToolContext:
     ask: Asker | None = None
     selection: Selection = field(default_factory=Selection)
     status: Callable[[str], None] = lambda _text: None
+    image: Any = None
 
     @property
     def film(self):

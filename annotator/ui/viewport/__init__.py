@@ -54,6 +54,10 @@ class Viewport(QWidget):
     def set_tool(self, name: str) -> None:
         self.canvas.set_tool(name)
 
+    def set_show_foreign(self, show: bool) -> None:
+        """Show or hide the graphics of other tools' presentation states (read-only, dashed, "PR")."""
+        self.canvas.set_show_foreign(show)
+
     def retranslate(self) -> None:
         self.cine.retranslate()
         self.canvas.retranslate()

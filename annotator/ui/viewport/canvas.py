@@ -42,10 +42,12 @@ from annotator.ui.tools import (
     ToolContext,
     delete_selection,
     make_tool,
+    suggestion_key,
     tool_spec,
 )
 from annotator.ui.viewport import furniture, painting
 from annotator.ui.viewport.display import FilmDisplay
+from annotator.ui.viewport.foreign import foreign_items
 from annotator.ui.viewport.overlay import OverlayItem, build_overlay
 from annotator.ui.viewport.transform import ViewTransform
 
@@ -99,6 +101,8 @@ class Canvas(QWidget):
         self.tool: Tool = make_tool("select")
         self.magnifier = False
         self.result = None  # the rules' FilmResult of the film, refreshed on every change
+        self.show_foreign = True  # graphics of other tools' presentation states (read-only layer)
+        self.foreign_graphics: list = []  # ForeignGraphic of the film, read on set_film
         self._qimage = None
         self._items: list[OverlayItem] | None = None
         self._drag: str | None = None
@@ -135,9 +139,33 @@ class Canvas(QWidget):
             self.transform.set_image_size(image.info.columns, image.info.rows)
             self.transform.quarter_turns = 0
             self.transform.flip_h = self.transform.flip_v = False
+        self.reload_foreign()
         self._render()
         self.fit()
         self._refresh()
+
+    def reload_foreign(self) -> None:
+        """Look again for other tools' presentation states of this film (case folder and
+        its ``presentation_states/``; headers cached by path + mtime)."""
+        self.foreign_graphics = []
+        if self.image is not None and self.film_id is not None and self.document is not None \
+                and getattr(self.image.info, "format", "") == "DICOM":
+            from annotator.ui.presentation_states import foreign_graphics
+
+            try:
+                path = self.document.film_path(self.film_id)
+                size = (self.image.info.columns, self.image.info.rows)
+                self.foreign_graphics = foreign_graphics(self.document.folder, path, size)
+            except (OSError, KeyError, ValueError) as exc:
+                log.warning("presentation states not read: %s", type(exc).__name__)
+        self._items = None
+        self.update()
+
+    def set_show_foreign(self, show: bool) -> None:
+        """Show or hide the read-only layer of other tools' presentation states."""
+        self.show_foreign = bool(show)
+        self._items = None
+        self.update()
 
     @property
     def film(self):
@@ -185,11 +213,17 @@ class Canvas(QWidget):
         self.setCursor(Qt.CursorShape.ArrowCursor if name == "select" else Qt.CursorShape.CrossCursor)
         self._refresh()
 
+    def select_annotation(self, ann_id: str | None) -> None:
+        """Select annotation ``ann_id`` of this film (None clears the selection) and repaint."""
+        self.selection.clear()
+        self.selection.annotation_id = ann_id
+        self._after_tool()
+
     def context(self) -> ToolContext | None:
         if self.film_id is None or self.film is None:
             return None
         return ToolContext(self.document, self.film_id, self.root_id, self.frame, PICK_PX / self.transform.zoom,
-                           self.asker, self.selection, self.status_message.emit)
+                           self.asker, self.selection, self.status_message.emit, self.image)
 
     # -- display state --------------------------------------------------------------
     def fit(self) -> None:
@@ -287,8 +321,9 @@ class Canvas(QWidget):
     def overlay_items(self) -> list[OverlayItem]:
         """The overlay model painted now (rebuilt lazily after each change)."""
         if self._items is None:
+            foreign = foreign_items(self.foreign_graphics, self.frame) if self.show_foreign else []
             self._items = build_overlay(self.film, self.frame, self.result, self.selection.annotation_id,
-                                        self.selection.redaction_id, [])
+                                        self.selection.redaction_id, [], foreign)
         return self._items + _sketch(self.tool)
 
     def closeEvent(self, event) -> None:  # noqa: N802
@@ -458,6 +493,8 @@ class Canvas(QWidget):
             used = self.tool.key(ctx, name)
             if not used and name in ("delete", "backspace") and not self.tool.busy:
                 used = delete_selection(ctx)
+            if not used and name in ("enter", "escape") and not self.tool.busy:
+                used = suggestion_key(ctx, name)  # Enter accepts, Esc rejects the selected suggestion
             if not used and name == "escape" and (self.selection.annotation_id or self.selection.redaction_id):
                 self.selection.clear()
                 used = True

@@ -47,7 +47,7 @@ class OverlayItem:
     ann_id: str | None = None
     selected: bool = False
     arrow_head: bool = False
-    layer: str = "annotation"  # zone, annotation, sketch, redaction
+    layer: str = "annotation"  # zone, ghost, annotation, foreign, sketch, redaction
     handles: tuple[Point, ...] = ()  # edit handles shown when selected
 
 
@@ -91,11 +91,13 @@ def annotation_items(ann: Annotation, film: Film, selected: bool, tip_color: RGB
     color = palette.role_rgba(ann.role)
     if ann.role is Role.TIP and tip_color is not None:
         color = tip_color
-    if ann.suggested:
-        color = _with_alpha(color, 150)
     width = palette.role_width(ann.role)
-    dash = palette.role_dash(ann.role) or ((4.0, 4.0) if ann.suggested else ())
+    dash = palette.role_dash(ann.role)
     label = annotation_label(ann, film)
+    if ann.suggested:  # a proposal of the assist: always dashed, fainter, with a "?" (Enter accepts, Esc rejects)
+        color = _with_alpha(color, 170)
+        dash = palette.SUGGESTED_DASH
+        label = f"{label} ?".strip()
     common = dict(color=color, width=width, dash=dash, label=label, role=str(ann.role), ann_id=ann.id,
                   selected=selected, handles=handle_points(ann) if selected else ())
     kind = ann.kind
@@ -150,8 +152,12 @@ def sketch_items(sketches: Iterable) -> list[OverlayItem]:
 
 
 def build_overlay(film: Film | None, frame: int, result=None, selected_id: str | None = None,
-                  selected_redaction: str | None = None, sketches: Iterable = ()) -> list[OverlayItem]:
+                  selected_redaction: str | None = None, sketches: Iterable = (),
+                  foreign: Iterable[OverlayItem] = ()) -> list[OverlayItem]:
     """Everything to paint over frame ``frame`` of ``film``, in paint order.
+
+    ``foreign``: read-only items of other tools' presentation states (``viewport.foreign``),
+    painted over the annotations and under the redactions (which hide everything).
 
     ``result``: the rules' ``FilmResult`` (or None): its verdict's zone is drawn
     and the tip takes the verdict colour (grey when insufficient).
@@ -171,6 +177,7 @@ def build_overlay(film: Film | None, frame: int, result=None, selected_id: str |
     ordered = sorted((a for a in film.annotations if a.frame == frame), key=lambda a: a.role is Role.TIP)
     for ann in ordered:
         items.extend(annotation_items(ann, film, ann.id == selected_id, tip_color))
+    items.extend(foreign)
     for r in film.redactions:
         items.append(OverlayItem("rect", ((r.x0, r.y0), (r.x1, r.y1)), palette.REDACTION_EDGE, 1.0, (3.0, 2.0),
                                  fill=palette.REDACTION_FILL, role="redaction", ann_id=r.id,

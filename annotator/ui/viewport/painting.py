@@ -71,7 +71,7 @@ def draw_items(painter: QPainter, items: list[OverlayItem], vt: ViewTransform, q
                 painter.fillPath(path, QBrush(qcolor(item.fill)))
             if item.selected:
                 painter.strokePath(path, _pen(item, item.width + 4, (*SELECTION[:3], 140)))
-            elif item.layer in ("annotation", "sketch"):  # a dark halo keeps thin lines visible on white
+            elif item.layer in ("annotation", "sketch", "foreign"):  # a dark halo keeps thin lines visible on white
                 halo = _pen(item, item.width + 2, (0, 0, 0, 150), dashed=False)
                 painter.strokePath(path, halo)
             painter.strokePath(path, _pen(item))
