@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.errors import ExportError
+from annotator.io.casefile import new_file_mode
 
 
 @contextlib.contextmanager
@@ -16,7 +17,9 @@ def atomic_path(dest: Path) -> Iterator[Path]:
     """Yield a temporary path next to ``dest``; on success it replaces ``dest``.
 
     On any exception the temporary file is removed and ``dest`` is untouched.
-    An ``OSError`` becomes an :class:`ExportError` naming the file.
+    An ``OSError`` becomes an :class:`ExportError` naming the file. The file
+    gets the permission bits of a normally created one (``0o666`` minus the
+    umask), not ``mkstemp``'s private 0600.
     """
     dest = Path(dest)
     try:
@@ -28,6 +31,7 @@ def atomic_path(dest: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, dest)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -14,9 +14,11 @@ corner of the top-left pixel, +x right, +y down, stored grid).
 - Keys the application does not know are kept (in ``extra``) on the case, roots,
   drugs, films, redactions, annotations and findings, and written back on save.
 - Saving is atomic: a temporary file in the same folder is written, flushed and
-  fsynced, the previous file is copied to ``<name>.bak``, then ``os.replace``
-  puts the new one in place and the folder is fsynced. A failure at any step
-  leaves the last good file as it was.
+  fsynced, the previous file is copied to ``<name>.bak`` (only if it reads as
+  a case; a damaged one goes to ``<name>.corrupt-<timestamp>`` so a good
+  ``.bak`` survives), then ``os.replace`` puts the new one in place and the
+  folder is fsynced. A failure at any step leaves the last good file as it
+  was. The file keeps the previous file's permission bits (new: 0o666 minus umask).
 - Recovery (autosave) files sit beside the case file as ``<stem>.autosave.json``.
 """
 
@@ -30,6 +32,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import fields
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -370,6 +373,19 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def new_file_mode() -> int:
+    """Permission bits of a newly created file: ``0o666`` minus the process umask (as ``open()`` makes)."""
+    try:  # Linux: read the umask without changing it (thread-safe)
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _write_temp(folder: Path, name: str, write: Callable[[Any], None], mode: int) -> Path:
     """A fully written and fsynced temporary file in ``folder``; removed again on failure."""
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
@@ -386,42 +402,84 @@ def _write_temp(folder: Path, name: str, write: Callable[[Any], None], mode: int
     return Path(tmp)
 
 
-def atomic_write_text(path: str | Path, text: str, backup: bool = True) -> None:
+def _copy_to(src: Path, dest: Path, folder: Path, mode: int) -> None:
+    """Copy ``src`` to ``dest`` atomically (a temporary file, then ``os.replace``)."""
+
+    def copy(fh: Any) -> None:
+        with src.open("rb") as f:
+            shutil.copyfileobj(f, fh)
+
+    tmp = _write_temp(folder, dest.name, copy, mode)
+    try:
+        os.replace(tmp, dest)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def corrupt_path(path: Path) -> Path:
+    """A free ``<name>.corrupt-<UTC timestamp>[-n]`` beside ``path``."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    candidate = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        n += 1
+    return candidate
+
+
+def atomic_write_text(
+    path: str | Path, text: str, backup: bool = True, previous_ok: Callable[[Path], bool] | None = None
+) -> Path | None:
     """Replace ``path`` with ``text`` (UTF-8) so that readers see the old or the new file, never
     half of one; with ``backup`` the previous file is kept as ``<name>.bak``. OSError on failure,
-    with the previous file unchanged."""
+    with the previous file unchanged.
+
+    ``previous_ok(path)`` says whether the previous file deserves to become the ``.bak``; when it
+    says no, the previous file is set aside as ``<name>.corrupt-<timestamp>`` instead (the existing
+    ``.bak`` is left alone) and that path is returned. Returns None otherwise. The new file keeps
+    the previous file's permission bits, or gets ``0o666`` minus the umask when it is new.
+    """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     data = text.encode("utf-8")
-    mode = 0o644
+    mode = new_file_mode()
     with suppress(OSError):
         mode = path.stat().st_mode & 0o777
     tmp = _write_temp(folder, path.name, lambda fh: fh.write(data), mode)
+    aside = None
     try:
         if backup and path.exists():
-            bak = path.with_name(path.name + ".bak")
-
-            def copy_previous(fh: Any) -> None:
-                with path.open("rb") as src:
-                    shutil.copyfileobj(src, fh)
-
-            bak_tmp = _write_temp(folder, bak.name, copy_previous, mode)
-            try:
-                os.replace(bak_tmp, bak)
-            except BaseException:
-                with suppress(OSError):
-                    os.unlink(bak_tmp)
-                raise
+            if previous_ok is None or previous_ok(path):
+                _copy_to(path, path.with_name(path.name + ".bak"), folder, mode)
+            else:
+                aside = corrupt_path(path)
+                _copy_to(path, aside, folder, mode)
         os.replace(tmp, path)
     except BaseException:
         with suppress(OSError):
             os.unlink(tmp)
         raise
     _fsync_dir(folder)
+    return aside
 
 
-def save_case(case: Case, path: str | Path) -> None:
+def _is_case_file(path: Path) -> bool:
+    try:
+        load_case(path)
+    except CaseFileError:
+        return False
+    return True
+
+
+def save_case(case: Case, path: str | Path) -> str | None:
     """Write ``case`` to ``path`` atomically, keeping the previous file as ``<name>.bak``.
+
+    The previous file becomes the ``.bak`` only when it reads as a case: a
+    damaged one is set aside as ``<name>.corrupt-<timestamp>`` so it never
+    overwrites a good ``.bak``. Returns a one-line note for the user when
+    that happened (also logged), else None.
 
     Raises CaseFileError (the previous file unchanged) when the case cannot be
     serialised or the folder cannot be written.
@@ -432,11 +490,17 @@ def save_case(case: Case, path: str | Path) -> None:
     except (TypeError, ValueError) as exc:
         raise CaseFileError(path, f"cannot save: {exc}; the previous file is unchanged") from None
     try:
-        atomic_write_text(path, text, backup=True)
+        aside = atomic_write_text(path, text, backup=True, previous_ok=_is_case_file)
     except OSError as exc:
         raise CaseFileError(
             path, f"cannot save: {exc.strerror or exc}; the previous file is unchanged"
         ) from None
+    if aside is None:
+        return None
+    note = (f"{path.name}: the previous file was damaged; kept as {aside.name} "
+            f"(the {path.name}.bak backup was left as it was)")
+    log.warning("%s", note)
+    return note
 
 
 # ----------------------------------------------------------------------------- recovery
