@@ -44,6 +44,8 @@ MIN_LENGTH_MM = 5.0  # shortest shaft accepted (an AP needle can be foreshortene
 TIP_LEVEL = 0.3  # fraction of the plateau contrast that marks the tip (bevel, see above)
 MAX_SEGMENTS = 150  # Hough segments scored, strongest ridge first
 COARSE_SATURATION = False  # whether clipped axis pixels extend a coarse run
+THIN_MIN = 0.08  # line contrast (density units) a clipped axis sample needs to count as thin
+THIN_RATIO = (0.35, 0.6)  # line contrast 1.2 px off the edge / 2.5 px off: band ... needle
 REACH_MM = 15.0
 FIELD_EDGE_MM = 5.0
 BLIND_MM = 1.0
@@ -204,8 +206,11 @@ def _candidates(small: np.ndarray, mask: np.ndarray, px_mm: float) -> list[tuple
         if length * px_mm < MIN_LENGTH_MM:
             continue
         plateau = float(np.median(c[i:j + 1]))
-        clipped = float(np.mean(centre[i:j + 1] >= sat))
-        score = _score(plateau, clipped, length * px_mm)
+        clipped = float(np.mean((centre[i:j + 1] >= sat) & (c[i:j + 1] >= THIN_MIN)))  # clipped AND thin
+        near = float(np.median(_line_contrast(small, mid, u, ts[i:j + 1], r_px + 1.2)))
+        thin = near / plateau if plateau > 0 else 0.0  # ~1 for a needle, < 0.4 inside a wide band
+        thin_factor = float(np.clip((thin - THIN_RATIO[0]) / (THIN_RATIO[1] - THIN_RATIO[0]), 0.05, 1.0))
+        score = _score(plateau, clipped, length * px_mm) * thin_factor
         out.append((score, mid + ts[i] * u, mid + ts[j] * u))
     out.sort(key=lambda s: -s[0])
     return out
