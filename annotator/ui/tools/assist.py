@@ -165,8 +165,11 @@ class LiveWireTool(Tool):
         self.hover(ctx, p)
 
     def double_click(self, ctx: ToolContext, p: Point) -> bool:
+        """Ends the path at ``p`` (its first press normally placed that anchor already)."""
         if not self._anchors:
             return False
+        if dist(p, self._anchors[-1]) > ctx.tolerance:
+            self.press(ctx, p)
         self.finish(ctx)
         return True
 

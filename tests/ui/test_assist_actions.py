@@ -1,0 +1,180 @@
+"""The Assist toolbar: propose needle (Enter accepts, Esc rejects), analyse path (profile panel, cutoff)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QMainWindow
+
+from annotator.model import Annotation, Case, Film, Role, Root, ShapeKind, Side, View
+from annotator.model.document import CaseDocument
+from annotator.ui.assist_actions import install_assist_actions
+from annotator.ui.workspace import Workspace
+from tests.ui.test_viewport_support import MemoryImage
+
+pytest.importorskip("skimage")
+
+
+@pytest.fixture(scope="module")
+def phantom():
+    from sample_images.phantom import PhantomParams, render_film
+
+    film = render_film(PhantomParams(seed=3, size=512))
+    return film.pixels, film.truth
+
+
+def band_image(size: int = 256, stop_x: int = 120, y: float = 128.0, width_px: float = 10.0) -> np.ndarray:
+    """MONOCHROME2 film (dense = dark) with a horizontal contrast band from x=20 that stops abruptly at ``stop_x``."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(0)
+    yy, xx = np.mgrid[0:size, 0:size].astype(float)
+    band = np.exp(-0.5 * ((yy - y) / (width_px / 2.355)) ** 2)
+    band[:, stop_x:] = 0
+    band[:, :20] = 0
+    img = ndimage.gaussian_filter(3000.0 - 1400.0 * band, 1.0) + rng.normal(0, 20, (size, size))
+    return np.clip(img, 0, 4095).astype(np.uint16)
+
+
+class Window(QMainWindow):
+    def __init__(self, doc):
+        super().__init__()
+        self.document = doc
+        self.workspace = Workspace(doc)
+        self.setCentralWidget(self.workspace)
+
+
+def open_window(qtbot, doc, root, film, image):
+    win = Window(doc)
+    qtbot.addWidget(win)
+    toolbar = install_assist_actions(win, win.workspace, doc)
+    win.resize(900, 650)
+    win.show()
+    qtbot.waitExposed(win)
+    vp = win.workspace.show_film(root.id, film.id, image)
+    return win, toolbar.assist, vp.canvas
+
+
+def one_film_doc(tmp_path, annotations=(), spacing=None):
+    film = Film(path="film.dcm", view=View.AP, annotations=list(annotations))
+    root = Root(level="L4", side=Side.LEFT, films=[film])
+    return CaseDocument(Case(title="synthetic", roots=[root]), tmp_path), root, film
+
+
+def press(qtbot, canvas, key):
+    qtbot.keyClick(canvas, key)
+
+
+def test_toolbar_has_the_four_assist_actions(qtbot, tmp_path, phantom):
+    doc, root, film = one_film_doc(tmp_path)
+    win, assist, _c = open_window(qtbot, doc, root, film, MemoryImage(phantom[0], spacing_mm=0.5))
+    assert [a.text() for a in assist.toolbar.actions()][:4] == ["Propose needle", "Snap tip", "Live-wire path",
+                                                               "Analyse path"]
+    assert assist.profile_panel.isHidden()
+
+
+def test_propose_needle_suggests_tip_and_shaft_then_enter_accepts_and_esc_rejects(qtbot, tmp_path, phantom):
+    pixels, truth = phantom
+    old_tip = Annotation(Role.TIP, ShapeKind.POINT, ((30.0, 30.0),))
+    doc, root, film = one_film_doc(tmp_path, [old_tip])
+    win, assist, c = open_window(qtbot, doc, root, film, MemoryImage(pixels, spacing_mm=0.5))
+    assert assist.propose_needle() is not None
+    anns = doc.film(film.id).annotations
+    tips = [a for a in anns if a.role is Role.TIP and a.suggested]
+    shafts = [a for a in anns if a.role is Role.SHAFT and a.suggested]
+    assert len(tips) == 1 and len(shafts) == 1
+    assert math.dist(tips[0].points[0], truth["tip"]) < 2.0
+    assert doc.film(film.id).annotation(old_tip.id).suggested is False  # nothing confirmed yet
+    # drawn dashed with a "?"; the tip suggestion is selected
+    item = next(it for it in c.overlay_items() if it.ann_id == tips[0].id)
+    assert item.dash and item.label.endswith("?")
+    assert c.selection.annotation_id == tips[0].id
+    c.setFocus()
+    press(qtbot, c, Qt.Key.Key_Return)
+    tips_now = [a for a in doc.film(film.id).annotations if a.role is Role.TIP]
+    assert [(a.id, a.suggested) for a in tips_now] == [(tips[0].id, False)]  # replaced the confirmed one
+    assert c.selection.annotation_id == shafts[0].id  # the next suggestion
+    press(qtbot, c, Qt.Key.Key_Escape)
+    assert not [a for a in doc.film(film.id).annotations if a.role is Role.SHAFT]
+    assert c.selection.annotation_id is None
+    doc.undo()  # the rejection
+    assert [a.suggested for a in doc.film(film.id).annotations if a.role is Role.SHAFT] == [True]
+    doc.undo()  # the acceptance: the old tip is back, the proposal unconfirmed
+    tips_back = {a.id: a.suggested for a in doc.film(film.id).annotations if a.role is Role.TIP}
+    assert tips_back == {old_tip.id: False, tips[0].id: True}
+
+
+def test_proposing_twice_replaces_the_earlier_proposal(qtbot, tmp_path, phantom):
+    doc, root, film = one_film_doc(tmp_path)
+    win, assist, c = open_window(qtbot, doc, root, film, MemoryImage(phantom[0], spacing_mm=0.5))
+    assist.propose_needle()
+    assist.propose_needle()
+    assert len(doc.film(film.id).annotations) == 2
+
+
+def test_escape_without_a_suggestion_selected_deletes_nothing(qtbot, tmp_path, phantom):
+    tip = Annotation(Role.TIP, ShapeKind.POINT, ((30.0, 30.0),))
+    doc, root, film = one_film_doc(tmp_path, [tip])
+    win, assist, c = open_window(qtbot, doc, root, film, MemoryImage(phantom[0], spacing_mm=0.5))
+    c.select_annotation(tip.id)
+    c.setFocus()
+    press(qtbot, c, Qt.Key.Key_Escape)
+    press(qtbot, c, Qt.Key.Key_Return)
+    assert doc.film(film.id).annotations == [tip] and not doc.can_undo
+
+
+def path_doc(tmp_path):
+    path = Annotation(Role.CONTRAST_PATH, ShapeKind.POLYLINE, ((22.0, 128.0), (130.0, 128.0), (240.0, 128.0)))
+    return one_film_doc(tmp_path, [path])
+
+
+def test_analyse_path_suggests_a_cutoff_and_shows_the_profile(qtbot, tmp_path):
+    doc, root, film = path_doc(tmp_path)
+    win, assist, c = open_window(qtbot, doc, root, film, MemoryImage(band_image(), spacing_mm=0.25))
+    result = assist.analyse_path()
+    codes = [f.code for f, _a in result.suggestions]
+    assert "contrast_cutoff" in codes
+    finding = next(f for f in doc.case.root(root.id).findings if f.code == "contrast_cutoff")
+    ann = doc.film(film.id).annotation(finding.annotation_id)
+    assert finding.suggested and ann.suggested and ann.role is Role.FINDING
+    assert abs(ann.points[0][0] - 120.0) < 8.0  # the band stops at x = 120 px (2 mm)
+    panel = assist.profile_panel
+    assert panel.isVisible() and panel.plot_rgb is not None and panel.plot_rgb.ndim == 3
+    assert "contrast_cutoff" in panel.text_label.text()
+    # accept it with Enter
+    c.select_annotation(ann.id)
+    c.setFocus()
+    press(qtbot, c, Qt.Key.Key_Return)
+    finding = doc.case.root(root.id).finding(finding.id)
+    assert not finding.suggested and not doc.film(film.id).annotation(ann.id).suggested
+
+
+def test_rejecting_a_path_suggestion_removes_its_finding(qtbot, tmp_path):
+    doc, root, film = path_doc(tmp_path)
+    win, assist, c = open_window(qtbot, doc, root, film, MemoryImage(band_image(), spacing_mm=0.25))
+    assist.analyse_path()
+    ann = next(a for a in doc.film(film.id).annotations if a.role is Role.FINDING)
+    c.select_annotation(ann.id)
+    c.setFocus()
+    press(qtbot, c, Qt.Key.Key_Escape)
+    assert not [f for f in doc.case.root(root.id).findings if f.annotation_id == ann.id]
+    assert all(a.id != ann.id for a in doc.film(film.id).annotations)
+
+
+def test_analysing_a_band_that_runs_on_suggests_no_cutoff(qtbot, tmp_path):
+    doc, root, film = path_doc(tmp_path)
+    win, assist, c = open_window(qtbot, doc, root, film, MemoryImage(band_image(stop_x=256), spacing_mm=0.25))
+    result = assist.analyse_path()
+    assert "contrast_cutoff" not in [f.code for f, _a in result.suggestions]
+    assert assist.profile_panel.plot_rgb is not None
+
+
+def test_analyse_without_a_path_says_what_to_do(qtbot, tmp_path, phantom):
+    doc, root, film = one_film_doc(tmp_path)
+    win, assist, c = open_window(qtbot, doc, root, film, MemoryImage(phantom[0], spacing_mm=0.5))
+    assert assist.analyse_path() is None
+    assert "contrast path" in win.statusBar().currentMessage()
+    assert not doc.can_undo
