@@ -1,4 +1,4 @@
-"""``fluoro-annotator-cli new CASE_DIR FILES... --level L5 --side right``: a case from films.
+"""``fluoro-annotator-cli new CASE_DIR FILES... [--level L5] [--side right]``: a case from films.
 
 Creates ``CASE_DIR/case.json`` with one root and a film for every image found
 in FILES (files, or folders whose images are all taken). Films already inside
@@ -6,7 +6,9 @@ CASE_DIR are referenced where they are; others are copied into
 ``CASE_DIR/films/``. Each film is opened to detect its view (with the evidence
 that decided it), calibration and patient directions. Nothing is written
 unless every named file is an image; an existing case.json is replaced only
-with ``--force`` (the old one is kept as ``case.json.bak``).
+with ``--force`` (the old one is kept as ``case.json.bak``). Without
+``--level``/``--side`` the root is recorded as right L5 (the defaults) and a
+note on stdout says so: the tool never guesses the root from the films.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from annotator.model import LEVELS, Case, Film, Root, Side, View, check_level
 from annotator.model.validation import FieldError
 
 FILMS_SUBFOLDER = "films"
+DEFAULT_LEVEL, DEFAULT_SIDE = "L5", "right"
 
 
 class BadInput(AnnotatorError):
@@ -37,17 +40,17 @@ def register(subparsers: Any) -> None:
         "new",
         help="create CASE_DIR/case.json from films (DICOM or plain images)",
         description=(
-            "Create a case file from films: one root (--level, --side: both required, the tool "
-            "never guesses which root was tested) holding every image of FILES. Files outside "
+            "Create a case file from films: one root (--level, --side; default right L5 with a "
+            "printed note: the tool never guesses which root was tested) holding every image of FILES. Files outside "
             "CASE_DIR are copied into CASE_DIR/films/; files inside it are referenced in place. "
             "View, calibration and directions are detected from each file and printed."
         ),
     )
     p.add_argument("case_dir", metavar="CASE_DIR", help="folder of the case (created if missing)")
     p.add_argument("files", metavar="FILES", nargs="+", help="image files or folders of images")
-    p.add_argument("--level", required=True, help=f"level of the root tested: {', '.join(LEVELS)} (required)")
-    p.add_argument("--side", required=True, choices=[s.value for s in Side],
-                   help="side of the root tested (required)")
+    p.add_argument("--level", help=f"level of the root tested: {', '.join(LEVELS)} (default {DEFAULT_LEVEL})")
+    p.add_argument("--side", choices=[s.value for s in Side],
+                   help=f"side of the root tested (default {DEFAULT_SIDE})")
     p.add_argument("--title", default="", help="case title (keep patient identity out of it)")
     p.add_argument("--recursive", action="store_true", help="also take images in sub-folders of folders")
     p.add_argument("--force", action="store_true", help="replace an existing case.json (kept as case.json.bak)")
@@ -138,8 +141,9 @@ def film_for(rel: str, image: Any) -> Film:
 def run(args: argparse.Namespace) -> int:
     from annotator.io import open_image  # heavy (pydicom): only when the command runs
 
+    defaulted = args.level is None or args.side is None
     try:
-        level = check_level(args.level, "--level")
+        level = check_level(args.level if args.level is not None else DEFAULT_LEVEL, "--level")
     except FieldError as exc:
         raise BadInput(str(exc)) from None
     case_dir = Path(args.case_dir)
@@ -166,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
     images.sort(key=_order)
 
     case_dir.mkdir(parents=True, exist_ok=True)
-    root = Root(level=level, side=Side(args.side))
+    root = Root(level=level, side=Side(args.side if args.side is not None else DEFAULT_SIDE))
     taken: set[str] = set()
     copied: list[Path] = []
     try:
@@ -181,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
                 copied.append(target)
             root.films.append(film_for(rel, image))
         case = Case(title=args.title, planned_roots=[root.label], roots=[root])
-        save_case(case, case_path)
+        save_note = save_case(case, case_path)
     except BaseException:
         for target in copied:  # leave no half-made case behind
             target.unlink(missing_ok=True)
@@ -189,6 +193,8 @@ def run(args: argparse.Namespace) -> int:
 
     out = sys.stdout
     print(f"created {case_dir.name}/{CASE_FILE_NAME}: {root.label}, {len(root.films)} film(s)", file=out)
+    if defaulted:
+        print(f"root recorded as {root.label} — change it with --level/--side or in the app", file=out)
     for film in root.films:
         cal = film.calibration
         scale = (f"{cal.mean_mm_per_px():.4g} {cal.unit_label} per pixel" if cal.is_mm
@@ -198,6 +204,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"copied {len(copied)} file(s) into {case_dir.name}/{FILMS_SUBFOLDER}/", file=out)
     for reason in skipped:
         print(f"skipped {reason}", file=sys.stderr)
+    if save_note:
+        print(f"note: {save_note}", file=sys.stderr)
     if recovery_path(case_path).exists():
         print(f"note: an old recovery file {recovery_path(case_path).name} is still there", file=sys.stderr)
     return 0

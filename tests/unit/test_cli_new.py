@@ -141,7 +141,7 @@ def test_same_name_from_two_folders_is_not_overwritten(tmp_path: Path, capsys) -
     [
         (["--level", "L6", "--side", "right"], "--level: 'L6' is not one of"),
         (["--level", "L5", "--side", "middle"], "invalid choice"),
-        (["--side", "right"], "--level"),
+        (["--level", "S2"], "--level: 'S2' is not one of"),
     ],
 )
 def test_bad_options_exit_2(tmp_path: Path, films: Path, capsys, argv, needle) -> None:
@@ -200,3 +200,21 @@ def test_title_and_json_file(tmp_path: Path, films: Path, capsys) -> None:
                "--title", "teaching case 7")[0] == 0
     data = json.loads((case_dir / "case.json").read_text(encoding="utf-8"))
     assert data["schema_version"] == 1 and data["title"] == "teaching case 7"
+
+
+@pytest.mark.parametrize(
+    ("argv", "label"),
+    [([], "right L5"), (["--level", "L4"], "right L4"), (["--side", "left"], "left L5")],
+)
+def test_level_and_side_default_to_right_l5_with_a_note(tmp_path: Path, films: Path, capsys, argv, label) -> None:
+    case_dir = tmp_path / "c"
+    code, out, err = run(capsys, "new", str(case_dir), str(films / "IM1.dcm"), *argv)
+    assert code == 0, err
+    assert f"root recorded as {label} — change it with --level/--side or in the app" in out
+    (root,) = load_case(case_dir / "case.json").roots
+    assert root.label == label
+
+
+def test_no_note_when_level_and_side_are_given(tmp_path: Path, films: Path, capsys) -> None:
+    code, out, _ = run(capsys, "new", str(tmp_path / "c"), str(films / "IM1.dcm"), "--level", "L4", "--side", "left")
+    assert code == 0 and "root recorded as" not in out
