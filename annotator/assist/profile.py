@@ -5,7 +5,9 @@ density (dense = high, ``common.density``) is sampled over +-``half_width``.
 The background is the higher of the medians of both outer quarters; the band
 *intensity* is the peak density near the axis minus that background (density
 units, ~0..1) and its *width* the full width at half that height (FWHM),
-interpolated between samples. Arc length and width are in mm when the film is
+interpolated between samples. Stations whose axis is clipped to the film's
+densest value are flagged (``clipped``): there the band can be neither seen
+nor ruled out. Arc length and width are in mm when the film is
 calibrated (``unit`` says which mm, e.g. ``mm (ERMF)``), else in pixels.
 
 Coordinates: float pixels, origin at the top-left corner of the top-left pixel
@@ -44,6 +46,7 @@ class ContrastProfile:
     tangents: np.ndarray
     unit: str
     px_per_unit: float
+    clipped: np.ndarray | None = None  # bool per station: the axis is clipped (no band signal there)
 
     def point_at(self, s: float) -> Point:
         """The path point at arc length ``s`` (profile unit), interpolated."""
@@ -127,6 +130,9 @@ def contrast_profile(frame: np.ndarray, path: Sequence[Point], calibration=None,
     # average three neighbouring stations along the path: noise down, edges kept
     if len(profs) >= 3:
         profs = np.concatenate([profs[:1], (profs[:-2] + profs[1:-1] + profs[2:]) / 3, profs[-1:]])
+    top = float(dens.max())
+    sat = top - 0.03 * (top - float(np.median(dens)))
+    clipped = profs[:, len(offs) // 2] >= sat
     centre_half = 0.35 * half
     hw = np.array([_fwhm(p, offs, centre_half) for p in profs])
     height, width_px = hw[:, 0], hw[:, 1]
@@ -138,6 +144,7 @@ def contrast_profile(frame: np.ndarray, path: Sequence[Point], calibration=None,
         tangents=tan,
         unit=unit,
         px_per_unit=px_per_unit,
+        clipped=clipped,
     )
 
 

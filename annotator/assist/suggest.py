@@ -94,6 +94,8 @@ def find_cutoff(profile: ContrastProfile, scale_mm: float | None = None) -> Cand
     if ref_i <= 0:
         return None
     present = ii >= END_LEVEL * ref_i
+    if profile.clipped is not None:
+        present |= _smooth(profile.clipped.astype(float), n_sm) > 0.5  # a band cannot be seen to end there
     idx = np.flatnonzero(present & start)
     if idx.size == 0:
         return None
