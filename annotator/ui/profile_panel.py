@@ -17,8 +17,34 @@ from PyQt6.QtWidgets import QDockWidget, QLabel, QSizePolicy, QVBoxLayout, QWidg
 from annotator.ui.i18n import signals, tr
 from annotator.ui.qimage import array_to_qimage
 
-PLOT_SIZE_IN = (5.2, 2.6)  # inches at PLOT_DPI
+PLOT_SIZE_IN = (7.0, 2.6)  # inches at PLOT_DPI
 PLOT_DPI = 90
+MIN_PLOT_HEIGHT = 200  # screen px: the plot stays readable in a short bottom dock
+
+
+class ScaledImage(QLabel):
+    """A label showing one pixmap scaled to its size (aspect kept), rescaled on every resize."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source: QPixmap | None = None
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)  # no resize feedback loop
+
+    def set_source(self, pixmap: QPixmap | None) -> None:
+        self.source = pixmap
+        self._rescale()
+
+    def _rescale(self) -> None:
+        if self.source is None:
+            return
+        w, h = max(20, self.width()), max(20, self.height())
+        self.setPixmap(self.source.scaled(w, h, Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.SmoothTransformation))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._rescale()
 
 
 class ProfilePanel(QDockWidget):
@@ -28,15 +54,12 @@ class ProfilePanel(QDockWidget):
         super().__init__(parent)
         self.setObjectName("profile_panel")
         self.plot_rgb: np.ndarray | None = None
-        self._pixmap: QPixmap | None = None
         self._lines: list[str] = []
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.image_label = QLabel(body)
-        self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image_label.setMinimumSize(200, 110)
-        self.image_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)  # no resize loop
+        self.image_label = ScaledImage(body)
+        self.image_label.setMinimumSize(300, MIN_PLOT_HEIGHT)
         self.text_label = QLabel(body)
         self.text_label.setWordWrap(True)
         self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -58,31 +81,16 @@ class ProfilePanel(QDockWidget):
         from annotator.assist.profile import plot_profile
 
         self.plot_rgb = plot_profile(profile, list(marks), size=PLOT_SIZE_IN, dpi=PLOT_DPI)
-        self._pixmap = QPixmap.fromImage(array_to_qimage(self.plot_rgb))
         self._lines = list(lines or [])
-        self._scale()
+        self.image_label.set_source(QPixmap.fromImage(array_to_qimage(self.plot_rgb)))
         self._show_text()
 
     def clear(self) -> None:
         self.plot_rgb = None
-        self._pixmap = None
         self._lines = []
+        self.image_label.source = None
         self.image_label.clear()
         self.retranslate()
 
     def _show_text(self) -> None:
         self.text_label.setText("\n".join(self._lines))
-
-    def _scale(self) -> None:
-        if self._pixmap is None:
-            return
-        size = self.image_label.size()
-        if size.width() < 20 or size.height() < 20:
-            self.image_label.setPixmap(self._pixmap)
-            return
-        self.image_label.setPixmap(self._pixmap.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
-                                                       Qt.TransformationMode.SmoothTransformation))
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        super().resizeEvent(event)
-        self._scale()

@@ -119,8 +119,8 @@ class SelectTool(Tool):
         if not all(math.isfinite(v) for q in new.points for v in q):
             return
         d["moved"] = True
-        ctx.document.update_annotation(ctx.film_id, replace(new, suggested=False) if orig.suggested else new,
-                                       merge_key=d["key"])
+        # a dragged suggestion stays a suggestion: Enter accepts it (and replaces the confirmed tip/shaft)
+        ctx.document.update_annotation(ctx.film_id, new, merge_key=d["key"])
 
     def _move_redaction(self, ctx: ToolContext, d: dict, p: Point) -> None:
         """The redaction picked at ``d["start"]`` moved by the drag so far (same id, same size)."""
