@@ -191,7 +191,8 @@ def run() -> str:
     ce = max(cut_err) if cut_err else math.nan
     rows += [
         _row("cutoff location error (found ones)", "<= 2 mm",
-             f"median {statistics.median(cut_err) if cut_err else math.nan:.2f}, max {ce:.2f} mm", ce <= 2.0),
+             f"median {statistics.median(cut_err) if cut_err else math.nan:.2f}, max {ce:.2f} mm, "
+             f"{sum(e <= 2.0 for e in cut_err)}/{len(cut_err)} within 2 mm", ce <= 2.0),
         _row("cutoffs found", "(info)", f"{len(cut_err)}/{n_cut}", True),
         _row("false cutoff on normal films", "0", f"{false_cut}/{normals}", false_cut == 0),
     ]

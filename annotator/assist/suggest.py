@@ -14,7 +14,9 @@ sleeve, over the last 1.5-6 mm >= ``FULL_CALIBRE`` x its median over the
 path), and it *stops short*: before ``SHORT_COURSE_MM`` of filled course. A
 normal sleeve tapers and runs farther, so its distal end is not suggested.
 Location: the half-height crossing of the intensity after the last full
-station (interpolated), on the path. Focal narrowings are not suggested yet
+station (interpolated), moved back by half the column's FWHM (the rounded end
+of a filled sleeve reaches half height 0.87 r past the end of its axis), on
+the path. Focal narrowings are not suggested yet
 (too many false alarms from overlapping bone edges on the phantom).
 
 Bench sign (``bench_sign``): the root's course turns *upward* (toward the head)
@@ -124,6 +126,9 @@ def find_cutoff(profile: ContrastProfile, scale_mm: float | None = None) -> Cand
         s_end = float(s[k] + f * (s[k + 1] - s[k]))
     else:
         s_end = float(s[k])
+    # a column ends in a rounded cap: along its axis the cap's projected thickness falls to half
+    # at 0.87 r beyond the end of the filled course, i.e. half the column's FWHM (1.73 r)
+    s_end = max(float(s[0]), s_end - 0.5 * min(float(np.median(ww[before])), float(np.median(ww[body]))))
     return Candidate("contrast_cutoff", s_end, profile.point_at(s_end),
                      f"contrast stops abruptly {s_end * mm:.0f} mm along the root at full calibre")
 
