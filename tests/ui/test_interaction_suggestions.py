@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from annotator.model import Annotation, Finding, Role, ShapeKind
-from annotator.ui.tools import Selection, ToolContext, accept_suggestion, make_tool, reject_suggestion, suggestion_key
+from annotator.ui.tools import (
+    Selection,
+    ToolContext,
+    accept_suggestion,
+    make_tool,
+    reject_suggestion,
+    suggestion_key,
+)
 from tests.ui.test_viewport_support import make_case
 
 
