@@ -93,11 +93,4 @@ def offer_restore(case_path: Path, ask) -> Any | None:
 
 def mark_unsaved(document: Any) -> None:
     """Make a document holding restored work report unsaved changes."""
-    for name in ("mark_dirty", "mark_unsaved"):
-        fn = getattr(document, name, None)
-        if callable(fn):
-            fn()
-            return
-    # CaseDocument has no public "unsaved" switch yet: its saved-state token None never
-    # equals a real state, which is exactly "differs from what is on disk".
-    document._saved_state = None
+    document.mark_unsaved()

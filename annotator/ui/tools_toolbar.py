@@ -18,6 +18,7 @@ from PyQt6.QtGui import (
     QColor,
     QFont,
     QIcon,
+    QImage,
     QKeySequence,
     QPainter,
     QPen,
@@ -148,13 +149,15 @@ def _draw(name: str, p: QPainter) -> None:
 
 def tool_icon(name: str) -> QIcon:
     """The toolbar icon of tool ``name`` (an unknown name gets its initials)."""
-    pix = QPixmap(ICON_SIZE, ICON_SIZE)
-    pix.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pix)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    _draw(name, p)
-    p.end()
-    return QIcon(pix)
+    img = QImage(ICON_SIZE, ICON_SIZE, QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(Qt.GlobalColor.transparent)
+    p = QPainter(img)
+    try:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        _draw(name, p)
+    finally:
+        p.end()
+    return QIcon(QPixmap.fromImage(img))
 
 
 def build_tools_toolbar(parent: QWidget, specs: list[Any],
