@@ -11,6 +11,11 @@ the fastest plugin; for encapsulated data only that frame's
 fragments are decompressed) and keeps the last few frames in a bounded LRU
 cache.
 
+A native multi-frame file cut short (a cine run copied in half) still opens:
+the frames whose bytes are all present decode as usual (``complete_frames``
+of them), and asking for a later one raises ``CorruptImageError``. User
+messages number frames from 1, as the viewer does: "frame 3 of 24".
+
 Stored values are returned as pydicom decodes them (``raw=False``: YBR_FULL
 and YBR_FULL_422 become RGB); PALETTE COLOR is expanded to RGB with
 ``apply_color_lut``; colour frames are H x W x 3 ``uint8``. Returned arrays are
@@ -196,8 +201,11 @@ def _transfer_syntax(path: Path, ds: Any) -> Any:
 class DicomImage(FluoroImage):
     """A DICOM film; build it with :func:`open_dicom`."""
 
-    def __init__(self, path: Path, ds: Any, info: ImageInfo, native: bool) -> None:
+    def __init__(self, path: Path, ds: Any, info: ImageInfo, native: bool,
+                 complete_frames: int | None = None) -> None:
         self.info = info
+        # frames whose bytes are all in the file; fewer than info.frames when a native file is cut short
+        self.complete_frames = info.frames if complete_frames is None else complete_frames
         self._path = path
         self._ds = ds  # private: never printed, logged or put in an error
         self._native = native
@@ -209,13 +217,22 @@ class DicomImage(FluoroImage):
         self._lut: np.ndarray | None = None
         self._auto: dict[int, WindowPreset] = {}
         expected = info.rows * info.columns * info.samples_per_pixel * info.frames * max(info.bits_allocated, 8) // 8
-        self._stream = native and info.frames > 1 and expected > STREAM_NATIVE_BYTES
+        self._stream = native and info.frames > 1 and expected > STREAM_NATIVE_BYTES and not self.truncated
         self._plugin = "" if native else preferred_plugin(info.transfer_syntax_uid or "")
         try:
             st = path.stat()
             self._stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
         except OSError:
             self._stamp = None
+
+    @property
+    def truncated(self) -> bool:
+        """The file is cut short: frames from ``complete_frames`` on cannot be shown."""
+        return self.complete_frames < self.info.frames
+
+    def _frame_name(self, index: int) -> str:
+        """'frame 3 of 24' (1-based, as the viewer shows it)."""
+        return f"frame {index + 1} of {self.info.frames}"
 
     def _file_changed(self) -> bool:
         try:
@@ -226,12 +243,57 @@ class DicomImage(FluoroImage):
 
     def _check_index(self, index: int) -> int:
         if not isinstance(index, (int, np.integer)) or not 0 <= index < self.info.frames:
-            raise IndexError(f"frame {index} out of range 0..{self.info.frames - 1}")
+            raise IndexError(f"frame index {index} out of range 0..{self.info.frames - 1} "
+                             f"(shown as frames 1..{self.info.frames})")
         return int(index)
+
+    def _frame_bytes_of_partial(self, index: int) -> bytes:
+        """The bytes of one complete frame of a cut-short native file (from memory or the file)."""
+        size = _native_frame_bytes(self.info)
+        elem = self._ds.get_item(_PIXEL_TAG, keep_deferred=True)
+        value = getattr(elem, "value", None)
+        if isinstance(value, (bytes, bytearray)):
+            return bytes(value[index * size:(index + 1) * size])
+        with self._path.open("rb") as fh:  # deferred element: read only this frame
+            fh.seek((getattr(elem, "value_tell", 0) or 0) + index * size)
+            return fh.read(size)
+
+    def _decode_partial(self, index: int) -> np.ndarray:
+        from pydicom.pixels import get_decoder
+
+        info = self.info
+        if index >= self.complete_frames:
+            raise CorruptImageError(
+                self._path, f"{self._frame_name(index)} is missing: the file is cut short "
+                f"(only frames 1-{self.complete_frames} are complete)"
+            )
+        raw = self._frame_bytes_of_partial(index)
+        options = {
+            "rows": info.rows, "columns": info.columns, "samples_per_pixel": info.samples_per_pixel,
+            "bits_allocated": info.bits_allocated, "bits_stored": info.bits_stored,
+            "pixel_representation": get_int(self._ds, "PixelRepresentation") or 0,
+            "photometric_interpretation": info.photometric, "number_of_frames": 1, "pixel_keyword": "PixelData",
+        }
+        if info.samples_per_pixel > 1:
+            options["planar_configuration"] = get_int(self._ds, "PlanarConfiguration") or 0
+        try:
+            arr, _ = get_decoder(info.transfer_syntax_uid).as_array(raw, **options)
+        except Exception as exc:
+            if self._file_changed():
+                raise ImageLoadError(
+                    self._path, "the file was changed or removed after it was opened: open it again"
+                ) from None
+            raise CorruptImageError(
+                self._path, f"the pixel data of {self._frame_name(index)} is damaged and cannot be decoded "
+                f"({type(exc).__name__})",
+            ) from None
+        return self._to_stored(arr, index)
 
     def _decode(self, index: int) -> np.ndarray:
         from pydicom.pixels import pixel_array
 
+        if self.truncated:
+            return self._decode_partial(index)
         src = self._path if self._stream else self._ds
         try:
             arr = None
@@ -245,7 +307,7 @@ class DicomImage(FluoroImage):
             if arr is None:
                 arr = pixel_array(src, index=index)
         except MemoryError:
-            raise CorruptImageError(self._path, f"frame {index + 1} is too large to decode") from None
+            raise CorruptImageError(self._path, f"{self._frame_name(index)} is too large to decode") from None
         except Exception as exc:
             if self._file_changed():
                 raise ImageLoadError(
@@ -259,7 +321,8 @@ class DicomImage(FluoroImage):
                 ) from None
             raise CorruptImageError(
                 self._path,
-                f"the pixel data of frame {index + 1} is damaged and cannot be decoded ({type(exc).__name__})",
+                f"the pixel data of {self._frame_name(index)} is damaged and cannot be decoded "
+                f"({type(exc).__name__})",
             ) from None
         return self._to_stored(arr, index)
 
@@ -276,7 +339,7 @@ class DicomImage(FluoroImage):
         want = (info.rows, info.columns, 3) if self.is_color else (info.rows, info.columns)
         if arr.shape != want:
             raise CorruptImageError(
-                self._path, f"frame {index + 1} decoded to shape {arr.shape}, the header says {want}"
+                self._path, f"{self._frame_name(index)} decoded to shape {arr.shape}, the header says {want}"
             )
         arr.setflags(write=False)
         return arr
@@ -344,6 +407,12 @@ class DicomImage(FluoroImage):
             return self._auto[index]
 
 
+def _native_frame_bytes(info: ImageInfo) -> int:
+    """Bytes of one frame of native pixel data (8- or 16-bit allocated)."""
+    size = info.rows * info.columns * info.samples_per_pixel * info.bits_allocated // 8
+    return size // 3 * 2 if info.photometric == "YBR_FULL_422" else size
+
+
 def _raise_no_pixels(path: Path, ds: Any) -> None:
     """No pixel data: a non-image object (NoPixelDataError) or a damaged image (CorruptImageError).
 
@@ -381,6 +450,7 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
     ts_name = uid_name(ts) or str(ts)
     native = not ts.is_encapsulated if ts.is_transfer_syntax else True
     check_decoder(path, ts, ts_name)
+    complete = frames
     if native:
         expected = rows * cols * frames * spp * alloc // 8
         if alloc == 1:
@@ -389,9 +459,12 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
             expected = expected // 3 * 2
         have = _pixel_element_length(path, ds)
         if have is not None and have < expected:
-            raise CorruptImageError(
-                path, f"the pixel data is truncated: {have:,} of {expected:,} bytes present"
-            )
+            # a multi-frame run cut short keeps its complete frames (not bit-packed data: frames share bytes)
+            complete = have // (expected // frames) if frames > 1 and alloc >= 8 else 0
+            if complete < 1:
+                raise CorruptImageError(
+                    path, f"the pixel data is truncated: {have:,} of {expected:,} bytes present"
+                )
     view = detect_view(ds)
     info = ImageInfo(
         path=path,
@@ -415,7 +488,7 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
         frame_time_ms=frame_time_ms(ds, frames),
         windows=() if spp == 3 or photometric == "PALETTE COLOR" else file_windows(ds),
     )
-    image = DicomImage(path, ds, info, native)
+    image = DicomImage(path, ds, info, native, complete)
     if force:  # frame-by-frame reading from the path needs the file meta
         image._stream = False
     return image
