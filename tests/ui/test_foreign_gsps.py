@@ -179,3 +179,20 @@ def test_a_png_film_has_no_foreign_layer(qtbot, tmp_path):
     doc = CaseDocument(Case(title="png", roots=[root]), folder)
     vp = show(qtbot, doc, root, film, folder)
     assert vp.canvas.foreign_graphics == []
+
+
+def test_foreign_items_follow_frames_and_dicom_shapes():
+    from annotator.export.dicom_read import ForeignGraphic
+    from annotator.ui.viewport.foreign import foreign_items
+
+    circle = ForeignGraphic("CIRCLE", ((50.0, 50.0), (60.0, 50.0)), "L")
+    ellipse = ForeignGraphic("ELLIPSE", ((0.0, 0.0), (20.0, 0.0), (10.0, -5.0), (10.0, 5.0)), "L")
+    closed = ForeignGraphic("POLYLINE", ((0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 0.0)), "L")
+    only_frame_2 = ForeignGraphic("POINT", ((5.0, 5.0),), "L", frames=(2,))
+    items = foreign_items([circle, ellipse, closed, only_frame_2], frame=0)
+    assert [it.shape for it in items] == ["ellipse", "ellipse", "polygon"]
+    assert items[0].radii == (10.0, 10.0) and items[0].points == ((50.0, 50.0),)
+    assert items[1].points == ((10.0, 0.0),) and items[1].radii == (10.0, 5.0) and items[1].rotation == 0.0
+    assert len(items[2].points) == 3
+    assert [it.shape for it in foreign_items([only_frame_2], frame=1)] == ["marker"]  # DICOM frame 2 = index 1
+    assert all(it.ann_id is None and it.layer == "foreign" for it in items)
