@@ -30,7 +30,7 @@ import numpy as np
 from benchmarks.timing import table
 
 FILMS = 50
-SEED = 20261125
+SEED = 6061  # never used while tuning (the dev sets were 2024, 777 and 20261125)
 SIZE = 1024
 ROOT = Path(__file__).resolve().parent.parent
 
