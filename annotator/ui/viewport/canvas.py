@@ -18,7 +18,6 @@ the overlay.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from PyQt6.QtCore import QPointF, Qt, pyqtSignal
 from PyQt6.QtGui import (
@@ -30,7 +29,7 @@ from PyQt6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PyQt6.QtWidgets import QInputDialog, QWidget
+from PyQt6.QtWidgets import QWidget
 
 from annotator.io.image import FluoroImage
 from annotator.ui.i18n import signals, tr
@@ -46,37 +45,15 @@ from annotator.ui.tools import (
     tool_spec,
 )
 from annotator.ui.viewport import furniture, painting
+from annotator.ui.viewport.asker import DialogAsker
 from annotator.ui.viewport.display import FilmDisplay
-from annotator.ui.viewport.foreign import foreign_items
+from annotator.ui.viewport.foreign import foreign_items, load_foreign
 from annotator.ui.viewport.overlay import OverlayItem, build_overlay
 from annotator.ui.viewport.transform import ViewTransform
 
 log = logging.getLogger(__name__)
 
 PICK_PX = 8.0  # pick tolerance in screen pixels
-
-
-class DialogAsker:
-    """Asks through Qt input dialogs (tests replace ``canvas.asker`` with a stub)."""
-
-    def __init__(self, parent: QWidget) -> None:
-        self.parent = parent
-
-    def number(self, title: str, label: str, default: float) -> float | None:
-        value, ok = QInputDialog.getDouble(self.parent, title, label, default, 0.01, 10000.0, 2)
-        return value if ok else None
-
-    def text(self, title: str, label: str, default: str) -> str | None:
-        value, ok = QInputDialog.getText(self.parent, title, label, text=default)
-        return value if ok else None
-
-    def choice(self, title: str, label: str, options: Sequence[tuple[str, str]], default: str | None) -> str | None:
-        shown = [s for _, s in options]
-        current = next((i for i, (v, _) in enumerate(options) if v == default), 0)
-        value, ok = QInputDialog.getItem(self.parent, title, label, shown, current, False)
-        if not ok:
-            return None
-        return next((v for v, s in options if s == value), None)
 
 
 class Canvas(QWidget):
@@ -145,19 +122,8 @@ class Canvas(QWidget):
         self._refresh()
 
     def reload_foreign(self) -> None:
-        """Look again for other tools' presentation states of this film (case folder and
-        its ``presentation_states/``; headers cached by path + mtime)."""
-        self.foreign_graphics = []
-        if self.image is not None and self.film_id is not None and self.document is not None \
-                and getattr(self.image.info, "format", "") == "DICOM":
-            from annotator.ui.presentation_states import foreign_graphics
-
-            try:
-                path = self.document.film_path(self.film_id)
-                size = (self.image.info.columns, self.image.info.rows)
-                self.foreign_graphics = foreign_graphics(self.document.folder, path, size)
-            except (OSError, KeyError, ValueError) as exc:
-                log.warning("presentation states not read: %s", type(exc).__name__)
+        """Look again for other tools' presentation states of this film (``foreign.load_foreign``)."""
+        self.foreign_graphics = load_foreign(self.document, self.film_id, self.image)
         self._items = None
         self.update()
 

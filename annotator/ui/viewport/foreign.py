@@ -10,10 +10,13 @@ are 1-based DICOM frame numbers (empty = every frame); the canvas frame is
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Iterable
 
 from annotator.ui.viewport.overlay import OverlayItem
+
+log = logging.getLogger(__name__)
 
 FOREIGN_COLOR = (255, 120, 160, 235)  # salmon pink: not a role colour, not a verdict colour
 FOREIGN_DASH = (2.0, 3.0)
@@ -76,3 +79,19 @@ def foreign_items(graphics: Iterable, frame: int) -> list[OverlayItem]:
         if item is not None:
             out.append(item)
     return out
+
+
+def load_foreign(document, film_id: str | None, image) -> list:
+    """``ForeignGraphic`` list of the film's presentation states by other tools, found in the case
+    folder and its ``presentation_states/`` (``annotator.ui.presentation_states``); empty for
+    non-DICOM films, without a document, or when the files cannot be read."""
+    if image is None or film_id is None or document is None or getattr(image.info, "format", "") != "DICOM":
+        return []
+    from annotator.ui.presentation_states import foreign_graphics
+
+    try:
+        size = (image.info.columns, image.info.rows)
+        return foreign_graphics(document.folder, document.film_path(film_id), size)
+    except (OSError, KeyError, ValueError) as exc:
+        log.warning("presentation states not read: %s", type(exc).__name__)
+        return []
