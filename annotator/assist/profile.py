@@ -88,6 +88,19 @@ def resample(path: Sequence[Point], step_px: float) -> tuple[np.ndarray, np.ndar
     return s, pts, t
 
 
+def extend_path(path: Sequence[Point], length_px: float) -> list[Point]:
+    """``path`` with one more point ``length_px`` past its end, along its last segment: a
+    traced path stops where the contrast stops, and the profile must see how it stops."""
+    p = [(float(x), float(y)) for x, y in path]
+    if len(p) < 2 or length_px <= 0:
+        return p
+    (x0, y0), (x1, y1) = p[-2], p[-1]
+    d = math.hypot(x1 - x0, y1 - y0)
+    if d == 0:
+        return p
+    return p + [(x1 + (x1 - x0) / d * length_px, y1 + (y1 - y0) / d * length_px)]
+
+
 def _fwhm(prof: np.ndarray, offs: np.ndarray, centre_half: float) -> tuple[float, float]:
     """(height above background, FWHM in the units of ``offs``) of one perpendicular profile."""
     q = max(2, len(prof) // 4)

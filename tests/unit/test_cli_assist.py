@@ -86,3 +86,20 @@ def test_assist_case_dry_run_leaves_the_file(cine_case):
     text = (cine_case / "case.json").read_text()
     assert main(["assist", str(cine_case / "case.json"), "--dry-run", "--json"]) == 0
     assert (cine_case / "case.json").read_text() == text
+
+
+def test_assist_case_suggests_the_cutoff_of_the_sample(tmp_path, capsys):
+    dst = tmp_path / "cut"
+    shutil.copytree(CASES / "left_L5_cutoff", dst)
+    assert main(["assist", str(dst)]) == 0
+    case = load_case(dst / "case.json")
+    for film in case.films():
+        truth = json.loads((dst / film.path.replace(".dcm", ".truth.json")).read_text())
+        cut = [a for a in film.annotations if a.suggested and a.text == "contrast_cutoff"]
+        assert len(cut) == 1
+        x, y = cut[0].points[0]
+        mm = film.effective_calibration().mean_mm_per_px()
+        assert ((x - truth["cutoff"][0]) ** 2 + (y - truth["cutoff"][1]) ** 2) ** 0.5 * mm <= 2.0
+        # the needle proposal lands on the true tip
+        tip = next(a for a in film.annotations if a.suggested and a.role.value == "tip")
+        assert ((tip.points[0][0] - truth["tip"][0]) ** 2 + (tip.points[0][1] - truth["tip"][1]) ** 2) ** 0.5 * mm <= 1.0
