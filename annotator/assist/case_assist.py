@@ -115,7 +115,8 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
             report.findings.append(finding.code)
     if path_findings and path_ann is not None:
         pframe = image.stored_frame(min(path_ann.frame, image.info.frames - 1))
-        ppm = 1.0 / cal.mean_mm_per_px() if cal.is_mm else None
+        mm = cal.mean_mm_per_px()
+        ppm = 1.0 / mm if mm else None
         longer = extend_path(path_ann.points, TAIL_MM * (ppm or 4.0))
         profile = contrast_profile(pframe, longer, calibration, invert=invert)
         for finding, ann in suggest_path_findings(profile, path_ann.points, film_id, film.effective_directions(),

@@ -111,11 +111,7 @@ class LiveWire:
         full = np.concatenate([parts[0]] + [p[1:] for p in parts[1:]])
         tol = self.factor * 0.5 if tolerance_px is None else tolerance_px
         simple = approximate_polygon(full, tolerance=tol)
-        # keep the anchors themselves as vertices
-        out = [tuple(map(float, simple[0]))]
-        for p in simple[1:]:
-            out.append((float(p[0]), float(p[1])))
-        return out
+        return [(float(p[0]), float(p[1])) for p in simple]
 
 
 def _smooth(xy: np.ndarray, passes: int = 1) -> np.ndarray:
