@@ -102,16 +102,16 @@ class LiveWire:
         return xy
 
     def path(self, anchors: Sequence[Point], tolerance_px: float | None = None) -> list[Point]:
-        """Polyline through ``anchors`` (>= 2) along the band, simplified (tolerance in frame px)."""
+        """Polyline through ``anchors`` (>= 2) along the band, each leg simplified separately
+        (Douglas-Peucker, tolerance in frame px) so every anchor stays a vertex."""
         from skimage.measure import approximate_polygon
 
         if len(anchors) < 2:
             raise AssistError("a path needs at least two anchor points")
-        parts = [self.segment(p, q) for p, q in zip(anchors[:-1], anchors[1:])]
-        full = np.concatenate([parts[0]] + [p[1:] for p in parts[1:]])
         tol = self.factor * 0.5 if tolerance_px is None else tolerance_px
-        simple = approximate_polygon(full, tolerance=tol)
-        return [(float(p[0]), float(p[1])) for p in simple]
+        parts = [approximate_polygon(self.segment(p, q), tolerance=tol) for p, q in zip(anchors[:-1], anchors[1:])]
+        full = np.concatenate([parts[0]] + [p[1:] for p in parts[1:]])
+        return [(float(p[0]), float(p[1])) for p in full]
 
 
 def _smooth(xy: np.ndarray, passes: int = 1) -> np.ndarray:

@@ -62,3 +62,11 @@ def test_bad_anchors():
         lw.path([(10.0, 10.0)])
     with pytest.raises(AssistError):
         lw.path([(10.0, 10.0), (500.0, 10.0)])
+
+
+def test_every_anchor_stays_a_vertex():
+    img, curve = band_image()
+    anchors = [tuple(curve[0]), tuple(curve[100]), tuple(curve[300]), tuple(curve[-1])]
+    path = LiveWire(img).path(anchors)
+    for a in anchors:
+        assert any(abs(p[0] - a[0]) < 1e-6 and abs(p[1] - a[1]) < 1e-6 for p in path)
