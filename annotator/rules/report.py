@@ -89,7 +89,8 @@ def case_summary_to_dict(s: CaseSummary, lang: str = "en") -> dict[str, Any]:
 
 def _warning_line(w: RuleWarning, lang: str) -> str:
     mark = "!!!" if w.is_danger else "!"
-    return f"{mark} [{w.key} {w.severity}] {w.message(lang)}"
+    severity = {"danger": "危险", "warning": "警告"}.get(w.severity, w.severity) if lang == "zh" else w.severity
+    return f"{mark} [{w.key} {severity}] {w.message(lang)}"
 
 
 def film_lines(f: FilmResult, lang: str = "en") -> list[str]:
@@ -98,7 +99,9 @@ def film_lines(f: FilmResult, lang: str = "en") -> list[str]:
     else:
         v = f.verdict
         dist = "" if v.distance is None else f", {fmt_amount(v.distance, v.unit)}"
-        lines = [f"{f.name(lang)}: {v.rule_id} {v.status.value}{dist}", f"  {v.explain(lang)}"]
+        # English keeps the machine-readable token (scripts grep it); Chinese reads as words.
+        status = say(f"status.{v.status.value}", lang) if lang == "zh" else v.status.value
+        lines = [f"{f.name(lang)}: {v.rule_id} {status}{dist}", f"  {v.explain(lang)}"]
     if f.caudal_angle_deg is not None:
         label = "尾倾角" if lang == "zh" else "caudal tilt"
         lines.append(f"  {label}: {f.caudal_angle_deg:.0f}°")
