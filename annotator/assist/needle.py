@@ -9,17 +9,24 @@ Method (scikit-image, lazily imported):
    the field's pixels go to a probabilistic Hough transform
    (``skimage.transform.probabilistic_hough_line``).
 3. Each Hough segment is extended along its line while the *line contrast*
-   (density on the axis minus the mean of both sides) stays high; the
-   candidate with the largest contrast integral wins (the needle is the
-   densest long straight structure on the film).
+   (density on the axis minus the denser of both sides, so an edge is not a
+   line) stays high. Score = (median contrast + ``CLIP_WEIGHT`` x the fraction
+   of the run whose thin axis is clipped to black) x length, damped when the
+   structure is band-wide (contrast 1.2 px off the needle's edge much lower
+   than 2.5 px off: a contrast column, not steel). The rim of the radiation
+   field (``FIELD_EDGE_MM``) is ignored.
 4. At full resolution the axis is re-fitted to sub-pixel perpendicular peak
-   positions, and the tip is located on the 1-D line-contrast profile along the
-   axis: the crossing of ``TIP_LEVEL`` x the shaft's plateau contrast,
+   positions, and the ends are found on the 1-D line-contrast profile along
+   the axis (densest of five samples within +-``BEVEL_HALF`` x radius, which
+   follows the bevel), searched up to ``REACH_MM`` past the coarse run: the
+   crossing of ``TIP_LEVEL`` x the contrast of the last 2.5-8 mm of shaft,
    linearly interpolated between samples (sub-pixel). The level is below one
-   half because a bevelled tip tapers over ~1.8 mm: the half-maximum point
-   would sit about 0.9 mm short of the true point.
-5. Hub vs tip: the end farther from the centre of the radiation field is the
-   hub (needles enter from outside the field and aim at its centre).
+   half because a bevelled tip tapers over ~1.8 mm. Where the shaft ends
+   inside a clipped (black) blob whose sides are clipped too, no edge can be
+   seen: the tip is put in the middle of the clipped stretch of the axis
+   (contrast leaves the needle at its tip and spreads both ways).
+5. Hub vs tip (``_hub_first``): an end at the edge of the radiation field is the
+   hub; otherwise the tip is the end in the denser surroundings.
 
 Coordinates: float pixels, origin at the top-left corner of the top-left pixel
 (domain.md §3). Without a calibration, a film is assumed to span ~256 mm on its
@@ -107,23 +114,13 @@ def _line_contrast(img: np.ndarray, p: np.ndarray, u: np.ndarray, ts: np.ndarray
     return (c, centre) if with_centre else c
 
 
-SCORE_MODE = "clip7"
+CLIP_WEIGHT = 0.7  # score bonus per unit of shaft length whose thin axis is clipped to black
 
 
 def _score(plateau: float, clipped: float, length_mm: float) -> float:
-    """Candidate score: contrast integral, boosted where the axis is clipped (steel is the
-    only thin structure dense enough to clip)."""
-    if SCORE_MODE == "plateau":
-        return plateau * length_mm
-    if SCORE_MODE == "clip":
-        return (plateau + clipped) * length_mm
-    if SCORE_MODE == "clip5":
-        return (plateau + 0.5 * clipped) * length_mm
-    if SCORE_MODE == "clip7":
-        return (plateau + 0.7 * clipped) * length_mm
-    if SCORE_MODE == "clip2":
-        return (plateau + 0.5 * clipped) * min(length_mm, 40.0)
-    return (plateau + clipped) * min(length_mm, 30.0)
+    """Candidate score: the line-contrast integral, plus a bonus where the thin axis is clipped
+    (steel is the only thin structure dense enough to clip; its contrast there is understated)."""
+    return (plateau + CLIP_WEIGHT * clipped) * length_mm
 
 
 def _cross(a: np.ndarray, b: np.ndarray) -> float:
