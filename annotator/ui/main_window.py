@@ -17,6 +17,7 @@ from annotator.model import View
 from annotator.ui import settings
 from annotator.ui.autosave import Autosaver, mark_unsaved, offer_restore
 from annotator.ui.case_panel import CasePanel, WindowDropFilter
+from annotator.ui.case_paths import rebase_film_paths, set_document_path
 from annotator.ui.dialogs import (
     Prompter,
     Unsaved,
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        self.assist_toolbar = install_assist(self)
         self.retranslate()
         signals().language_changed.connect(self.retranslate)
         geometry, state = (settings.window_geometry(), settings.window_state()) if restore_layout else (None, None)
@@ -327,8 +329,9 @@ class MainWindow(QMainWindow):
             self.document.redo()
 
     def set_tool(self, name: str) -> None:
-        if name in self.tool_actions:
-            self.tool_actions[name][0].setChecked(True)
+        """Activate tool ``name``; an assist tool (snap tip, live-wire) leaves no toolbar tool checked."""
+        for tool, (act, _spec) in self.tool_actions.items():
+            act.setChecked(tool == name)
         fn = getattr(self.workspace, "set_tool", None)
         if fn is not None:
             fn(name)
@@ -470,27 +473,10 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self.statusBar().showMessage(text, 15_000))
 
 
-def set_document_path(document: Any, path: Path) -> None:
-    fn = getattr(document, "set_path", None)
-    if callable(fn):
-        fn(path)
-        return
-    document.path = path
-    document.folder = path.parent
-
-
-def rebase_film_paths(document: Any, old_folder: Path, new_folder: Path) -> None:
-    """Film paths are relative to the case folder: rewrite them for a case saved elsewhere."""
-    import os
-
-    edits = []
-    for root in document.case.roots:
-        for film in root.films:
-            absolute = (old_folder / film.path).resolve()
-            rel = Path(os.path.relpath(absolute, new_folder.resolve())).as_posix()
-            if rel != film.path:
-                edits.append((film.id, rel))
-    if edits:
-        with document.macro(tr("Move case")):
-            for film_id, rel in edits:
-                document.update_film(film_id, path=rel)
+def install_assist(window: MainWindow) -> Any:
+    """The Assist toolbar and profile dock (``annotator.ui.assist_actions``), or None without them."""
+    try:
+        from annotator.ui.assist_actions import install_assist_actions
+    except ImportError:
+        return None
+    return install_assist_actions(window, window.workspace, window.document)

@@ -58,3 +58,14 @@ def test_films_get_most_of_the_width(win, qtbot):
     assert win.docks["case"].width() <= DOCK_WIDTH + 40
     assert win.workspace.width() >= win.width() - DOCK_WIDTH - 60
     assert win.toolbar.height() < 60  # one row of icons on top, not a column of text buttons
+
+
+def test_assist_toolbar_is_installed_and_its_tools_uncheck_the_tools_toolbar(win):
+    if win.assist_toolbar is None:
+        pytest.skip("assist not available")
+    assist = win.assist_toolbar.assist
+    assert win.toolBarArea(win.assist_toolbar) == Qt.ToolBarArea.TopToolBarArea
+    assist.actions["snap_tip"].trigger()
+    assert not any(act.isChecked() for act, _spec in win.tool_actions.values())
+    win.tool_actions["tip"][0].trigger()
+    assert [n for n, (a, _s) in win.tool_actions.items() if a.isChecked()] == ["tip"]
