@@ -84,6 +84,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.assist_toolbar = install_assist(self)
+        if self.assist_toolbar is not None:  # View ▸ Panels also lists the profile dock and the toolbars
+            self.panels_menu.addAction(self.assist_toolbar.assist.profile_panel.toggleViewAction())
+            self.panels_menu.addSeparator()
+            self.panels_menu.addActions([self.toolbar.toggleViewAction(), self.assist_toolbar.toggleViewAction()])
         self.retranslate()
         signals().language_changed.connect(self.retranslate)
         geometry, state = (settings.window_geometry(), settings.window_state()) if restore_layout else (None, None)

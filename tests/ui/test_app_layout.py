@@ -69,3 +69,10 @@ def test_assist_toolbar_is_installed_and_its_tools_uncheck_the_tools_toolbar(win
     assert not any(act.isChecked() for act, _spec in win.tool_actions.values())
     win.tool_actions["tip"][0].trigger()
     assert [n for n, (a, _s) in win.tool_actions.items() if a.isChecked()] == ["tip"]
+
+
+def test_panels_menu_lists_docks_and_toolbars(win):
+    texts = [a.text() for a in win.panels_menu.actions() if not a.isSeparator()]
+    assert {"Case", "Verdicts", "Record", "Tools"} <= set(texts)
+    if win.assist_toolbar is not None:
+        assert {"Contrast profile", "Assist"} <= set(texts)
