@@ -6,7 +6,7 @@ For each film: the needle proposal on its key frame (a ``TIP`` point and a
 (``intravascular`` finding + ``FINDING`` point on the first frame with new
 contrast outside the root path); and where the film has a confirmed contrast
 path, the profile suggestions (cutoff, bench sign, L5 tilt), the profile
-looking ``TAIL_MM`` past the path's end to see how the band stops. Every edit goes
+looking ``suggest.TAIL_MM`` past the path's end to see how the band stops. Every edit goes
 through ``CaseDocument`` in one macro (one undo step) and everything written
 is ``suggested=True``: the user accepts or rejects it. Earlier assist
 suggestions on a film (``attrs["source"] == "assist"`` and still unconfirmed)
@@ -30,7 +30,6 @@ from annotator.model.document import CaseDocument
 log = logging.getLogger(__name__)
 
 SOURCE = "assist"
-TAIL_MM = 6.0  # the profile of a confirmed path looks this far past its end (how does the band stop?)
 
 
 @dataclass
@@ -74,8 +73,7 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
     """Add unconfirmed suggestions to one film (inside the caller's macro, if any)."""
     from annotator.assist.cine import vascular_cue
     from annotator.assist.needle import propose_needle
-    from annotator.assist.profile import contrast_profile, extend_path
-    from annotator.assist.suggest import make_suggestion, suggest_path_findings
+    from annotator.assist.suggest import analyse_path, make_suggestion
     from annotator.io import open_image
 
     film = doc.film(film_id)
@@ -115,12 +113,9 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
             report.findings.append(finding.code)
     if path_findings and path_ann is not None:
         pframe = image.stored_frame(min(path_ann.frame, image.info.frames - 1))
-        mm = cal.mean_mm_per_px()
-        ppm = 1.0 / mm if mm else None
-        longer = extend_path(path_ann.points, TAIL_MM * (ppm or 4.0))
-        profile = contrast_profile(pframe, longer, calibration, invert=invert)
-        for finding, ann in suggest_path_findings(profile, path_ann.points, film_id, film.effective_directions(),
-                                                  root.level, path_ann.frame, ppm):
+        _, found = analyse_path(pframe, path_ann.points, calibration, film.effective_directions(), root.level,
+                                film_id, path_ann.frame, invert)
+        for finding, ann in found:
             doc.add_annotation(film_id, ann)
             doc.add_finding(root.id, finding)
             report.findings.append(finding.code)

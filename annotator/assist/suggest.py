@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from annotator.assist.profile import ContrastProfile, resample
+from annotator.assist.profile import ContrastProfile, contrast_profile, extend_path, resample
 from annotator.model.annotations import Annotation, Role, ShapeKind
 from annotator.model.case import Finding
 
@@ -220,3 +220,19 @@ def suggest_path_findings(profile: ContrastProfile, path: Sequence[Point], film_
                           tilt)
             out.append(make_suggestion(c, film_id, frame, profile.unit))
     return out
+
+
+TAIL_MM = 6.0  # the profile looks this far past the path's end: a traced path stops where the band stops
+
+
+def analyse_path(frame, path: Sequence[Point], calibration=None, directions=None, level: str | None = None,
+                 film_id: str | None = None, frame_index: int = 0, invert: bool = False,
+                 ) -> tuple[ContrastProfile, list[tuple[Finding, Annotation]]]:
+    """Profile and suggestions of one path in one call (what the GUI's "analyse path" and
+    ``assist CASE`` run). The profile extends ``TAIL_MM`` past the path's end so that an
+    abrupt stop at the end of the traced path can be seen; suggestions are located on it."""
+    mm = calibration.mean_mm_per_px() if calibration is not None else None
+    ppm = 1.0 / mm if mm else None
+    longer = extend_path(path, TAIL_MM * (ppm or 4.0))
+    profile = contrast_profile(frame, longer, calibration, invert=invert)
+    return profile, suggest_path_findings(profile, path, film_id, directions, level, frame_index, ppm)

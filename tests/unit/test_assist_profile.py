@@ -94,3 +94,16 @@ def test_plot_is_an_rgb_image():
     rgb = plot_profile(prof, [(18.0, "cutoff")])
     assert rgb.ndim == 3 and rgb.shape[2] == 3 and rgb.dtype == np.uint8
     assert rgb.std() > 0
+
+
+def test_analyse_path_sees_a_stop_at_the_end_of_the_traced_path():
+    from annotator.assist.suggest import analyse_path
+
+    img = straight_band(end_mm=18)
+    path = path_to(18)  # the user traced exactly to where the contrast stops
+    profile, found = analyse_path(img, path, CAL, Directions("L", "F"), "L4", "film1")
+    assert profile.s[-1] > 18 + 4  # looked past the end
+    cuts = [f for f, _ in found if f.code == "contrast_cutoff"]
+    assert len(cuts) == 1
+    ann = next(a for f, a in found if f.code == "contrast_cutoff")
+    assert abs(ann.points[0][0] - (20 + 18 / SPACING)) * SPACING <= 2.0
