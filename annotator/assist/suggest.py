@@ -92,7 +92,10 @@ def find_cutoff(profile: ContrastProfile, scale_mm: float | None = None) -> Cand
     start = smm >= SKIP_START_MM
     if start.sum() < 4:
         return None
-    ref_i = float(np.percentile(ii[start], 60))
+    # the band's own level: a path traced far past a stop is mostly empty, so take the
+    # percentile over the samples where the band shows at all
+    shows = start & (ii > 0.2 * float(np.max(ii[start])))
+    ref_i = float(np.percentile(ii[shows], 60)) if shows.any() else 0.0
     if ref_i <= 0:
         return None
     present = ii >= END_LEVEL * ref_i
@@ -225,6 +228,27 @@ def suggest_path_findings(profile: ContrastProfile, path: Sequence[Point], film_
 TAIL_MM = 6.0  # the profile looks this far past the path's end: a traced path stops where the band stops
 
 
+def _tail_inside(frame, path: Sequence[Point], length_px: float) -> float:
+    """How much of a ``length_px`` extension past the path's end stays on the film:
+    samples beyond the edge have no data, look clipped, and would hide an end."""
+    if len(path) < 2:
+        return 0.0
+    h, w = frame.shape[:2]
+    (x0, y0), (x1, y1) = path[-2], path[-1]
+    d = math.hypot(x1 - x0, y1 - y0)
+    if d == 0:
+        return 0.0
+    ux, uy = (x1 - x0) / d, (y1 - y0) / d
+    margin = 1.0  # keep bilinear samples clear of the edge
+    t = length_px
+    for pos, u, size in ((x1, ux, w), (y1, uy, h)):
+        if u > 0:
+            t = min(t, (size - margin - pos) / u)
+        elif u < 0:
+            t = min(t, (pos - margin) / -u)
+    return max(0.0, t)
+
+
 def analyse_path(frame, path: Sequence[Point], calibration=None, directions=None, level: str | None = None,
                  film_id: str | None = None, frame_index: int = 0, invert: bool = False,
                  ) -> tuple[ContrastProfile, list[tuple[Finding, Annotation]]]:
@@ -233,6 +257,6 @@ def analyse_path(frame, path: Sequence[Point], calibration=None, directions=None
     abrupt stop at the end of the traced path can be seen; suggestions are located on it."""
     mm = calibration.mean_mm_per_px() if calibration is not None else None
     ppm = 1.0 / mm if mm else None
-    longer = extend_path(path, TAIL_MM * (ppm or 4.0))
+    longer = extend_path(path, _tail_inside(frame, path, TAIL_MM * (ppm or 4.0)))
     profile = contrast_profile(frame, longer, calibration, invert=invert)
     return profile, suggest_path_findings(profile, path, film_id, directions, level, frame_index, ppm)

@@ -194,8 +194,7 @@ class AssistActions(QObject):
     def analyse_path(self) -> AnalysisResult | None:
         """Profile along the film's contrast path (the selected one first), plot it in the
         profile panel and suggest cutoff / bench sign / L5 tilt findings."""
-        from annotator.assist.profile import contrast_profile
-        from annotator.assist.suggest import suggest_path_findings
+        from annotator.assist.suggest import analyse_path
 
         canvas = self._film_canvas()
         if canvas is None:
@@ -214,10 +213,11 @@ class AssistActions(QObject):
         pixels = image.stored_frame(min(path.frame, image.info.frames - 1))
         try:
             with _WaitCursor():
-                profile = contrast_profile(pixels, path.points, calibration, invert=image.invert)
-                ppm = 1.0 / cal.mean_mm_per_px() if cal.is_mm else None
-                pairs = suggest_path_findings(profile, path.points, film_id, film.effective_directions(),
-                                              root.level if root is not None else None, path.frame, ppm)
+                # One call: the profile runs a little past the traced end, so a cutoff
+                # exactly where the user stopped tracing is still seen.
+                profile, pairs = analyse_path(pixels, path.points, calibration, film.effective_directions(),
+                                              root.level if root is not None else None, film_id,
+                                              path.frame, invert=image.invert)
         except AnnotatorError as exc:
             self._status(str(exc))
             return None
