@@ -149,7 +149,7 @@ class VerdictPanel(QWidget):
             rows.append(f"<li><i>{html.escape(tr('No rule applies to this film.'))}</i></li>")
         else:
             key = _status_key(verdict.status)
-            rule = f"{verdict.rule_id} ({verdict.source})"
+            rule = f"{verdict.rule_id} ({verdict.source_text(lang)})"
             rows.append(
                 f"<li>{html.escape(tr('Rule'))}: {html.escape(rule)} — "
                 f"<span style='color:{status_hex(key)}; font-weight:bold'>"

@@ -267,7 +267,7 @@ def test_language_switch_changes_the_viewport_strings(ap_view):
     english = vp.canvas.corner_text()["bottom_left"][-1]
     i18n.set_language("zh", remember=False)
     assert vp.canvas.corner_text()["bottom_left"][-1] != english
-    assert vp.cine.key_button.text() == i18n.tr("Set key frame") != "Set key frame"
+    assert vp.cine.key_button.text() == i18n.tr("Key frame") != "Key frame"
 
 
 def test_middle_drag_pans_and_m_toggles_the_magnifier(ap_view, qtbot):

@@ -39,6 +39,7 @@ class CineBar(QWidget):
         self.play_button.setCheckable(True)
         self.play_button.toggled.connect(self.set_playing)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setMinimumWidth(60)  # never squeezed down to a bare handle in a narrow viewport
         self.slider.valueChanged.connect(canvas.set_frame)
         self.frame_label = QLabel(self)
         self.key_button = QPushButton(self)
@@ -61,9 +62,9 @@ class CineBar(QWidget):
     def retranslate(self, *_args) -> None:
         self.play_button.setText(tr("Pause") if self.play_button.isChecked() else tr("Play"))
         self.play_button.setToolTip(tr("Play or pause the cine at the file's frame rate"))
-        self.key_button.setText(tr("Set key frame"))
+        self.key_button.setText(tr("Key frame"))
         self.key_button.setToolTip(tr("Use the frame shown as this film's key frame"))
-        self.subtract.setText(tr("Subtract mask frame"))
+        self.subtract.setText(tr("Subtract"))
         self.subtract.setToolTip(tr("Show this frame minus the mask frame (spot vascular uptake)"))
         self.mask.setToolTip(tr("Mask frame"))
         self._frame_changed(self.canvas.frame)
