@@ -92,10 +92,12 @@ def find_cutoff(profile: ContrastProfile, scale_mm: float | None = None) -> Cand
     start = smm >= SKIP_START_MM
     if start.sum() < 4:
         return None
-    # the band's own level: a path traced far past a stop is mostly empty, so take the
-    # percentile over the samples where the band shows at all
-    shows = start & (ii > 0.2 * float(np.max(ii[start])))
-    ref_i = float(np.percentile(ii[shows], 60)) if shows.any() else 0.0
+    ref_i = float(np.percentile(ii[start], 60))
+    peak = float(np.max(ii[start]))
+    if ref_i <= 0.2 * peak:
+        # a path traced far past a stop is mostly empty: take the band's own level
+        # from the samples where it shows at all
+        ref_i = float(np.percentile(ii[start & (ii > 0.2 * peak)], 60)) if peak > 0 else 0.0
     if ref_i <= 0:
         return None
     present = ii >= END_LEVEL * ref_i
