@@ -43,6 +43,15 @@ from annotator.ui.i18n import LANGUAGES, current_language, tr, trf
 
 log = logging.getLogger(__name__)
 FORMATS = ("pptx", "pdf", "png", "dicom")
+# Layers of the burned-in films (annotator.export.burn_in.Layers fields); redactions always apply.
+LAYER_LABELS = {
+    "annotations": tr_noop("Annotations"),
+    "target_zone": tr_noop("Target zone"),
+    "verdict": tr_noop("Verdict text"),
+    "legend": tr_noop("Legend"),
+    "scale_bar": tr_noop("Scale bar"),
+    "caption": tr_noop("Caption"),
+}
 
 
 @dataclass
@@ -55,6 +64,7 @@ class ExportOptions:
     dicom_dir: Path | None = None
     lang: str = "en"
     identified: bool = False
+    layers: dict[str, bool] | None = None  # burned-in PNG layers (None: all); keys of LAYER_LABELS
 
     def any_format(self) -> bool:
         return any((self.pptx, self.pdf, self.png_dir, self.dicom_dir))
@@ -97,6 +107,17 @@ class ExportDialog(QDialog):
             grid.addWidget(browse, row, 2)
             self.checks[key], self.paths[key] = check, edit
         layout.addWidget(formats)
+        layers = QGroupBox(tr("Burned-in films show"), self)
+        layer_grid = QGridLayout(layers)
+        self.layer_checks: dict[str, QCheckBox] = {}
+        for i, (key, label) in enumerate(LAYER_LABELS.items()):
+            box = QCheckBox(tr(label), layers)
+            box.setChecked(True)
+            layer_grid.addWidget(box, i // 3, i % 3)
+            self.layer_checks[key] = box
+        self.checks["png"].toggled.connect(layers.setEnabled)
+        layers.setEnabled(self.checks["png"].isChecked())
+        layout.addWidget(layers)
         form = QFormLayout()
         self.language = QComboBox(self)
         for code, name in LANGUAGES.items():
@@ -150,7 +171,8 @@ class ExportDialog(QDialog):
 
         return ExportOptions(pptx=chosen("pptx"), pdf=chosen("pdf"), png_dir=chosen("png"),
                              dicom_dir=chosen("dicom"), lang=str(self.language.currentData()),
-                             identified=self.identified.isChecked())
+                             identified=self.identified.isChecked(),
+                             layers={k: c.isChecked() for k, c in self.layer_checks.items()})
 
 
 class _Worker(QObject):
@@ -178,6 +200,7 @@ class _Worker(QObject):
 
     def _run(self) -> None:
         try:
+            from annotator.export.burn_in import Layers
             from annotator.export.case_export import export_case
 
             o = self.options
@@ -189,6 +212,7 @@ class _Worker(QObject):
                     Path(file).parent.mkdir(parents=True, exist_ok=True)
             result = export_case(self.case, self.folder, pptx=o.pptx, pdf=o.pdf, png_dir=o.png_dir,
                                  dicom_dir=o.dicom_dir, lang=o.lang, identified=o.identified,
+                                 layers=Layers(**o.layers) if o.layers is not None else Layers(),
                                  progress=self._progress)
         except Exception as exc:  # ExportError & co: one line; anything else: still one line
             log.info("export failed", exc_info=True)

@@ -147,3 +147,32 @@ def test_dialog_remembers_formats_and_language_but_never_identity(qtbot, tmp_pat
     assert opts.dicom_dir == tmp_path / "other" / "export" / "dicom"
     assert opts.lang == "zh"
     assert opts.identified is False
+
+
+def test_layer_choice_reaches_the_burned_in_films(qtbot, tmp_path, monkeypatch):
+    """The layers ticked in the dialog are the layers the export is asked to draw."""
+    from annotator.ui import export_dialog as ed
+
+    dialog = ed.ExportDialog(tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.checks["png"].setChecked(True)
+    for box in dialog.layer_checks.values():
+        box.setChecked(False)
+    opts = dialog.options()
+    assert opts.layers == dict.fromkeys(ed.LAYER_LABELS, False)
+
+    calls = []
+
+    def fake_export_case(case, folder, **kw):
+        calls.append(kw["layers"])
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr("annotator.export.case_export.export_case", fake_export_case)
+    worker = ed._Worker(None, tmp_path, opts)
+    failures = []
+    worker.failed.connect(failures.append)
+    worker._run()
+    assert failures == ["stop here"]
+    (layers,) = calls
+    assert not any((layers.annotations, layers.target_zone, layers.verdict, layers.legend,
+                    layers.scale_bar, layers.caption))
