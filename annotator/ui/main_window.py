@@ -160,6 +160,11 @@ class MainWindow(QMainWindow):
         self.language_menu = v.addMenu("")
         self.language_menu.addActions(list(self.language_actions.values()))
         v.addSeparator()
+        # Off at every start and never remembered: identity shows only while the user wants it.
+        self.identity_action = v.addAction("")
+        self.identity_action.setCheckable(True)
+        self.identity_action.toggled.connect(self._show_identity)
+        v.addSeparator()
         self.panels_menu = v.addMenu("")
         for dock in self.docks.values():
             self.panels_menu.addAction(dock.toggleViewAction())
@@ -179,6 +184,7 @@ class MainWindow(QMainWindow):
         for key, text in (("file", tr("&File")), ("edit", tr("&Edit")), ("view", tr("&View")), ("help", tr("&Help"))):
             self.menus[key].setTitle(text)
         self.recent_menu.setTitle(tr("Recent cases"))
+        self.identity_action.setText(tr("Show patient identity"))
         self.language_menu.setTitle(tr("Language"))
         self.panels_menu.setTitle(tr("Panels"))
         for key, text in (("case", tr("Case")), ("verdict", tr("Verdicts")), ("record", tr("Record"))):
@@ -188,6 +194,10 @@ class MainWindow(QMainWindow):
             act.setChecked(code == current_language())
         self._update_undo_actions()
         self._update_title()
+
+    def _show_identity(self, show: bool) -> None:
+        if self.workspace is not None and hasattr(self.workspace, "set_show_identity"):
+            self.workspace.set_show_identity(show)
 
     def _set_workspace(self, document: Any) -> None:
         old = self.workspace
@@ -205,6 +215,9 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self._shown: dict[str, str] = {}
         self.setCentralWidget(workspace)
+        identity = getattr(self, "identity_action", None)
+        if identity is not None and identity.isChecked():
+            self._show_identity(True)  # a newly opened case keeps the user's choice
 
     # -- document --------------------------------------------------------------------------
 

@@ -171,6 +171,10 @@ class Workspace(QWidget):
         for vp in self._viewports.values():
             vp.set_tool(name)
 
+    def set_show_identity(self, show: bool) -> None:
+        for vp in self._viewports.values():
+            vp.set_show_identity(show)
+
     def retranslate(self, *_args) -> None:
         for pane in self._panes.values():
             pane.retranslate()

@@ -58,6 +58,11 @@ class Viewport(QWidget):
         """Show or hide the graphics of other tools' presentation states (read-only, dashed, "PR")."""
         self.canvas.set_show_foreign(show)
 
+    def set_show_identity(self, show: bool) -> None:
+        """Show patient identity in the corner text (off unless the user turns it on)."""
+        self.canvas.show_identity = bool(show)
+        self.canvas.update()
+
     def retranslate(self) -> None:
         self.cine.retranslate()
         self.canvas.retranslate()

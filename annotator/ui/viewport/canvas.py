@@ -79,6 +79,7 @@ class Canvas(QWidget):
         self.magnifier = False
         self.result = None  # the rules' FilmResult of the film, refreshed on every change
         self.show_foreign = True  # graphics of other tools' presentation states (read-only layer)
+        self.show_identity = False  # patient identity in the corner text: only when the user turns it on
         self.foreign_graphics: list = []  # ForeignGraphic of the film, read on set_film
         self._qimage = None
         self._items: list[OverlayItem] | None = None

@@ -1,8 +1,9 @@
 """The viewport's furniture: orientation letters, scale bar, corner text, magnifier.
 
 Functions of the canvas (``c``) and a QPainter, in widget coordinates. Corner
-text shows frame, time, window, zoom and display state; there is no patient
-identity to hide (``ImageInfo`` carries none), so no identity toggle exists.
+text shows frame, time, window, zoom and display state. Patient identity is
+hidden unless the user turns it on (View menu; off at every start): only then
+is it read from the file's header (``annotator.io.identity``).
 """
 
 from __future__ import annotations
@@ -74,11 +75,26 @@ def corner_text(c) -> dict[str, list[str]]:
     film = c.film
     if film is not None:
         out["top_right"].append(tr(_VIEW_NAMES.get(film.view.value, film.view.value)))
+    if getattr(c, "show_identity", False):
+        out["top_right"].extend(_identity_lines(c))
     if c.display.subtracting:
         out["top_right"].append(tr("Subtracted (mask frame {m})").format(m=c.display.mask_frame + 1))
     if c.display.invert:
         out["top_right"].append(tr("Inverted"))
     return out
+
+
+def _identity_lines(c) -> list[str]:
+    """Identity of the film shown, read once per image and kept on the canvas."""
+    image = c.display.image
+    cached = getattr(c, "_identity_cache", None)
+    if cached is None or cached[0] is not image:
+        from annotator.io.identity import read_identity
+
+        identity = read_identity(image.info.path) if image.info.format == "DICOM" else None
+        cached = (image, identity.lines() if identity is not None else [tr("No patient identity in this file")])
+        c._identity_cache = cached
+    return list(cached[1])
 
 
 def paint_corners(p: QPainter, c) -> None:
