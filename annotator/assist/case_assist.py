@@ -12,6 +12,12 @@ is ``suggested=True``: the user accepts or rejects it. Earlier assist
 suggestions on a film (``attrs["source"] == "assist"`` and still unconfirmed)
 are replaced, so running it twice does not pile up duplicates.
 
+Confirmed work is not duplicated: a film whose key frame already has a
+confirmed ``TIP`` gets no needle proposal, and a finding code already
+confirmed on the film's root is not suggested again (the vascular cue and
+the path findings alike). What was skipped is listed in
+``FilmReport.skipped``. ``force=True`` suggests everything regardless.
+
 This is the logic layer the CLI (``assist CASE``) and the GUI both call.
 """
 
@@ -39,6 +45,8 @@ class FilmReport:
     cue_frame: int | None = None
     findings: list[str] = field(default_factory=list)  # codes suggested
     error: str | None = None
+    # what was not suggested because it is already confirmed: "needle" and/or finding codes
+    skipped: list[str] = field(default_factory=list)
 
 
 def _is_ours(a: Annotation | Finding) -> bool:
@@ -69,8 +77,13 @@ def _clear_previous(doc: CaseDocument, film: Film) -> None:
 
 
 def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool = True,
-                path_findings: bool = True) -> FilmReport:
-    """Add unconfirmed suggestions to one film (inside the caller's macro, if any)."""
+                path_findings: bool = True, force: bool = False) -> FilmReport:
+    """Add unconfirmed suggestions to one film (inside the caller's macro, if any).
+
+    Unless ``force``: no needle proposal when the key frame already has a
+    confirmed tip, and no finding whose code is already confirmed on the
+    film's root; those are listed in ``FilmReport.skipped``.
+    """
     from annotator.assist.cine import vascular_cue
     from annotator.assist.needle import propose_needle
     from annotator.assist.suggest import analyse_path, make_suggestion
@@ -89,6 +102,18 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
     frame = image.stored_frame(key)
     invert = image.invert
     _clear_previous(doc, film)
+    confirmed_codes = set() if force else {f.code for f in root.findings if not f.suggested}
+
+    def wanted(code: str) -> bool:
+        if code not in confirmed_codes:
+            return True
+        if code not in report.skipped:
+            report.skipped.append(code)
+        return False
+
+    if needle and not force and film.first(Role.TIP, frame=key) is not None:
+        report.skipped.append("needle")
+        needle = False
     if needle:
         prop = propose_needle(frame, calibration, invert=invert)
         if prop is not None:
@@ -101,7 +126,7 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
         if invert:
             run = run.max() - run
         cue = vascular_cue(run, path_ann.points if path_ann else None, calibration)
-        if cue.first_frame is not None and cue.location is not None:
+        if cue.first_frame is not None and cue.location is not None and wanted("intravascular"):
             from annotator.assist.suggest import Candidate
 
             c = Candidate("intravascular", 0.0, cue.location,
@@ -116,6 +141,8 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
         _, found = analyse_path(pframe, path_ann.points, calibration, film.effective_directions(), root.level,
                                 film_id, path_ann.frame, invert)
         for finding, ann in found:
+            if not wanted(finding.code):
+                continue
             doc.add_annotation(film_id, ann)
             doc.add_finding(root.id, finding)
             report.findings.append(finding.code)
@@ -123,14 +150,15 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
 
 
 def assist_case(doc: CaseDocument, needle: bool = True, cine: bool = True,
-                path_findings: bool = True) -> list[FilmReport]:
+                path_findings: bool = True, force: bool = False) -> list[FilmReport]:
     """Suggestions on every film of the case, as one undo step. A film that cannot be
-    read is reported (``FilmReport.error``) and skipped; the others still get theirs."""
+    read is reported (``FilmReport.error``) and skipped; the others still get theirs.
+    Confirmed tips and findings are not re-suggested unless ``force`` (see ``assist_film``)."""
     reports = []
     with doc.macro("Assist suggestions"):
         for film in doc.case.films():
             try:
-                reports.append(assist_film(doc, film.id, needle, cine, path_findings))
+                reports.append(assist_film(doc, film.id, needle, cine, path_findings, force))
             except AnnotatorError as exc:
                 log.warning("assist skipped film %s: %s", film.id, exc)
                 reports.append(FilmReport(film.id, error=str(exc)))

@@ -6,10 +6,18 @@
 - ``assist path FILE --from X,Y --to X,Y [--via X,Y ...] [--frame N] [--json]``:
   the live-wire polyline along the contrast band, ``{"path": [[x, y], ...]}``;
   ``--profile`` adds the contrast profile and its suggestions.
-- ``assist CASE [--no-needle] [--no-cine] [--dry-run] [--json]`` (a case file or
+- ``assist CASE [--no-needle] [--no-cine] [--all] [--dry-run] [--json]`` (a case file or
   its folder): writes UNCONFIRMED suggestions (``suggested=True``) into the case
   file -- needle per film, vascular-uptake cue on multi-frame films, cutoff /
-  bench / L5 tilt along confirmed contrast paths. Never confirms anything.
+  bench / L5 tilt along confirmed contrast paths. Never confirms anything, and
+  does not re-suggest confirmed work (a film whose key frame has a confirmed
+  tip, a finding code confirmed on the root) unless ``--all``; the skipped items
+  are listed on each film's line.
+
+Frame of a multi-frame file for ``needle``/``path`` without ``--frame``: the
+film's key frame when a case file in the same folder lists the file, else the
+LAST frame (in a cine run the contrast has arrived by then). Either way a
+one-line note on stderr names the frame used.
 
 Coordinates: float pixels, origin at the top-left corner of the top-left
 pixel, +x right, +y down (domain.md §3). Exit 0 ok, 2 bad input.
@@ -19,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +47,10 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("what", help="'needle', 'path', or a case file / case folder")
     p.add_argument("file", nargs="?", help="the image file (for needle and path)")
-    p.add_argument("--frame", type=int, default=None, help="frame index of a multi-frame file (default: 0)")
+    p.add_argument("--frame", type=int, default=None,
+                   help="needle/path: frame index (0-based) of a multi-frame file. Default: the film's key frame "
+                   "when a case.json in the file's folder lists it, else the LAST frame (contrast has arrived "
+                   "by then in a cine run); a note on stderr names the frame used")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--from", dest="start", metavar="X,Y", help="path: first anchor (pixels)")
     p.add_argument("--to", dest="end", metavar="X,Y", help="path: last anchor (pixels)")
@@ -46,6 +58,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--profile", action="store_true", help="path: add the contrast profile and suggestions")
     p.add_argument("--no-needle", action="store_true", help="case: skip the needle proposal")
     p.add_argument("--no-cine", action="store_true", help="case: skip the vascular-uptake cue")
+    p.add_argument("--all", dest="force", action="store_true",
+                   help="case: suggest even where confirmed work exists (a confirmed tip on the key frame, "
+                   "a finding code confirmed on the root); by default those are skipped")
     p.add_argument("--dry-run", action="store_true", help="case: report, but do not write the case file")
     p.set_defaults(run=run)
 
@@ -60,13 +75,50 @@ def parse_point(text: str | None, name: str) -> tuple[float, float]:
     return x, y
 
 
+def case_key_frame(file: str | Path) -> int | None:
+    """The key frame of ``file`` as listed by ``case.json`` in its folder, or None
+    (no case there, the case does not list the file, or it cannot be read)."""
+    from annotator.io.casefile import load_case
+
+    file = Path(file).resolve()
+    case_file = file.parent / "case.json"
+    if not case_file.is_file():
+        return None
+    try:
+        case = load_case(case_file)
+    except (AnnotatorError, OSError):
+        return None
+    for film in case.films():
+        if (case_file.parent / film.path).resolve() == file:
+            return film.key_frame
+    return None
+
+
+def default_frame(file: str | Path, frames: int) -> tuple[int, str]:
+    """Frame used when ``--frame`` is not given, and why: 0 for a single frame;
+    the case's key frame when a case lists the file; else the last frame."""
+    if frames <= 1:
+        return 0, ""
+    key = case_key_frame(file)
+    if key is not None and 0 <= key < frames:
+        return key, "the film's key frame in case.json"
+    return frames - 1, "the last frame"
+
+
 def _frame(args: argparse.Namespace):
     from annotator.io import open_image
 
     if not args.file:
         raise AssistInputError(f"assist {args.what} needs an image FILE")
     image = open_image(args.file)
-    index = 0 if args.frame is None else args.frame
+    frames = image.info.frames
+    if args.frame is None:
+        index, why = default_frame(args.file, frames)
+        if frames > 1:
+            print(f"note: used frame {index} of 0..{frames - 1} ({why}); --frame N picks another",
+                  file=sys.stderr)
+    else:
+        index = args.frame
     if not 0 <= index < image.info.frames:
         raise AssistInputError(f"frame {index} is not in this file (0..{image.info.frames - 1})")
     if image.is_color:
@@ -132,7 +184,7 @@ def _case(args: argparse.Namespace) -> int:
         raise AssistInputError(f"{Path(args.what).name}: not 'needle', 'path', or an existing case file or folder")
     case = load_case(path)
     doc = CaseDocument(case, path.parent, path)
-    reports = assist_case(doc, needle=not args.no_needle, cine=not args.no_cine)
+    reports = assist_case(doc, needle=not args.no_needle, cine=not args.no_cine, force=args.force)
     if not args.dry_run and doc.dirty:
         save_case(doc.case, path)
         doc.mark_saved()
@@ -146,12 +198,14 @@ def _case(args: argparse.Namespace) -> int:
             if r.needle:
                 parts.append(f"needle tip {r.needle['tip'][0]:.1f},{r.needle['tip'][1]:.1f} "
                              f"(confidence {r.needle['confidence']:.2f})")
-            elif not r.error:
+            elif not r.error and "needle" not in r.skipped:
                 parts.append("no needle found")
             if r.cue_frame is not None:
                 parts.append(f"possible vascular uptake from frame {r.cue_frame}")
             if r.findings:
                 parts.append("suggested: " + ", ".join(r.findings))
+            if r.skipped:
+                parts.append("skipped (already confirmed): " + ", ".join(r.skipped))
             print(f"film {r.film_id}: " + "; ".join(parts))
         print("suggestions written (unconfirmed)" if not args.dry_run else "dry run: case file unchanged")
     return 0

@@ -60,7 +60,8 @@ def test_assist_case_writes_only_suggestions(cine_case, capsys):
     before = load_case(cine_case / "case.json")
     confirmed_before = {(f.id, a.id) for f in before.films() for a in f.annotations}
     findings_before = {f.id for r in before.roots for f in r.findings}
-    assert main(["assist", str(cine_case)]) == 0
+    # --all: the sample already has a confirmed tip and intravascular finding; suggest them anyway
+    assert main(["assist", str(cine_case), "--all"]) == 0
     out = capsys.readouterr().out
     assert "frame 9" in out
     after = load_case(cine_case / "case.json")
@@ -77,7 +78,7 @@ def test_assist_case_writes_only_suggestions(cine_case, capsys):
         for a in f.annotations:
             assert after.film(f.id)[1].annotation(a.id) == a
     # running again replaces the earlier suggestions instead of piling them up
-    assert main(["assist", str(cine_case)]) == 0
+    assert main(["assist", str(cine_case), "--all"]) == 0
     again = load_case(cine_case / "case.json")
     assert sum(len(f.annotations) for f in again.films()) == sum(len(f.annotations) for f in after.films())
 
@@ -91,7 +92,8 @@ def test_assist_case_dry_run_leaves_the_file(cine_case):
 def test_assist_case_suggests_the_cutoff_of_the_sample(tmp_path, capsys):
     dst = tmp_path / "cut"
     shutil.copytree(CASES / "left_L5_cutoff", dst)
-    assert main(["assist", str(dst)]) == 0
+    # --all: the sample's cutoff and tips are already confirmed, which would be skipped otherwise
+    assert main(["assist", str(dst), "--all"]) == 0
     case = load_case(dst / "case.json")
     for film in case.films():
         truth = json.loads((dst / film.path.replace(".dcm", ".truth.json")).read_text())
