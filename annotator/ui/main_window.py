@@ -11,13 +11,14 @@ from typing import Any
 
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow
+from PyQt6.QtWidgets import QDockWidget, QMainWindow
 
 from annotator.model import View
 from annotator.ui import settings
 from annotator.ui.autosave import Autosaver, mark_unsaved, offer_restore
 from annotator.ui.case_panel import CasePanel, WindowDropFilter
 from annotator.ui.case_paths import rebase_film_paths, set_document_path
+from annotator.ui.central import CentralHolder, make_workspace
 from annotator.ui.dialogs import (
     Prompter,
     Unsaved,
@@ -55,6 +56,8 @@ class MainWindow(QMainWindow):
         self.autosaver.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
         self.workspace: Any = None
         self._shown: dict[str, str] = {}
+        self.central = CentralHolder(self)  # set once: setCentralWidget on a shown window squeezes the films
+        self.setCentralWidget(self.central)
         self._set_workspace(None)
         self.case_panel = CasePanel(self)
         self.case_panel.film_selected.connect(self.select_film)
@@ -90,6 +93,7 @@ class MainWindow(QMainWindow):
             self.panels_menu.addActions([self.toolbar.toggleViewAction(), self.assist_toolbar.toggleViewAction()])
         self.retranslate()
         signals().language_changed.connect(self.retranslate)
+        signals().language_changed.connect(self.statusBar().clearMessage)  # no message left in the old language
         geometry, state = (settings.window_geometry(), settings.window_state()) if restore_layout else (None, None)
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -200,21 +204,17 @@ class MainWindow(QMainWindow):
             self.workspace.set_show_identity(show)
 
     def _set_workspace(self, document: Any) -> None:
+        """A new workspace into the persistent ``CentralHolder`` (no re-flow of the docks)."""
         old = self.workspace
         if old is not None and hasattr(old, "detach"):
             old.detach()  # its viewports stop listening to the previous document
-        try:
-            from annotator.ui.workspace import Workspace
-
-            workspace: Any = Workspace(document)
+        workspace = make_workspace(document)
+        if hasattr(workspace, "status_message"):
             workspace.status_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
             workspace.single_changed.connect(self._single_changed)
-        except ImportError:
-            workspace = QLabel(tr("The viewports are not available in this build."))
-            workspace.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.workspace = workspace
-        self._shown: dict[str, str] = {}
-        self.setCentralWidget(workspace)
+        self._shown = {}
+        self.central.swap(workspace)
         identity = getattr(self, "identity_action", None)
         if identity is not None and identity.isChecked():
             self._show_identity(True)  # a newly opened case keeps the user's choice
