@@ -9,7 +9,9 @@ document, so they keep working after another case is opened.
 
 Everything the assist writes is ``suggested=True`` (drawn dashed with a
 "?"); the first suggestion is selected so ``Enter`` accepts and ``Esc``
-rejects it in the viewport (``annotator.ui.tools.suggestions``). A needle
+rejects it in the viewport (``annotator.ui.tools.suggestions``; a proposed
+tip takes its shaft along). Finding codes are shown by their vocabulary names
+in the UI language. A needle proposal below ``LOW_CONFIDENCE`` is flagged. A needle
 proposal (~0.3 s) and a profile analysis run synchronously under a wait cursor.
 """
 
@@ -28,10 +30,13 @@ from annotator.model import Role
 from annotator.ui.i18n import signals, tr
 from annotator.ui.profile_panel import ProfilePanel
 from annotator.ui.tools.assist import frame_input
+from annotator.ui.tools.suggestions import keys_hint
+from annotator.ui.viewport.labels import finding_label
 
 log = logging.getLogger(__name__)
 
 SOURCE = "assist"  # attrs["source"] of everything the assist writes (as annotator.assist.case_assist)
+LOW_CONFIDENCE = 0.9  # a needle proposal below this is flagged in the status message
 
 
 @dataclass
@@ -176,8 +181,12 @@ class AssistActions(QObject):
                 doc.add_annotation(film_id, ann)
         canvas.select_annotation(new[0].id)
         canvas.setFocus()
-        self._status(tr("Needle suggested (confidence {confidence:.2f}): Enter accepts, Esc rejects").format(
-            confidence=proposal.confidence))
+        if proposal.confidence < LOW_CONFIDENCE:
+            text = tr("Needle suggested (confidence {confidence:.2f}, low confidence — check the tip before "
+                      "accepting): Enter accepts, Esc rejects tip and shaft")
+        else:
+            text = tr("Needle suggested (confidence {confidence:.2f}): Enter accepts, Esc rejects tip and shaft")
+        self._status(text.format(confidence=proposal.confidence))
         return proposal
 
     def _path_annotation(self, canvas):
@@ -226,7 +235,8 @@ class AssistActions(QObject):
             for finding, ann in pairs:
                 doc.add_annotation(film_id, ann)
                 doc.add_finding(doc.root_of_film(film_id).id, finding)
-        marks = [(float(ann.attrs.get("arc_length", 0.0)), finding.code) for finding, ann in pairs]
+        marks = [(float(ann.attrs.get("arc_length", 0.0)), finding_label(finding.code, short=True))
+                 for finding, ann in pairs]
         lines = [self._line(finding, ann, profile.unit) for finding, ann in pairs] or \
             [tr("No cutoff or bench sign suggested on this path")]
         self.profile_panel.show_profile(profile, marks, lines)
@@ -236,7 +246,9 @@ class AssistActions(QObject):
             if pairs[0][1].frame == canvas.frame:
                 canvas.select_annotation(pairs[0][1].id)
             canvas.setFocus()
-            self._status(tr("{count} suggestion(s) on the path: Enter accepts, Esc rejects").format(count=len(pairs)))
+            left = sum(1 for a in doc.film(film_id).annotations if a.suggested and a.frame == canvas.frame)
+            self._status(tr("{count} suggestion(s) on the path. {keys}").format(count=len(pairs),
+                                                                               keys=keys_hint(left)))
         else:
             self._status(tr("No cutoff or bench sign suggested on this path"))
         return AnalysisResult(profile, pairs)
@@ -245,7 +257,7 @@ class AssistActions(QObject):
     def _line(finding, ann, unit: str) -> str:
         s = float(ann.attrs.get("arc_length", 0.0))
         text = tr("Suggested {code} at {distance:.1f} {unit} along the path").format(
-            code=finding.code, distance=s, unit=unit)
+            code=finding_label(finding.code), distance=s, unit=unit)
         if finding.angle_deg is not None:
             text += f" ({finding.angle_deg:.0f}°)"
         return text

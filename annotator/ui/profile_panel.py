@@ -3,7 +3,8 @@
 A dock widget showing the plot of ``annotator.assist.profile.plot_profile``
 (matplotlib Agg, rendered to an RGB array, turned into a ``QImage`` by
 ``annotator.ui.qimage``) with the suggested cutoff / bench-sign positions as
-vertical marks, and one line of text per suggestion under it. The plot's
+vertical marks (labelled with finding names, Chinese through an installed CJK
+fallback font), and one line of text per suggestion under it. The plot's
 axes are labelled in the profile's unit (mm when calibrated, px otherwise).
 """
 
@@ -18,6 +19,17 @@ from annotator.ui.i18n import signals, tr
 from annotator.ui.qimage import array_to_qimage
 
 PLOT_SIZE_IN = (7.0, 2.6)  # inches at PLOT_DPI
+CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+             "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "Droid Sans Fallback")
+
+
+def plot_fonts() -> list[str]:
+    """matplotlib font families for the plot: DejaVu Sans, then the installed CJK fonts as
+    fallback so Chinese mark labels are not drawn as empty boxes."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return ["DejaVu Sans"] + [name for name in CJK_FONTS if name in installed]
 PLOT_DPI = 90
 MIN_PLOT_HEIGHT = 200  # screen px: the plot stays readable in a short bottom dock
 
@@ -78,9 +90,12 @@ class ProfilePanel(QDockWidget):
     def show_profile(self, profile, marks=(), lines: list[str] | None = None) -> None:
         """Plot ``profile`` (``ContrastProfile``) with ``marks`` = [(arc length, label)];
         ``lines``: text under the plot (already translated)."""
+        import matplotlib
+
         from annotator.assist.profile import plot_profile
 
-        self.plot_rgb = plot_profile(profile, list(marks), size=PLOT_SIZE_IN, dpi=PLOT_DPI)
+        with matplotlib.rc_context({"font.family": plot_fonts()}):
+            self.plot_rgb = plot_profile(profile, list(marks), size=PLOT_SIZE_IN, dpi=PLOT_DPI)
         self._lines = list(lines or [])
         self.image_label.set_source(QPixmap.fromImage(array_to_qimage(self.plot_rgb)))
         self._show_text()

@@ -93,18 +93,28 @@ def test_propose_needle_suggests_tip_and_shaft_then_enter_accepts_and_esc_reject
     assert item.dash and item.label.endswith("?")
     assert c.selection.annotation_id == tips[0].id
     c.setFocus()
-    press(qtbot, c, Qt.Key.Key_Return)
-    tips_now = [a for a in doc.film(film.id).annotations if a.role is Role.TIP]
-    assert [(a.id, a.suggested) for a in tips_now] == [(tips[0].id, False)]  # replaced the confirmed one
-    assert c.selection.annotation_id == shafts[0].id  # the next suggestion
-    press(qtbot, c, Qt.Key.Key_Escape)
-    assert not [a for a in doc.film(film.id).annotations if a.role is Role.SHAFT]
+    press(qtbot, c, Qt.Key.Key_Return)  # Enter on the proposed tip accepts the tip AND its shaft
+    anns = doc.film(film.id).annotations
+    assert [(a.id, a.suggested) for a in anns if a.role is Role.TIP] == [(tips[0].id, False)]  # replaced the old one
+    assert [(a.id, a.suggested) for a in anns if a.role is Role.SHAFT] == [(shafts[0].id, False)]
     assert c.selection.annotation_id is None
-    doc.undo()  # the rejection
-    assert [a.suggested for a in doc.film(film.id).annotations if a.role is Role.SHAFT] == [True]
-    doc.undo()  # the acceptance: the old tip is back, the proposal unconfirmed
+    doc.undo()  # one undo step: the old tip is back, the proposal unconfirmed
     tips_back = {a.id: a.suggested for a in doc.film(film.id).annotations if a.role is Role.TIP}
     assert tips_back == {old_tip.id: False, tips[0].id: True}
+    assert [a.suggested for a in doc.film(film.id).annotations if a.role is Role.SHAFT] == [True]
+
+
+def test_escape_on_a_proposed_tip_rejects_its_shaft_too_in_one_undo_step(qtbot, tmp_path, phantom):
+    doc, root, film = one_film_doc(tmp_path)
+    win, assist, c = open_window(qtbot, doc, root, film, MemoryImage(phantom[0], spacing_mm=0.5))
+    assist.propose_needle()
+    tip = next(a for a in doc.film(film.id).annotations if a.role is Role.TIP)
+    assert c.selection.annotation_id == tip.id
+    c.setFocus()
+    press(qtbot, c, Qt.Key.Key_Escape)
+    assert doc.film(film.id).annotations == []
+    doc.undo()
+    assert sorted(str(a.role) for a in doc.film(film.id).annotations if a.suggested) == ["shaft", "tip"]
 
 
 def test_proposing_twice_replaces_the_earlier_proposal(qtbot, tmp_path, phantom):
@@ -143,7 +153,10 @@ def test_analyse_path_suggests_a_cutoff_and_shows_the_profile(qtbot, tmp_path):
     assert abs(ann.points[0][0] - 120.0) < 8.0  # the band stops at x = 120 px (2 mm)
     panel = assist.profile_panel
     assert panel.isVisible() and panel.plot_rgb is not None and panel.plot_rgb.ndim == 3
-    assert "contrast_cutoff" in panel.text_label.text()
+    assert "contrast cut-off / filling defect" in panel.text_label.text()  # the vocabulary name, not the code
+    assert "contrast_cutoff" not in panel.text_label.text()
+    assert next(it for it in c.overlay_items() if it.ann_id == ann.id).label == "contrast cut-off ?"
+    assert "Enter/Esc: accept/reject the selected suggestion" in win.statusBar().currentMessage()
     # accept it with Enter
     c.select_annotation(ann.id)
     c.setFocus()
@@ -178,3 +191,47 @@ def test_analyse_without_a_path_says_what_to_do(qtbot, tmp_path, phantom):
     assert assist.analyse_path() is None
     assert "contrast path" in win.statusBar().currentMessage()
     assert not doc.can_undo
+
+
+def test_analysed_path_reads_in_chinese_on_canvas_panel_and_plot_marks(qtbot, tmp_path, monkeypatch):
+    from annotator.ui import i18n
+    from annotator.ui import profile_panel as panel_module
+
+    doc, root, film = path_doc(tmp_path)
+    win, assist, c = open_window(qtbot, doc, root, film, MemoryImage(band_image(), spacing_mm=0.25))
+    i18n.set_language("zh", remember=False)
+    seen = {}
+    real = panel_module.ProfilePanel.show_profile
+
+    def spy(self, profile, marks=(), lines=None):
+        seen["marks"] = list(marks)
+        return real(self, profile, marks, lines)
+
+    monkeypatch.setattr(panel_module.ProfilePanel, "show_profile", spy)
+    result = assist.analyse_path()
+    ann = next(a for f, a in result.suggestions if f.code == "contrast_cutoff")
+    assert next(it for it in c.overlay_items() if it.ann_id == ann.id).label == "神经根造影剂中断 ?"
+    assert "神经根造影剂中断" in assist.profile_panel.text_label.text()
+    assert "contrast_cutoff" not in assist.profile_panel.text_label.text()
+    assert "神经根造影剂中断" in [label for _s, label in seen["marks"]]
+    assert not any("_" in label for _s, label in seen["marks"])
+
+
+def test_a_low_confidence_needle_proposal_says_so(qtbot, tmp_path, phantom, monkeypatch):
+    import annotator.assist.needle as needle
+
+    real = needle.propose_needle
+
+    def weaker(*args, **kwargs):
+        from dataclasses import replace
+
+        return replace(real(*args, **kwargs), confidence=0.78)
+
+    monkeypatch.setattr(needle, "propose_needle", weaker)
+    doc, root, film = one_film_doc(tmp_path)
+    win, assist, c = open_window(qtbot, doc, root, film, MemoryImage(phantom[0], spacing_mm=0.5))
+    assist.propose_needle()
+    assert "low confidence — check the tip before accepting" in win.statusBar().currentMessage()
+    monkeypatch.setattr(needle, "propose_needle", real)
+    assist.propose_needle()
+    assert "low confidence" not in win.statusBar().currentMessage()

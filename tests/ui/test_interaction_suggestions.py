@@ -60,3 +60,41 @@ def test_accept_and_reject_a_finding_suggestion_with_its_finding(tmp_path):
     assert [f.annotation_id for f in doc.case.root(root.id).findings] == [a1.id]
     doc.undo()
     assert len(doc.case.root(root.id).findings) == 2  # one undo step brings both back
+
+
+def proposal(doc, film_id, tip, shaft, frame=0, **attrs):
+    attrs = {"source": "assist", **attrs}
+    t = Annotation(Role.TIP, ShapeKind.POINT, (tip,), frame=frame, suggested=True, attrs=attrs)
+    s = Annotation(Role.SHAFT, ShapeKind.LINE, (tip, shaft), frame=frame, suggested=True, attrs=attrs)
+    doc.add_annotation(film_id, t)
+    doc.add_annotation(film_id, s)
+    return t, s
+
+
+def test_enter_on_a_proposed_tip_accepts_its_shaft_too_in_one_undo_step(tmp_path):
+    doc, root, ap, _ = make_case(tmp_path)
+    tip, shaft = proposal(doc, ap.id, (60.0, 60.0), (90.0, 20.0))
+    ctx = ctx_for(doc, root, ap)
+    ctx.selection.annotation_id = tip.id
+    assert suggestion_key(ctx, "enter")
+    film = doc.film(ap.id)
+    assert not film.annotation(tip.id).suggested and not film.annotation(shaft.id).suggested
+    doc.undo()
+    film = doc.film(ap.id)
+    assert film.annotation(tip.id).suggested and film.annotation(shaft.id).suggested
+
+
+def test_escape_on_a_tip_leaves_the_shaft_of_another_proposal_and_the_selected_is_named(tmp_path):
+    doc, root, ap, _ = make_case(tmp_path)
+    tip, shaft = proposal(doc, ap.id, (60.0, 60.0), (90.0, 20.0), proposal_id="a")
+    _tip2, other_shaft = proposal(doc, ap.id, (70.0, 60.0), (95.0, 20.0), proposal_id="b")
+    doc.remove_annotation(ap.id, _tip2.id)
+    finding = Annotation(Role.FINDING, ShapeKind.POINT, ((50.0, 50.0),), text="contrast_cutoff", suggested=True)
+    doc.add_annotation(ap.id, finding)
+    messages = []
+    ctx = ToolContext(doc, ap.id, root.id, tolerance=4.0, selection=Selection(), status=messages.append)
+    ctx.selection.annotation_id = tip.id
+    assert suggestion_key(ctx, "escape")
+    ids = [a.id for a in doc.film(ap.id).annotations]
+    assert tip.id not in ids and shaft.id not in ids and other_shaft.id in ids and finding.id in ids
+    assert "Enter/Esc: accept/reject the selected suggestion (2 left)" in messages[-1]

@@ -126,3 +126,23 @@ def test_snap_tip_far_from_the_needle_keeps_the_click(qtbot, tmp_path, phantom):
     tip = doc.film(film.id).first(Role.TIP)
     assert tip is not None and math.dist(tip.points[0], click) < 2.0 / c.transform.zoom + 1.0
     assert c.tool.last_snapped is False
+
+
+def test_livewire_replaces_the_confirmed_path_of_the_frame_in_one_undo_step(qtbot, tmp_path):
+    doc, film, c, vp = open_view(qtbot, tmp_path, curved_band())
+    vp.set_tool("livewire")
+
+    def trace(xs):
+        for x in xs:
+            qtbot.mouseClick(c, L, pos=at(c, x, float(band_y(x))))
+        qtbot.keyClick(c, Qt.Key.Key_Return)
+
+    trace((20.0, 120.0))
+    first = [a for a in doc.film(film.id).annotations if a.role is Role.CONTRAST_PATH]
+    trace((30.0, 140.0, 230.0))
+    paths = [a for a in doc.film(film.id).annotations if a.role is Role.CONTRAST_PATH]
+    assert len(paths) == 1 and paths[0].id == first[0].id and not paths[0].suggested
+    assert paths[0].points[-1][0] > 200.0  # the new trace
+    doc.undo()
+    paths = [a for a in doc.film(film.id).annotations if a.role is Role.CONTRAST_PATH]
+    assert len(paths) == 1 and paths[0].points == first[0].points

@@ -23,7 +23,13 @@ from annotator.ui.tools.lines import LineTool, ask_arrow_text, ask_length, hub_f
 from annotator.ui.tools.points import FindingMarkerTool, LevelLabelTool, PointTool
 from annotator.ui.tools.select import SelectTool, delete_selection
 from annotator.ui.tools.shapes import EllipseTool, PolyTool, RedactionTool
-from annotator.ui.tools.suggestions import accept_suggestion, reject_suggestion, suggestion_key
+from annotator.ui.tools.suggestions import (
+    accept_suggestion,
+    keys_hint,
+    paired_shaft,
+    reject_suggestion,
+    suggestion_key,
+)
 
 
 @dataclass(frozen=True)
@@ -133,5 +139,5 @@ def make_tool(name: str) -> Tool:
         raise KeyError(f"no tool named {name!r}") from None
 
 
-__all__ = ["ASSIST_TOOLS", "TOOLS", "Asker", "accept_suggestion", "reject_suggestion", "suggestion_key", "SelectTool", "Selection", "Sketch", "Tool", "ToolContext", "ToolSpec", "delete_selection",
+__all__ = ["ASSIST_TOOLS", "TOOLS", "Asker", "accept_suggestion", "keys_hint", "paired_shaft", "reject_suggestion", "suggestion_key", "SelectTool", "Selection", "Sketch", "Tool", "ToolContext", "ToolSpec", "delete_selection",
            "make_tool", "tool_spec"]

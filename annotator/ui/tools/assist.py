@@ -13,7 +13,8 @@ are image pixels (domain.md §3).
   cursor follows the band too and is recomputed on every pointer move that
   goes farther than ``RUBBER_STEP_PX`` (one windowed minimal-cost search,
   tens of ms). ``Enter`` or a double-click ends: the path becomes a
-  ``contrast_path`` annotation; ``Backspace`` drops the last anchor, ``Esc``
+  ``contrast_path`` annotation (replacing the confirmed one of that film
+  frame, as the tip tool replaces the tip); ``Backspace`` drops the last anchor, ``Esc``
   the whole path. The first anchor snaps to the tip when clicked near it.
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -211,7 +213,15 @@ class LiveWireTool(Tool):
         self.cancel()
         if len(points) < 2:
             return False
-        commit(ctx, Role.CONTRAST_PATH, ShapeKind.POLYLINE, points, False)
+        existing = next((a for a in ctx.film.annotations if a.role is Role.CONTRAST_PATH and not a.suggested
+                         and a.frame == ctx.frame), None)
+        if existing is not None:  # one traced path per film frame: the new trace replaces it (one undo step)
+            ann = replace(existing, kind=ShapeKind.POLYLINE, points=points)
+            ctx.document.update_annotation(ctx.film_id, ann)
+            ctx.selection.annotation_id = ann.id
+            ctx.status(tr("Contrast path replaced by the new trace"))
+        else:
+            commit(ctx, Role.CONTRAST_PATH, ShapeKind.POLYLINE, points, False)
         return True
 
     def cancel(self) -> bool:

@@ -5,9 +5,13 @@ suggestion, a linked ``Finding(suggested=True)`` through
 ``attrs["finding_id"]`` / ``finding.annotation_id``). With one selected,
 ``Enter`` accepts it (``suggested=False``; an accepted tip or shaft replaces
 the film's confirmed one, as there is one needle per film) and ``Esc``
-rejects it (removes it and its finding). Each is one undo step. Afterwards the
-next suggestion on the same frame is selected, so the user can go through
-them with the keyboard; nothing is ever confirmed without a key press.
+rejects it (removes it and its finding). A proposed needle TIP and the
+proposed SHAFT of the same proposal (``paired_shaft``) go together: Enter on
+the tip accepts both, Esc on the tip rejects both. Each key press is one undo
+step. Afterwards the next suggestion on the same frame is selected, so the
+user can go through them with the keyboard; the status says that the keys act
+on the *selected* suggestion and how many are left. Nothing is ever confirmed
+without a key press.
 """
 
 from __future__ import annotations
@@ -19,6 +23,37 @@ from annotator.ui.i18n import tr
 from annotator.ui.tools.base import ToolContext
 
 SINGLE_ROLES = (Role.TIP, Role.SHAFT)  # one per film: accepting replaces the confirmed one
+ASSIST_SOURCE = "assist"  # attrs["source"] of what the assist writes
+PROPOSAL_KEYS = ("proposal_id", "proposal")  # attrs a proposal may use to tie its tip and shaft
+
+
+def keys_hint(left: int) -> str:
+    """"Enter/Esc: accept/reject the selected suggestion (n left)", translated."""
+    return tr("Enter/Esc: accept/reject the selected suggestion ({n} left)").format(n=left)
+
+
+def suggestions_left(ctx: ToolContext) -> int:
+    """Number of suggestions on the current frame of the film."""
+    return sum(1 for a in ctx.film.annotations if a.suggested and a.frame == ctx.frame)
+
+
+def paired_shaft(ctx: ToolContext, tip: Annotation) -> Annotation | None:
+    """The suggested SHAFT of the same needle proposal as the suggested ``tip``, or None.
+
+    Paired by a shared proposal id in ``attrs`` when both carry one; otherwise the
+    assist's suggested shaft on the same film and frame.
+    """
+    if tip.role is not Role.TIP or not tip.suggested or tip.attrs.get("source") != ASSIST_SOURCE:
+        return None
+    for other in ctx.film.annotations:
+        if other.role is not Role.SHAFT or not other.suggested or other.frame != tip.frame \
+                or other.attrs.get("source") != ASSIST_SOURCE:
+            continue
+        ids = [(tip.attrs.get(k), other.attrs.get(k)) for k in PROPOSAL_KEYS
+               if tip.attrs.get(k) is not None and other.attrs.get(k) is not None]
+        if all(a == b for a, b in ids):
+            return other
+    return None
 
 
 def selected_suggestion(ctx: ToolContext) -> Annotation | None:
@@ -49,42 +84,63 @@ def select_next_suggestion(ctx: ToolContext) -> Annotation | None:
     return left[0]
 
 
+def _accept_one(ctx: ToolContext, ann: Annotation) -> None:
+    doc = ctx.document
+    if ann.role in SINGLE_ROLES:
+        for other in list(ctx.film.annotations):
+            if other.role is ann.role and other.id != ann.id and not other.suggested:
+                doc.remove_annotation(ctx.film_id, other.id)
+    doc.update_annotation(ctx.film_id, replace(ann, suggested=False))
+    root = ctx.root
+    for f in _linked_findings(ctx, ann):
+        if f.suggested:
+            doc.update_finding(root.id, replace(f, suggested=False))
+
+
+def _reject_one(ctx: ToolContext, ann: Annotation) -> None:
+    doc = ctx.document
+    linked = [f for f in _linked_findings(ctx, ann) if f.suggested]
+    doc.remove_annotation(ctx.film_id, ann.id)
+    for f in linked:
+        doc.remove_finding(ctx.root.id, f.id)
+
+
+def _after(ctx: ToolContext, done: str, needle: bool) -> None:
+    nxt = select_next_suggestion(ctx)
+    if needle:
+        done = tr("Needle tip and shaft accepted") if done == "accepted" else tr("Needle tip and shaft rejected")
+    else:
+        done = tr("Suggestion accepted") if done == "accepted" else tr("Suggestion rejected")
+    ctx.status(done if nxt is None else
+               tr("{done}; next suggestion selected. {keys}").format(done=done, keys=keys_hint(suggestions_left(ctx))))
+
+
 def accept_suggestion(ctx: ToolContext, ann_id: str) -> bool:
-    """Confirm suggestion ``ann_id`` (one undo step); True when done."""
+    """Confirm suggestion ``ann_id`` (with the paired shaft of a proposed tip; one undo step); True when done."""
     ann = next((a for a in ctx.film.annotations if a.id == ann_id), None)
     if ann is None or not ann.suggested:
         return False
-    doc = ctx.document
-    with doc.macro("Accept suggestion"):
-        if ann.role in SINGLE_ROLES:
-            for other in list(ctx.film.annotations):
-                if other.role is ann.role and other.id != ann.id and not other.suggested:
-                    doc.remove_annotation(ctx.film_id, other.id)
-        doc.update_annotation(ctx.film_id, replace(ann, suggested=False))
-        root = ctx.root
-        for f in _linked_findings(ctx, ann):
-            if f.suggested:
-                doc.update_finding(root.id, replace(f, suggested=False))
-    nxt = select_next_suggestion(ctx)
-    ctx.status(tr("Suggestion accepted") if nxt is None else
-               tr("Suggestion accepted; next suggestion selected (Enter accepts, Esc rejects)"))
+    shaft = paired_shaft(ctx, ann)
+    with ctx.document.macro("Accept suggestion"):
+        _accept_one(ctx, ann)
+        if shaft is not None:
+            _accept_one(ctx, shaft)
+    _after(ctx, "accepted", shaft is not None)
     return True
 
 
 def reject_suggestion(ctx: ToolContext, ann_id: str) -> bool:
-    """Remove suggestion ``ann_id`` and its suggested finding (one undo step); True when done."""
+    """Remove suggestion ``ann_id`` and its suggested finding (with the paired shaft of a proposed
+    tip; one undo step); True when done."""
     ann = next((a for a in ctx.film.annotations if a.id == ann_id), None)
     if ann is None or not ann.suggested:
         return False
-    doc = ctx.document
-    linked = [f for f in _linked_findings(ctx, ann) if f.suggested]
-    with doc.macro("Reject suggestion"):
-        doc.remove_annotation(ctx.film_id, ann.id)
-        for f in linked:
-            doc.remove_finding(ctx.root.id, f.id)
-    nxt = select_next_suggestion(ctx)
-    ctx.status(tr("Suggestion rejected") if nxt is None else
-               tr("Suggestion rejected; next suggestion selected (Enter accepts, Esc rejects)"))
+    shaft = paired_shaft(ctx, ann)
+    with ctx.document.macro("Reject suggestion"):
+        _reject_one(ctx, ann)
+        if shaft is not None:
+            _reject_one(ctx, shaft)
+    _after(ctx, "rejected", shaft is not None)
     return True
 
 

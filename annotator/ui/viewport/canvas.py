@@ -77,6 +77,7 @@ class Canvas(QWidget):
         self.asker = DialogAsker(self)
         self.tool: Tool = make_tool("select")
         self.magnifier = False
+        self.hint_rect = None  # where the empty-viewport hint was last painted (QRectF, widget px)
         self.result = None  # the rules' FilmResult of the film, refreshed on every change
         self.show_foreign = True  # graphics of other tools' presentation states (read-only layer)
         self.show_identity = False  # patient identity in the corner text: only when the user turns it on
@@ -311,7 +312,7 @@ class Canvas(QWidget):
         p = QPainter(self)
         p.fillRect(self.rect(), QColor(0, 0, 0))
         if self._qimage is None:
-            painting.draw_text(p, 12, 24, tr("No film: pick one in the case panel"), (180, 180, 180, 255))
+            self.hint_rect = furniture.paint_empty_hint(p, self, tr("No film: pick one in the case panel"))
             p.end()
             return
         p.setFont(painting.small_font(p))

@@ -1,4 +1,4 @@
-"""The viewport's furniture: orientation letters, scale bar, corner text, magnifier.
+"""The viewport's furniture: orientation letters, scale bar, corner text, magnifier, empty hint.
 
 Functions of the canvas (``c``) and a QPainter, in widget coordinates. Corner
 text shows frame, time, window, zoom and display state. Patient identity is
@@ -8,10 +8,10 @@ is it read from the file's header (``annotator.io.identity``).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from PyQt6.QtCore import QPointF, QRectF, Qt
-from PyQt6.QtGui import QColor, QPainter, QPainterPath, QTransform
+from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QTransform
 
 from annotator.ui.i18n import tr
 from annotator.ui.viewport import painting
@@ -34,17 +34,84 @@ def paint_letters(p: QPainter, c) -> None:
     painting.draw_text(p, w / 2, 18, letters["top"], color, Qt.AlignmentFlag.AlignHCenter)
     painting.draw_text(p, w / 2, h - 8, letters["bottom"], color, Qt.AlignmentFlag.AlignHCenter)
 
-def paint_scale_bar(p: QPainter, c) -> None:
+BAR_RIGHT = 16.0  # screen px from the right edge to the scale bar's end
+BAR_GAP = 12.0  # screen px kept between the scale bar (and its label) and the bottom-left text
+MIN_BAR_PX = 30.0  # a shorter bar than this is moved up above the bottom-left text instead
+LINE = 16  # corner text line step, screen px
+HINT_MARGIN = 12.0
+HINT_FLAGS = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+
+
+def text_metrics(c) -> QFontMetricsF:
+    """Metrics of the font the furniture is painted with (``painting.small_font`` of the widget font)."""
+    font = QFont(c.font())
+    font.setPixelSize(13)
+    return QFontMetricsF(font)
+
+
+def bottom_left_rect(c, fm: QFontMetricsF) -> QRectF:
+    """Widget rectangle of the bottom-left corner text (window, zoom); empty without lines."""
+    lines = corner_text(c)["bottom_left"]
+    if not lines:
+        return QRectF()
+    width = max(fm.horizontalAdvance(s) for s in lines)
+    base = c.height() - 12.0
+    top = base - (len(lines) - 1) * LINE - fm.ascent()
+    return QRectF(8.0, top, width, base + fm.descent() - top)
+
+
+@dataclass(frozen=True)
+class ScaleBar:
+    """Where the scale bar goes (widget px): the bar from ``x0`` to ``x1`` at height ``y``,
+    its label right-aligned at ``x1`` above it; ``rect`` bounds bar, ticks and label."""
+
+    mm: float
+    label: str
+    x0: float
+    x1: float
+    y: float
+    rect: QRectF
+
+
+def scale_bar_layout(c, fm: QFontMetricsF) -> ScaleBar | None:
+    """The scale bar of the canvas: bottom right, shortened so it stays clear of the
+    bottom-left text, or above that text when a narrow viewport leaves no room; None
+    without a mm scale."""
     film = c.film
     if film is None:
-        return
+        return None
     cal = film.effective_calibration()
-    bar = painting.scale_bar(cal.mean_mm_per_px(), c.transform.zoom)
+    mm_per_px = cal.mean_mm_per_px() if cal.is_mm else None
+    probe = painting.scale_bar(mm_per_px, c.transform.zoom)
+    if probe is None:
+        return None
+    x1, y = c.width() - BAR_RIGHT, c.height() - 34.0
+    label_w = fm.horizontalAdvance(f"{probe[0]:g} {cal.unit_label}")
+    left = bottom_left_rect(c, fm)
+    room = x1 - (left.right() + BAR_GAP) if not left.isEmpty() else 140.0
+    if room >= max(MIN_BAR_PX, label_w):
+        max_px = min(140.0, room)
+    else:  # no room beside the text: put the bar above it
+        max_px = min(140.0, max(MIN_BAR_PX, x1 - 8.0))
+        if not left.isEmpty():
+            y = min(y, left.top() - BAR_GAP - 7.5)
+    bar = painting.scale_bar(mm_per_px, c.transform.zoom, max_px)
+    if bar is None:
+        return None
+    mm, px = bar
+    label = f"{mm:g} {cal.unit_label}"
+    x0 = x1 - px
+    label_w = fm.horizontalAdvance(label)
+    top = y - 8.0 - fm.ascent()
+    rect = QRectF(min(x0 - 2.5, x1 - label_w), top, max(px + 5.0, label_w + 2.5), y + 7.5 - top)
+    return ScaleBar(mm, label, x0, x1, y, rect)
+
+
+def paint_scale_bar(p: QPainter, c) -> None:
+    bar = scale_bar_layout(c, QFontMetricsF(p.font()))
     if bar is None:
         return
-    mm, px = bar
-    x1, y = c.width() - 16.0, c.height() - 34.0
-    x0 = x1 - px
+    x0, x1, y = bar.x0, bar.x1, bar.y
     p.save()
     for color, width in ((QColor(0, 0, 0, 200), 5.0), (QColor(255, 255, 255), 2.0)):
         pen = p.pen()
@@ -55,7 +122,28 @@ def paint_scale_bar(p: QPainter, c) -> None:
         p.drawLine(QPointF(x0, y - 5), QPointF(x0, y + 5))
         p.drawLine(QPointF(x1, y - 5), QPointF(x1, y + 5))
     p.restore()
-    painting.draw_text(p, x1, y - 8, f"{mm:g} {cal.unit_label}", align=Qt.AlignmentFlag.AlignRight)
+    painting.draw_text(p, x1, y - 8, bar.label, align=Qt.AlignmentFlag.AlignRight)
+
+
+def empty_hint_rect(c, fm: QFontMetricsF, text: str) -> QRectF:
+    """Where the word-wrapped empty-viewport hint is painted (widget px), inside the widget."""
+    box = QRectF(HINT_MARGIN, 8.0, max(1.0, c.width() - 2 * HINT_MARGIN), max(1.0, c.height() - 16.0))
+    return fm.boundingRect(box, int(HINT_FLAGS.value), text)
+
+
+def paint_empty_hint(p: QPainter, c, text: str) -> QRectF:
+    """Paint ``text`` wrapped to the widget width (grey with a dark halo); returns its rectangle."""
+    rect = empty_hint_rect(c, QFontMetricsF(p.font()), text)
+    box = QRectF(HINT_MARGIN, 8.0, max(1.0, c.width() - 2 * HINT_MARGIN), max(1.0, c.height() - 16.0))
+    p.save()
+    p.setPen(QColor(0, 0, 0, 220))
+    for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        p.drawText(box.translated(dx, dy), int(HINT_FLAGS.value), text)
+    p.setPen(QColor(180, 180, 180))
+    p.drawText(box, int(HINT_FLAGS.value), text)
+    p.restore()
+    return rect
+
 
 def corner_text(c) -> dict[str, list[str]]:
     """Corner lines: top-left frame/time, bottom-left window and zoom, top-right view/tool state."""
@@ -99,7 +187,7 @@ def _identity_lines(c) -> list[str]:
 
 def paint_corners(p: QPainter, c) -> None:
     text = corner_text(c)
-    line = 16
+    line = LINE
     for i, s in enumerate(text["top_left"]):
         painting.draw_text(p, 8, 36 + i * line, s)
     bl = text["bottom_left"]

@@ -17,6 +17,7 @@ from annotator.model import Annotation, Film, Role, ShapeKind
 from annotator.ui.i18n import tr
 from annotator.ui.tools.base import handle_points
 from annotator.ui.viewport import palette
+from annotator.ui.viewport.labels import finding_label
 from annotator.ui.viewport.palette import RGBA
 
 Point = tuple[float, float]
@@ -80,7 +81,9 @@ def annotation_label(ann: Annotation, film: Film) -> str:
         return f"{float(mm):g} mm" if mm is not None else ""
     if role is Role.ILIAC_CREST:
         return tr("iliac crest (≈ L4 / L4-5)")
-    if role in (Role.LEVEL_LABEL, Role.ARROW, Role.FINDING):
+    if role is Role.FINDING:
+        return finding_label(ann.text, short=True)  # vocabulary code -> its name; free text unchanged
+    if role in (Role.LEVEL_LABEL, Role.ARROW):
         return ann.text
     if role is Role.PEDICLE_MARGIN and ann.level:
         return ann.level
