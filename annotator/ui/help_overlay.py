@@ -1,8 +1,13 @@
-"""The F1 help overlay: every tool with its key, and the view keys, over the main window.
+"""The F1 help overlay: every tool with its key, the assist, the view, cine and edit keys.
 
 A translucent panel drawn on top of its parent; any key or click closes it.
 The tool list comes from ``annotator.ui.tools.TOOLS`` (``ToolSpec.name``,
-``label``, ``shortcut``, ``help``), so it is always the toolbar's list.
+``label``, ``shortcut``, ``help``), so it is always the toolbar's list. The
+"Assist" rows are the window's Assist toolbar actions (``window.assist_toolbar``,
+``annotator.ui.assist_actions``: text and tooltip, already translated), or the
+``ASSIST_TOOLS`` specs when the window has no such toolbar. The keys listed are
+the ones ``annotator.ui.viewport.canvas.Canvas`` handles; the cine bar's
+Play/Pause and Key frame are buttons without a key.
 """
 
 from __future__ import annotations
@@ -21,6 +26,12 @@ def tr_noop(text: str) -> str:
     return text
 
 
+# Enter / Esc in a viewport (Canvas._handle_key): the tool in progress first, then the selected suggestion.
+SUGGESTION_KEYS: tuple[tuple[str, str], ...] = (
+    ("Enter", tr_noop("accept the selected suggestion / finish a path or outline")),
+    ("Esc", tr_noop("reject the selected suggestion / cancel the shape in progress")),
+)
+
 VIEW_KEYS: tuple[tuple[str, str], ...] = (
     (tr_noop("Wheel"), tr_noop("zoom about the cursor")),
     (tr_noop("Middle-drag"), tr_noop("pan")),
@@ -31,9 +42,16 @@ VIEW_KEYS: tuple[tuple[str, str], ...] = (
     ("r", tr_noop("rotate 90°")),
     ("1–5", tr_noop("window presets")),
     ("m", tr_noop("magnifier")),
-    ("← / →  , / .", tr_noop("previous / next frame of a cine")),
     (tr_noop("Double-click"), tr_noop("maximise a viewport / back to three views")),
-    ("Esc", tr_noop("cancel the shape in progress")),
+)
+
+CINE_KEYS: tuple[tuple[str, str], ...] = (
+    ("← / →  , / .", tr_noop("previous / next frame of a cine")),
+    (tr_noop("Play / Pause button"), tr_noop("play or pause the cine (no key)")),
+    (tr_noop("Key frame button"), tr_noop("use the frame shown as the film's key frame (no key)")),
+)
+
+EDIT_KEYS: tuple[tuple[str, str], ...] = (
     (tr_noop("Delete / Backspace"), tr_noop("delete the selected shape")),
     ("Ctrl+Z", tr_noop("undo")),
     ("Ctrl+Shift+Z, Ctrl+Y", tr_noop("redo")),
@@ -50,27 +68,55 @@ def tool_specs() -> list[Any]:
     return list(TOOLS)
 
 
-def help_html() -> str:
-    """The overlay's content (also used by tests)."""
-    rows = [f"<h2>{html.escape(tr('Keys and tools'))}</h2><table cellspacing='0' cellpadding='3'>"]
-    specs = tool_specs()
-    if specs:
-        rows.append(f"<tr><td colspan='2'><b>{html.escape(tr('Tools'))}</b></td></tr>")
-        for spec in specs:
-            key = getattr(spec, "shortcut", "") or ""
-            label = tr(getattr(spec, "label", getattr(spec, "name", "")))
-            help_text = tr(getattr(spec, "help", "") or "")
-            rows.append(
-                f"<tr><td><b>{html.escape(key)}</b></td><td>{html.escape(label)}"
-                + (f" — {html.escape(help_text)}" if help_text else "")
-                + "</td></tr>"
-            )
-    rows.append(f"<tr><td colspan='2'><br><b>{html.escape(tr('View'))}</b></td></tr>")
-    for key, what in VIEW_KEYS:
-        rows.append(f"<tr><td><b>{html.escape(tr(key))}</b></td><td>{html.escape(tr(what))}</td></tr>")
-    rows.append("</table>")
-    rows.append(f"<p><i>{html.escape(tr('Press any key or click to close.'))}</i></p>")
-    return "".join(rows)
+def assist_tool_specs() -> list[Any]:
+    try:
+        from annotator.ui.tools import ASSIST_TOOLS
+    except Exception:
+        return []
+    return list(ASSIST_TOOLS)
+
+
+def assist_rows(window: Any = None) -> list[tuple[str, str]]:
+    """(label, help) of each Assist toolbar action of ``window``, translated now; without an
+    Assist toolbar, the ``ASSIST_TOOLS`` specs."""
+    actions = getattr(getattr(getattr(window, "assist_toolbar", None), "assist", None), "actions", None)
+    if actions:
+        return [(act.text(), act.toolTip()) for act in actions.values()]
+    return [(tr(s.label), tr(s.help)) for s in assist_tool_specs()]
+
+
+def _row(key: str, text: str) -> str:
+    return f"<tr><td><b>{html.escape(key)}</b></td><td>{html.escape(text)}</td></tr>"
+
+
+def _heading(text: str, first: bool = False) -> str:
+    return f"<tr><td colspan='2'>{'' if first else '<br>'}<b>{html.escape(text)}</b></td></tr>"
+
+
+def help_html(window: Any = None) -> str:
+    """The overlay's content (also used by tests): the tools on the left; the assist, view, cine
+    and edit keys on the right (one column would not fit a 1000 px high window). ``window``
+    supplies the Assist actions."""
+    table = "<table cellspacing='0' cellpadding='3'>"
+    left = [table]
+    for spec in tool_specs():
+        help_text = tr(getattr(spec, "help", "") or "")
+        label = tr(getattr(spec, "label", getattr(spec, "name", "")))
+        left.append(_row(getattr(spec, "shortcut", "") or "", label + (f" — {help_text}" if help_text else "")))
+    if len(left) > 1:
+        left.insert(1, _heading(tr("Tools"), first=True))
+    right = [table, _heading(tr("Assist"), first=True)]
+    for label, help_text in assist_rows(window):
+        right.append(_row("", label + (f" — {help_text}" if help_text else "")))
+    right.extend(_row(key, tr(what)) for key, what in SUGGESTION_KEYS)
+    for title, keys in ((tr("View"), VIEW_KEYS), (tr("Cine"), CINE_KEYS), (tr("Edit"), EDIT_KEYS)):
+        right.append(_heading(title))
+        right.extend(_row(tr(key), tr(what)) for key, what in keys)
+    columns = "".join(f"<td valign='top' width='50%'>{''.join(col)}</table></td>" for col in (left, right)
+                      if len(col) > 1)
+    return (f"<h2>{html.escape(tr('Keys and tools'))}</h2>"
+            f"<table cellspacing='16' cellpadding='0' width='100%'><tr>{columns}</tr></table>"
+            f"<p><i>{html.escape(tr('Press any key or click to close.'))}</i></p>")
 
 
 class HelpOverlay(QWidget):
@@ -83,6 +129,7 @@ class HelpOverlay(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.label = QLabel(self)
         self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setWordWrap(True)  # long help lines wrap inside their column instead of running off
         self.label.setStyleSheet("color: white; font-size: 13px;")
         self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         layout = QVBoxLayout(self)
@@ -95,7 +142,7 @@ class HelpOverlay(QWidget):
         if self.isVisible():
             self.hide()
         else:
-            self.label.setText(help_html())
+            self.label.setText(help_html(self.parentWidget()))
             self.setGeometry(parent_rect(self.parentWidget()))
             self.raise_()
             self.show()
