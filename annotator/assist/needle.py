@@ -24,7 +24,10 @@ Method (scikit-image, lazily imported):
    half because a bevelled tip tapers over ~1.8 mm. Where the shaft ends
    inside a clipped (black) blob whose sides are clipped too, no edge can be
    seen: the tip is put in the middle of the clipped stretch of the axis
-   (contrast leaves the needle at its tip and spreads both ways).
+   (contrast leaves the needle at its tip and spreads both ways) -- of the
+   part where both sides are clipped too, when that is at least
+   ``BLIND_MM`` long (in front of dense bone the needle's contrast fades
+   before the blob begins, which would pull the middle back up the shaft).
 5. Hub vs tip (``_hub_first``): an end at the edge of the radiation field is the
    hub; otherwise the tip is the end in the denser surroundings.
 
@@ -248,7 +251,10 @@ def _refine(dens: np.ndarray, a: np.ndarray, b: np.ndarray, px_mm: float) -> tup
     ts = np.arange(-margin, length + margin, step)
     c, centre = _line_contrast(dens, a, u, ts, side=r_px + 3.0, half=BEVEL_HALF * r_px, with_centre=True,
                                strict=False)
-    saturated = centre >= _saturation(dens)
+    sat_level = _saturation(dens)
+    saturated = centre >= sat_level
+    # blind: the axis AND its surroundings are clipped (mean of both sides, c = centre - sides)
+    blind = saturated & ((centre - c) >= sat_level)
     from scipy import ndimage
 
     c = ndimage.uniform_filter1d(c, size=max(1, int(round(0.5 / step))), mode="nearest")
@@ -273,7 +279,14 @@ def _refine(dens: np.ndarray, a: np.ndarray, b: np.ndarray, px_mm: float) -> tup
         if abs(k_in - k_vis) >= blind_min:
             # the needle ends inside a clipped blob (sides clipped too): no edge to see.
             # Contrast leaves the needle at its tip and spreads both ways, so the blob is
-            # centred on the tip: take the middle of the clipped stretch of the axis.
+            # centred on the tip: take the middle of the clipped stretch of the axis --
+            # of its fully blind part (sides clipped too) when that is long enough: in front
+            # of a dense bone the needle's contrast fades before the blob begins.
+            k_lo, k_hi = sorted((k_vis, k_in))
+            runs = [(p + k_lo, q + k_lo) for p, q in _runs(blind[k_lo:k_hi + 1], gap=2) if q - p >= blind_min]
+            if runs:
+                p, q = max(runs, key=lambda r: r[1] - r[0])
+                return float(0.5 * (ts[p] + ts[q]))
             return float(0.5 * (ts[k_vis] + ts[k_in]))
         if not (0 <= k_out < len(c)) or saturated[k_in]:
             return float(ts[k_in])
