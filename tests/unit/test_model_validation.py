@@ -138,8 +138,10 @@ def test_lookups_raise_clear_key_errors() -> None:
 
 
 def test_reprs_carry_no_free_text() -> None:
-    c = Case(title="Zhang San", symptoms="Zhang's pain", notes="MRN 123",
-             roots=[Root("L5", "left", notes="Zhang", films=[Film("ZhangSan_1950.dcm", caption="Zhang")])])
+    # fixed ids: random hex ids may themselves contain "123" or "1950"
+    c = Case(id="case-a", title="Zhang San", symptoms="Zhang's pain", notes="MRN 123",
+             roots=[Root("L5", "left", id="root-a", notes="Zhang",
+                         films=[Film("ZhangSan_1950.dcm", id="film-a", caption="Zhang")])])
     for obj in (c, c.roots[0], c.roots[0].films[0]):
         assert "Zhang" not in repr(obj) and "123" not in repr(obj) and "1950" not in repr(obj)
 
