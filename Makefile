@@ -18,6 +18,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(VENV)/bin/ruff check annotator tests benchmarks sample_images
 
 # The core must run without PyQt6: a second venv without it runs tests/unit.

@@ -14,6 +14,7 @@ import logging
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import NoReturn
 
 from annotator import __version__
 from annotator.errors import AnnotatorError
@@ -32,7 +33,7 @@ EXIT_BAD_INPUT = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors: one line, exit 2
+    def error(self, message: str) -> NoReturn:  # usage errors: one line, exit 2
         self.print_usage(sys.stderr)
         print(f"{self.prog}: {message}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)

@@ -74,8 +74,8 @@ def info_dict(info: ImageInfo) -> dict[str, Any]:
     }
 
 
-def _num(v: float) -> str:
-    return f"{v:g}"
+def _num(v: float | None) -> str:
+    return "-" if v is None else f"{v:g}"
 
 
 def _window_text(w: WindowPreset) -> str:

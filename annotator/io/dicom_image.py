@@ -268,7 +268,7 @@ class DicomImage(FluoroImage):
                 f"(only frames 1-{self.complete_frames} are complete)"
             )
         raw = self._frame_bytes_of_partial(index)
-        options = {
+        options: dict[str, Any] = {
             "rows": info.rows, "columns": info.columns, "samples_per_pixel": info.samples_per_pixel,
             "bits_allocated": info.bits_allocated, "bits_stored": info.bits_stored,
             "pixel_representation": get_int(self._ds, "PixelRepresentation") or 0,
@@ -277,7 +277,7 @@ class DicomImage(FluoroImage):
         if info.samples_per_pixel > 1:
             options["planar_configuration"] = get_int(self._ds, "PlanarConfiguration") or 0
         try:
-            arr, _ = get_decoder(info.transfer_syntax_uid).as_array(raw, **options)
+            arr, _ = get_decoder(info.transfer_syntax_uid or "").as_array(raw, **options)
         except Exception as exc:
             if self._file_changed():
                 raise ImageLoadError(

@@ -59,7 +59,7 @@ def _lut_window(item: Any, signed: bool, little_endian: bool) -> WindowPreset | 
         if isinstance(elem.value, (bytes, bytearray)):
             if len(elem.value) < 2 * n:
                 return None
-            data = unpack(f"{'<' if little_endian else '>'}{n}H", bytes(elem.value[: 2 * n]))
+            data: Any = unpack(f"{'<' if little_endian else '>'}{n}H", bytes(elem.value[: 2 * n]))
         else:
             data = elem.value if isinstance(elem.value, (list, tuple)) or hasattr(elem.value, "__len__") else [elem.value]
         lut = np.asarray(list(data)[:n], dtype=np.uint16 if bits > 8 else np.uint8)
