@@ -8,7 +8,7 @@ film's effective :class:`~annotator.geometry.Directions`; because they are
 axis-aligned, their unit vectors are the same in pixel and unit space.
 
 Medial (toward the patient's midline) is decided by the marked midline when
-there is one (the side of the midline line the reference point looks at), else
+there is one (the side of the midline the target lies on), else
 by the injection side: a right-sided root has its midline toward the
 patient's left.
 """
@@ -68,7 +68,12 @@ class FilmFrame:
         return None if v == (0.0, 0.0) else v
 
     def medial(self, side: Side, film: Film, reference_px: Point) -> Point | None:
-        """Unit vector toward the patient's midline, seen from ``reference_px``."""
+        """Unit vector toward the patient's midline, seen from ``reference_px``.
+
+        Rules pass the *target* (pedicle-margin midpoint, S1 centroid) as the
+        reference, never the tip: the injection side's pedicle decides which
+        way is medial, so a tip across the midline reads as far medial.
+        """
         left = self.vector("L")
         if left is None:
             return None

@@ -67,6 +67,9 @@ def evaluate_pedicle(film: Film, root: Root, config: RuleConfig, rule_id: str = 
     t_u = midpoint(m0, m1)
     tip_u = frame.to_u(tip.points[0])
     margin_len = math.dist(m0, m1)
+    if margin_len <= 0.0:  # both ends on one point: no target and no scale for the tolerances
+        return Verdict(rule_id, source, Status.INSUFFICIENT, unit=frame.unit, missing=("pedicle_margin",),
+                       level=root.level)
     tol = config.tolerances
     if frame.is_mm:
         r_on, r_near, fallback = tol.r_on_mm, tol.r_near_mm, None
@@ -99,7 +102,9 @@ def evaluate_pedicle(film: Film, root: Root, config: RuleConfig, rule_id: str = 
         if over_pedicle and above_margin and status is not Status.ON_TARGET:
             reasons.append("too_cranial")
 
-    medial = frame.medial(root.side, film, tip.points[0])
+    # medial is judged from the target, not the tip: a tip that crossed the midline is the most
+    # medial one (W1), not a lateral one
+    medial = frame.medial(root.side, film, frame.to_px(t_u))
     offsets = split_offsets(
         sub(tip_u, t_u), [("cranial", "caudal", cranial), ("medial", "lateral", medial)]
     )

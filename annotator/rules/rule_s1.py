@@ -54,7 +54,7 @@ def evaluate_s1(film: Film, root: Root, config: RuleConfig) -> Verdict:
         status = Status.NEAR if distance <= r_near else Status.OFF
         reasons = ("outside_s1",)
 
-    medial = frame.medial(root.side, film, tip.points[0])
+    medial = frame.medial(root.side, film, frame.to_px(centre))  # from the target, as R-AP
     offsets = split_offsets(
         sub(tip_u, centre), [("cranial", "caudal", frame.vector("H")), ("medial", "lateral", medial)]
     )

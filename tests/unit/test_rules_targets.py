@@ -167,6 +167,23 @@ def test_midline_decides_the_medial_sense():
     assert verdict_of(f).offset("medial") == pytest.approx(3.0)
 
 
+def test_a_tip_across_the_midline_is_medial_not_lateral():
+    # right root, T = (120, 200), midline at x = 150 (toward +x of T: medial = +x).
+    # tip (170, 200) has crossed the midline: 50 px = 25 mm medial of T, never "lateral"
+    mid = line(Role.MIDLINE, (150, 0), (150, 400))
+    v = verdict_of(film(View.AP, tip(170, 200), L5_MARGIN, mid))
+    assert v.offset("medial") == pytest.approx(25.0) and v.offset("lateral") == 0
+    # the same tip without the midline: the injection side says the same
+    v = verdict_of(film(View.AP, tip(170, 200), L5_MARGIN))
+    assert v.offset("medial") == pytest.approx(25.0)
+
+
+def test_zero_length_pedicle_margin_is_insufficient():
+    margin = line(Role.PEDICLE_MARGIN, (120, 200), (120, 200), level="L5")
+    v = verdict_of(film(View.AP, tip(121, 200), margin))
+    assert v.status is Status.INSUFFICIENT and v.missing == ("pedicle_margin",)
+
+
 # ----------------------------------------------------------------------------- R-OBL
 
 
@@ -293,6 +310,15 @@ def test_s1_outside_distance_to_outline():
     v = verdict_of(f, s1_root(f))
     assert v.status is Status.OFF and v.distance == pytest.approx(7.5)
     assert v.offset("caudal") == pytest.approx(12.5)  # 25 px below the centre
+
+
+def test_s1_medial_sense_comes_from_the_foramen_not_the_tip():
+    # right S1, centre (200, 300), midline at x = 230 (medial = +x from the foramen);
+    # tip (240, 300) lies across the midline: 40 px = 20 mm medial of the centre
+    ell = ellipse(Role.S1_FORAMEN, (200, 300), (20, 10))
+    f = film(View.AP, tip(240, 300), ell, line(Role.MIDLINE, (230, 0), (230, 600)))
+    v = verdict_of(f, s1_root(f))
+    assert v.offset("medial") == pytest.approx(20.0) and v.offset("lateral") == 0
 
 
 def test_s1_polygon_without_mm_scale_uses_equivalent_diameter():

@@ -43,6 +43,12 @@ def test_w1_uses_pixels_consistently_without_mm_scale():
     assert codes(ws) == ["W1"] and "21 px" in ws[0].message("en")
 
 
+def test_w1_fires_when_the_tip_has_crossed_the_midline():
+    # midline at x = 150; tip (170, 200) is 50 px = 25 mm medial of T, beyond the midline -> W1
+    ws = film_warnings(film(View.AP, tip(170, 200), L5_MARGIN, line(Role.MIDLINE, (150, 0), (150, 400))))
+    assert codes(ws) == ["W1"] and "25.0 mm" in ws[0].message("en")
+
+
 # ----------------------------------------------------------------------------- W2
 
 
