@@ -9,8 +9,10 @@ Every length shown carries the unit label of its source.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class CalibrationSource(StrEnum):
@@ -42,6 +44,8 @@ class Calibration:
     row_mm: float | None = None
     col_mm: float | None = None
     source: CalibrationSource = CalibrationSource.NONE
+    # unknown case-file keys of this object, kept for the next save (not part of equality)
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if (self.row_mm is None) != (self.col_mm is None):

@@ -8,9 +8,13 @@ dominant direction here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 OPPOSITE = {"L": "R", "R": "L", "A": "P", "P": "A", "H": "F", "F": "H"}
+_AXIS = {"L": "left-right", "R": "left-right", "A": "anterior-posterior", "P": "anterior-posterior",
+         "H": "head-feet", "F": "head-feet"}
 
 
 def _check(code: str) -> str:
@@ -27,10 +31,17 @@ class Directions:
     x: str
     y: str
     source: str = "default"
+    # unknown case-file keys of this object, kept for the next save (not part of equality)
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "x", _check(self.x))
         object.__setattr__(self, "y", _check(self.y))
+        if _AXIS[self.x[0]] == _AXIS[self.y[0]]:
+            raise ValueError(
+                f"+x ({self.x}) and +y ({self.y}) both lie on the patient's {_AXIS[self.x[0]]} axis: "
+                "the two image axes need different patient axes"
+            )
 
     @classmethod
     def default_for_view(cls, view: str) -> Directions:

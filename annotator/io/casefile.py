@@ -69,11 +69,11 @@ def _with_extra(known: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, An
 def _calibration(c: Calibration | None) -> dict[str, Any] | None:
     if c is None:
         return None
-    return {"row_mm": c.row_mm, "col_mm": c.col_mm, "source": c.source.value}
+    return _with_extra({"row_mm": c.row_mm, "col_mm": c.col_mm, "source": c.source.value}, c.extra)
 
 
 def _directions(d: Directions | None) -> dict[str, Any] | None:
-    return None if d is None else {"x": d.x, "y": d.y, "source": d.source}
+    return None if d is None else _with_extra({"x": d.x, "y": d.y, "source": d.source}, d.extra)
 
 
 def annotation_to_dict(a: Annotation) -> dict[str, Any]:
@@ -146,14 +146,18 @@ def _build(cls: Callable[..., Any], where: str, **kwargs: Any) -> Any:
 def _calibration_from(d: Mapping[str, Any] | None, where: str) -> Calibration | None:
     if d is None:
         return None
-    source = CalibrationSource(d.get("source", "none"))
-    return _build(Calibration, where, row_mm=d.get("row_mm"), col_mm=d.get("col_mm"), source=source)
+    known, extra = _split(Calibration, d)
+    source = CalibrationSource(known.get("source", "none"))
+    return _build(Calibration, where, row_mm=known.get("row_mm"), col_mm=known.get("col_mm"), source=source,
+                  extra=extra)
 
 
 def _directions_from(d: Mapping[str, Any] | None, where: str) -> Directions | None:
     if d is None:
         return None
-    return _build(Directions, where, x=d["x"], y=d["y"], source=d.get("source", "default"))
+    known, extra = _split(Directions, d)
+    return _build(Directions, where, x=known["x"], y=known["y"], source=known.get("source", "default"),
+                  extra=extra)
 
 
 def _annotation_from(d: Mapping[str, Any], where: str) -> Annotation:

@@ -143,7 +143,13 @@ class Annotation:
             raise FieldError("radii", f"{self.role}: only an ellipse has radii")
         if isinstance(self.frame, bool) or not isinstance(self.frame, int) or self.frame < 0:
             raise FieldError("frame", f"{self.role}: frame must be a non-negative integer")
-        object.__setattr__(self, "attrs", MappingProxyType(v.mapping(self.attrs, "attrs")))
+        attrs = v.mapping(self.attrs, "attrs")
+        if self.role is Role.CALIBRATION and "length_mm" in attrs:
+            length = v.number(attrs["length_mm"], "attrs.length_mm")
+            if length <= 0:
+                raise FieldError("attrs.length_mm", f"must be a positive length in mm, got {length:g}")
+            attrs = {**attrs, "length_mm": length}
+        object.__setattr__(self, "attrs", MappingProxyType(attrs))
 
     def moved(self, dx: float, dy: float) -> Annotation:
         return replace(self, points=tuple((x + dx, y + dy) for x, y in self.points))

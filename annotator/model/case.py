@@ -258,10 +258,14 @@ class Film:
         return Directions.default_for_view(self.view.value)
 
     def effective_calibration(self) -> Calibration:
-        """A user calibration line wins over what the file said (domain.md §3 order
-        puts file tags first, but a user who calibrates means to override)."""
+        """A user calibration line wins over what the file said (see docs/adr/0003:
+        domain.md §3 lists file tags first, but a user who calibrates means to override).
+
+        A calibration line whose ends coincide calibrates nothing and is skipped.
+        """
         for a in self.annotations:
-            if a.role is Role.CALIBRATION and not a.suggested and "length_mm" in a.attrs:
+            if (a.role is Role.CALIBRATION and not a.suggested and "length_mm" in a.attrs
+                    and a.points[0] != a.points[1]):
                 return Calibration.from_known_length(a.points[0], a.points[1], float(a.attrs["length_mm"]))
         if self.calibration_override is not None:
             return self.calibration_override

@@ -165,3 +165,20 @@ def test_error_in_a_later_item_is_located(tmp_path: Path) -> None:
     data["roots"].append(dict(data["roots"][0], id="r2", films=[{"path": "b.dcm", "key_frame": -1}]))
     err = error_of(tmp_path, data)
     assert err.field == "roots[1].films[0].key_frame" and "at least 0" in err.problem
+
+
+@pytest.mark.parametrize("length", ["abc", -5, 0, None])
+def test_bad_calibration_length_names_the_field(tmp_path: Path, length: object) -> None:
+    data = good()
+    data["roots"][0]["films"][0]["annotations"].append(
+        {"role": "calibration", "kind": "line", "points": [[0, 0], [50, 0]], "attrs": {"length_mm": length}})
+    err = error_of(tmp_path, data)
+    assert err.field == "roots[0].films[0].annotations[1].attrs.length_mm"
+    assert "number" in err.problem or "positive" in err.problem
+
+
+def test_directions_on_one_patient_axis_are_refused(tmp_path: Path) -> None:
+    data = good()
+    data["roots"][0]["films"][0]["directions_override"] = {"x": "L", "y": "R", "source": "user"}
+    err = error_of(tmp_path, data)
+    assert err.field == "roots[0].films[0].directions_override" and "left-right" in err.problem

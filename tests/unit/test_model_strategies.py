@@ -71,12 +71,14 @@ def annotations(draw, ann_id: str | None = None) -> Annotation:
 
 
 calibrations = st.just(Calibration()) | st.builds(
-    lambda r, c, s: Calibration(r, c, s), positive, positive,
-    st.sampled_from([s for s in CalibrationSource if s is not CalibrationSource.NONE]),
+    lambda r, c, s, e: Calibration(r, c, s, extra=e), positive, positive,
+    st.sampled_from([s for s in CalibrationSource if s is not CalibrationSource.NONE]), extras,
 )
-directions = st.builds(
-    Directions, st.sampled_from(["L", "R", "A", "P", "H", "F", "LF", "RH"]),
-    st.sampled_from(["L", "R", "A", "P", "H", "F", "FA"]), texts,
+_AXIS_OF = {"L": 0, "R": 0, "A": 1, "P": 1, "H": 2, "F": 2}
+directions = st.tuples(
+    st.sampled_from(["L", "R", "A", "P", "H", "F", "LF", "RH"]), st.sampled_from(["L", "R", "A", "P", "H", "F", "FA"]),
+).filter(lambda xy: _AXIS_OF[xy[0][0]] != _AXIS_OF[xy[1][0]]).flatmap(
+    lambda xy: st.builds(Directions, st.just(xy[0]), st.just(xy[1]), texts, extra=extras)
 )
 redactions = st.builds(
     Redaction, x0=st.integers(0, 100).map(float), y0=st.integers(0, 100).map(float),

@@ -154,3 +154,14 @@ def test_frozen_items_copy_and_pickle() -> None:
     b = copy.deepcopy(a)
     b.attrs["k"].append(2)  # the copy is deep
     assert a.attrs["k"] == [1]
+
+
+def test_a_calibration_line_of_zero_length_calibrates_nothing() -> None:
+    from annotator.geometry import Calibration, CalibrationSource
+
+    file_cal = Calibration(0.25, 0.25, CalibrationSource.ERMF)
+    dot = Annotation("calibration", "line", [(5, 5), (5, 5)], attrs={"length_mm": 10})
+    assert Film("a.dcm", calibration=file_cal, annotations=[dot]).effective_calibration() == file_cal
+    line = Annotation("calibration", "line", [(0, 0), (40, 0)], attrs={"length_mm": 20})
+    cal = Film("a.dcm", calibration=file_cal, annotations=[line]).effective_calibration()
+    assert cal.source is CalibrationSource.USER and cal.col_mm == pytest.approx(0.5)
