@@ -7,13 +7,15 @@ responsible level(s). ``CASE`` is a case file or the folder holding
 ``case.json``. ``--rules`` merges a department's rule file over the defaults.
 
 Exit status: 0 when every film with a rule is on target, 1 when some are not
-(near, off or insufficient), 2 on bad input (unreadable case or rule file).
+(near, off or insufficient) or when no film has a rule at all (nothing was
+judged), 2 on bad input (unreadable case or rule file).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -66,4 +68,9 @@ def run(args: argparse.Namespace) -> int:
             label = "规则" if args.lang == "zh" else "Rules"
             lines.insert(0, f"{label}: {config.origin} + defaults")
         print("\n".join(lines))
+    if summary.judged_films == 0:  # nothing on target to speak of: not "all on target"
+        msg = ("没有可判定的影像（无适用规则）" if args.lang == "zh"
+               else "no film has a target rule (no AP, lateral or S1 film with its root): nothing was judged")
+        print(f"fluoro-annotator-cli check: {msg}", file=sys.stderr)
+        return EXIT_NOT_ON_TARGET
     return EXIT_OK if summary.all_on_target else EXIT_NOT_ON_TARGET

@@ -133,6 +133,11 @@ class CaseSummary:
         return all(r.all_on_target for r in self.roots)
 
     @property
+    def judged_films(self) -> int:
+        """Films that have a target rule (a verdict, of any status)."""
+        return sum(1 for r in self.roots for f in r.films if f.verdict is not None)
+
+    @property
     def has_danger(self) -> bool:
         return any(r.has_danger for r in self.roots)
 

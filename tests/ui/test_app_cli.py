@@ -92,6 +92,5 @@ def test_excepthook_prints_one_line(capsys):
 
 def test_sample_case_is_found_when_generated():
     path = app.sample_case_path()
-    if path is None:
-        pytest.skip("sample cases not generated")
+    assert path is not None, "the sample cases ship with the repository"
     assert path.name == "case.json" and path.is_file()

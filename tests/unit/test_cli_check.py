@@ -112,11 +112,25 @@ def test_bad_lang_is_a_usage_error(tmp_path, capsys):
 def test_check_on_the_sample_cases_matches_their_scenarios(sample_copy, capsys):
     # exit 0 exactly when every film's intended verdict (ground truth) is on target or has no rule
     folders = sorted(p.parent for p in sample_copy.glob("*/case.json"))
-    if not folders:
-        pytest.skip("sample cases have no case.json yet")
+    assert len(folders) >= 5, "the sample cases ship a case.json each"
     for folder in folders:
         statuses = [json.loads(t.read_text("utf-8"))["expected"].get("status") for t in folder.glob("*.truth.json")]
         expected_exit = 0 if all(s in (None, "on_target") for s in statuses) else 1
         assert main(["check", str(folder), "--lang", "zh"]) == expected_exit, folder.name
         out = capsys.readouterr().out
         assert "结论" in out and "PHANTOM" not in out and "FAKE-0001" not in out
+
+
+def test_nothing_judged_is_not_all_on_target(tmp_path, capsys):
+    # only an oblique film (no rule) and a case with no roots: exit 1 with a note, not 0
+    folder = tmp_path / "oblique_only"
+    folder.mkdir()
+    case = Case(roots=[root("L5", Side.RIGHT, film(View.OBLIQUE, tip(1, 1)), findings=[sheath()])])
+    save_case(case, folder / "case.json")
+    assert main(["check", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "nothing was judged" in err and len(err.strip().splitlines()) == 1
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    save_case(Case(), empty / "case.json")
+    assert main(["check", str(empty)]) == 1
