@@ -114,8 +114,9 @@ def clip_half_plane(poly: Sequence[Point], normal: Point, limit: float) -> list[
     """The part of the polygon where ``dot(p, normal) <= limit`` (Sutherland-Hodgman).
 
     Exact for convex polygons; for a concave one the result may contain
-    zero-width bridges along the cut line, which do not change areas or
-    distances.
+    zero-width bridges along the cut line. They do not change the area, but
+    they are not part of the region: measure distances with
+    :func:`clipped_boundary` instead.
     """
     out: list[Point] = []
     n = len(poly)
@@ -128,6 +129,49 @@ def clip_half_plane(poly: Sequence[Point], normal: Point, limit: float) -> list[
             t = sc / (sc - sn)
             out.append((cur[0] + t * (nxt[0] - cur[0]), cur[1] + t * (nxt[1] - cur[1])))
     return out
+
+
+def clipped_boundary(poly: Sequence[Point], normal: Point, limit: float) -> list[tuple[Point, Point]]:
+    """Segments of the true outline of ``poly ∩ {dot(p, normal) <= limit}``, concave polygons too.
+
+    The outline is the polygon's edges clipped to the half-plane plus the
+    stretches of the cut line that lie inside the polygon (even-odd rule), so
+    no zero-width bridge of :func:`clip_half_plane` is ever measured.
+    """
+    segs: list[tuple[Point, Point]] = []
+    crossings: list[float] = []
+    along = (-normal[1], normal[0])
+    for a, b in _edges(poly):
+        sa, sb = dot(a, normal) - limit, dot(b, normal) - limit
+        if sa <= 0 and sb <= 0:
+            segs.append((a, b))
+        elif sa < 0 < sb or sb < 0 < sa:
+            t = sa / (sa - sb)
+            q = (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
+            segs.append((a, q) if sa < 0 else (q, b))
+        if (sa < 0) != (sb < 0):  # half-open rule: a vertex on the line counts on one side only
+            t = sa / (sa - sb)
+            crossings.append(dot((a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])), along))
+    crossings.sort()
+    n2 = dot(normal, normal) or 1.0
+    base = (normal[0] * limit / n2, normal[1] * limit / n2)  # a point on the cut line
+    a2 = dot(along, along) or 1.0
+    for lo, hi in zip(crossings[0::2], crossings[1::2]):
+        p = (base[0] + along[0] * lo / a2, base[1] + along[1] * lo / a2)
+        q = (base[0] + along[0] * hi / a2, base[1] + along[1] * hi / a2)
+        segs.append((p, q))
+    return segs
+
+
+def nearest_on_segments(p: Point, segs: Sequence[tuple[Point, Point]]) -> tuple[Point, float]:
+    """(nearest point, distance) of ``p`` to a set of segments; (p, inf) when there are none."""
+    best, best_d = p, math.inf
+    for a, b in segs:
+        q = closest_point_on_segment(p, a, b)
+        d = math.dist(p, q)
+        if d < best_d:
+            best, best_d = q, d
+    return best, best_d
 
 
 def extent_along(poly: Sequence[Point], axis: Point) -> tuple[float, float]:

@@ -30,10 +30,11 @@ import math
 from annotator.geometry.polygons import (
     centroid,
     clip_half_plane,
-    closest_point_on_boundary,
+    clipped_boundary,
     distance_to_region,
     dot,
     extent_along,
+    nearest_on_segments,
     point_in_polygon,
     sub,
 )
@@ -87,7 +88,10 @@ def evaluate_foramen(film: Film, root: Root, config: RuleConfig) -> Verdict:
         tolerances = {"r_near": r_near, "near_factor": tol.foramen_near_factor}
 
     inside = point_in_polygon(tip_u, poly)
-    distance = distance_to_region(tip_u, region)
+    in_region = inside and dot(tip_u, anterior) <= cut
+    nearest, distance = nearest_on_segments(tip_u, clipped_boundary(poly, anterior, cut))
+    if in_region:
+        nearest, distance = tip_u, 0.0
     if inside and f <= tol.posterior_fraction:
         status, reasons, distance = Status.ON_TARGET, ("posterior_third",), 0.0
     elif inside:
@@ -104,7 +108,6 @@ def evaluate_foramen(film: Film, root: Root, config: RuleConfig) -> Verdict:
 
     offsets: tuple[tuple[str, float], ...] = ()
     if distance > 0:
-        nearest = closest_point_on_boundary(tip_u, region)
         offsets = split_offsets(
             sub(tip_u, nearest),
             [("anterior", "posterior", anterior), ("cranial", "caudal", cranial)],

@@ -9,11 +9,13 @@ import pytest
 from annotator.geometry.polygons import (
     centroid,
     clip_half_plane,
+    clipped_boundary,
     closest_point_on_boundary,
     distance_point_segment,
     distance_to_boundary,
     distance_to_region,
     extent_along,
+    nearest_on_segments,
     point_in_polygon,
     signed_area,
 )
@@ -63,3 +65,23 @@ def test_clip_half_plane():
     # the concave L cut at y <= 7: the 10x5 bar plus a 5x2 stub = 60
     assert abs(signed_area(clip_half_plane(ELL, (0, 1), 7))) == pytest.approx(60)
     assert clip_half_plane(SQUARE, (1, 0), -1) == []
+
+
+# A polygon with a notch cut in from its posterior edge (x = 200) to x = 120, between y = 140 and 160.
+NOTCHED = [(100, 100), (200, 100), (200, 140), (120, 140), (120, 160), (200, 160), (200, 200), (100, 200)]
+
+
+def test_clipped_boundary_of_a_concave_polygon_has_no_bridge():
+    # keep x >= 166.67 (normal (-1, 0), limit -166.67): two arms, the notch between them is outside
+    segs = clipped_boundary(NOTCHED, (-1.0, 0.0), -500 / 3)
+    # (160, 150) sits in the notch: the nearest region point is the arm corner (166.67, 140), 12.02 away;
+    # clip_half_plane's bridge along x = 166.67 would have said 6.67
+    q, d = nearest_on_segments((160, 150), segs)
+    assert q == pytest.approx((500 / 3, 140)) and d == pytest.approx(math.hypot(20 / 3, 10))
+    # every clipped segment lies in the half-plane and on the polygon's outline or the cut line inside it
+    for a, b in segs:
+        for p in (a, b):
+            assert p[0] >= 500 / 3 - 1e-9
+    # the cut line inside the polygon is two stretches (y 100..140 and 160..200), not one
+    on_cut = sorted(tuple(sorted((a[1], b[1]))) for a, b in segs if a[0] == b[0] == pytest.approx(500 / 3))
+    assert on_cut == [pytest.approx((100, 140)), pytest.approx((160, 200))]

@@ -285,6 +285,17 @@ def test_lat_level_matching_of_foramen():
 # ----------------------------------------------------------------------------- R-S1
 
 
+def test_lat_distance_to_a_notched_foramen_region_ignores_the_cut_bridge():
+    # foramen with a posterior notch (x 120..200, y 140..160); cut at x = 166.67 px (s_post x = 200).
+    # tip (162, 150) px in the notch: nearest region point (166.67, 140) -> 4.67 px, 10 px
+    # at 0.5 mm/px = 2.33 mm, 5 mm -> 5.52 mm (near); a bridge along the cut would give 2.33 mm
+    notched = polygon(Role.FORAMEN, [(100, 100), (200, 100), (200, 140), (120, 140), (120, 160), (200, 160),
+                                     (200, 200), (100, 200)], level="L5")
+    v = verdict_of(film(View.LATERAL, tip(162, 150), notched))
+    assert v.status is Status.NEAR and v.reasons == ("outside_foramen",)
+    assert v.distance == pytest.approx(math.hypot(14 / 6, 5))
+
+
 def s1_root(*films):
     return root("S1", Side.RIGHT, *films)
 
