@@ -318,6 +318,11 @@ def _parse(text: str, path: str | Path | None) -> Case:
         ) from None
     if not isinstance(data, dict):
         raise CaseFileError(path, "not a case file (the top level must be a JSON object)")
+    if "schema_version" not in data and "roots" not in data:  # version 0 files have roots
+        raise CaseFileError(
+            path, "not a fluoro-annotator case file (it has neither schema_version nor roots): "
+            "open the case folder or its case.json"
+        )
     version = file_version(data)
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
         raise CaseFileError(path, f"schema_version must be a whole number, got {version!r}", "schema_version")

@@ -182,3 +182,9 @@ def test_directions_on_one_patient_axis_are_refused(tmp_path: Path) -> None:
     data["roots"][0]["films"][0]["directions_override"] = {"x": "L", "y": "R", "source": "user"}
     err = error_of(tmp_path, data)
     assert err.field == "roots[0].films[0].directions_override" and "left-right" in err.problem
+
+
+@pytest.mark.parametrize("data", [{"name": "settings", "theme": "dark"}, {"film": "a.dcm", "expected": {}}, {}])
+def test_a_json_file_that_is_not_a_case_is_refused(tmp_path: Path, data: dict) -> None:
+    err = error_of(tmp_path, data)
+    assert "not a fluoro-annotator case file" in str(err)
