@@ -131,6 +131,9 @@ class DrugInfo:
     note_en: str
     note_zh: str
     source: str
+    # total milligrams of one injection above which a strong warning is given (local anaesthetics:
+    # concentration % x 10 x volume ml); None: not checked
+    max_total_mg: float | None = None
 
     def name(self, lang: str = "en") -> str:
         return self.zh if lang == "zh" else self.en
@@ -222,6 +225,9 @@ def _drug(key: str, raw: Any) -> DrugInfo:
     mg_per_ml = raw.get("mg_per_ml")
     if mg_per_ml is not None:
         mg_per_ml = _positive(f"{w}.mg_per_ml", mg_per_ml)
+    max_total = raw.get("max_total_mg")
+    if max_total is not None:
+        max_total = _positive(f"{w}.max_total_mg", max_total)
     particulate = raw.get("particulate")
     if not isinstance(particulate, bool):
         raise RuleConfigError(f"{w}.particulate", "must be true or false")
@@ -240,6 +246,7 @@ def _drug(key: str, raw: Any) -> DrugInfo:
         note_en=_text(f"{w}.note_en", raw.get("note_en", ""), allow_empty=True),
         note_zh=_text(f"{w}.note_zh", raw.get("note_zh", ""), allow_empty=True),
         source=_choice(f"{w}.source", raw.get("source", "department"), SOURCES),
+        max_total_mg=max_total,
     )
 
 

@@ -14,7 +14,7 @@ Film-level (``film_warnings``):
 Root-level (``root_warnings``): **W3** for an ``intravascular`` finding not tied
 to a film of the root; **W4** for every particulate steroid recorded (every
 injection this tool records is a transforaminal selective root injection);
-**DRUG_*** dose checks; **L5_TILT** when an ``l5_tilt_angle`` finding exceeds
+**DRUG_*** dose checks (range, maximum, total milligrams of a local anaesthetic, dose against volume); **FINDING_UNKNOWN** / **FINDING_ATTR** for codes, sites and values the vocabulary does not know; **L5_TILT** when an ``l5_tilt_angle`` finding exceeds
 the alert angle. Suggested (unconfirmed) findings do not raise warnings.
 """
 
@@ -24,7 +24,7 @@ import math
 from typing import Any
 
 from annotator.geometry.polygons import dot, sub
-from annotator.model import DrugDose, Film, Role, Root, View
+from annotator.model import DrugDose, Film, Finding, Role, Root, View
 from annotator.rules.config import RuleConfig
 from annotator.rules.film_frame import FilmFrame
 from annotator.rules.messages import fmt_amount
@@ -100,6 +100,7 @@ def root_warnings(root: Root, config: RuleConfig) -> list[RuleWarning]:
     for f in root.findings:
         if f.suggested:
             continue
+        out.extend(vocabulary_warnings(f, config))
         if f.code == "intravascular" and f.film_id not in film_ids:
             out.append(make_warning(config, "W3"))
         if f.code == "l5_tilt_angle" and f.angle_deg is not None and f.angle_deg > config.tolerances.l5_tilt_alert_deg:
@@ -109,6 +110,24 @@ def root_warnings(root: Root, config: RuleConfig) -> list[RuleWarning]:
             )
     for dose in root.drugs:
         out.extend(drug_warnings(dose, config))
+    return out
+
+
+_WHAT = {"site": {"en": "site", "zh": "部位"}, "value": {"en": "value", "zh": "取值"}}
+
+
+def vocabulary_warnings(finding: Finding, config: RuleConfig) -> list[RuleWarning]:
+    """A finding code, site or value the vocabulary does not know (a typo silences every rule)."""
+    d = config.findings.get(finding.code)
+    if d is None:
+        return [make_warning(config, "FINDING_UNKNOWN", code=finding.code)]
+    out = []
+    for what, item, allowed in (("site", finding.site, d.sites), ("value", finding.value, d.values)):
+        if item is not None and item not in allowed:
+            out.append(make_warning(
+                config, "FINDING_ATTR", finding={"en": d.en, "zh": d.zh}, item=item, what=_WHAT[what],
+                allowed=", ".join(allowed) or "-",
+            ))
     return out
 
 
@@ -124,10 +143,24 @@ def drug_warnings(dose: DrugDose, config: RuleConfig) -> list[RuleWarning]:
     if info.unit == "%":
         value = dose.concentration_pct
         quantity = {"en": "concentration", "zh": "浓度"}
+        if value is not None and dose.volume_ml is not None and info.max_total_mg is not None:
+            total = value * 10.0 * dose.volume_ml  # 1 % w/v = 10 mg per ml
+            if total > info.max_total_mg * (1 + 1e-9):
+                out.append(make_warning(
+                    config, "DRUG_TOTAL", drug=name, concentration=f"{value:g} %", volume=f"{dose.volume_ml:g}",
+                    total=f"{total:g}", maximum=f"{info.max_total_mg:g}",
+                ))
     else:
         value = dose.dose_mg
         if value is None and dose.volume_ml is not None and info.mg_per_ml is not None:
             value = dose.volume_ml * info.mg_per_ml
+        elif value is not None and dose.volume_ml and info.mg_per_ml is not None:
+            expected = dose.volume_ml * info.mg_per_ml
+            if abs(value - expected) > 0.05 * expected:  # 5 %: rounding of a recorded dose
+                out.append(make_warning(
+                    config, "DRUG_DOSE_VOLUME", drug=name, dose=f"{value:g}", volume=f"{dose.volume_ml:g}",
+                    expected=f"{expected:g}", per_ml=f"{info.mg_per_ml:g}",
+                ))
         quantity = {"en": "dose", "zh": "剂量"}
     if value is None:
         out.append(make_warning(config, "DRUG_NO_DOSE", drug=name, quantity=quantity))

@@ -104,6 +104,16 @@ def test_w3_intravascular_is_danger_on_film_and_on_root():
         (DrugDose("ropivacaine", concentration_pct=0.15), []),
         (DrugDose("ropivacaine"), ["DRUG_NO_DOSE"]),
         (DrugDose("aspirin", dose_mg=100), ["DRUG_UNKNOWN"]),
+        # totals: 1 % = 10 mg/ml. lidocaine 0.5 % x 5 ml = 25 mg (fine); 2 % x 30 ml = 600 mg > 300 mg
+        (DrugDose("lidocaine", concentration_pct=0.5, volume_ml=5), []),
+        (DrugDose("lidocaine", concentration_pct=2.0, volume_ml=30), ["DRUG_TOTAL", "DRUG_RANGE"]),
+        (DrugDose("lidocaine", concentration_pct=0.5, volume_ml=60), []),  # 300 mg: at the limit
+        (DrugDose("lidocaine", concentration_pct=0.5, volume_ml=61), ["DRUG_TOTAL"]),  # 305 mg
+        (DrugDose("bupivacaine", concentration_pct=0.125, volume_ml=121), ["DRUG_TOTAL"]),  # 151.25 > 150
+        (DrugDose("bupivacaine", concentration_pct=0.125, volume_ml=120), []),  # 150 mg: at the limit
+        # Diprospan 1 ml = 7 mg: 7 mg for 1 ml agrees, 7 mg for 2 ml does not
+        (DrugDose("compound_betamethasone", dose_mg=7, volume_ml=1), ["W4"]),
+        (DrugDose("compound_betamethasone", dose_mg=7, volume_ml=2), ["W4", "DRUG_DOSE_VOLUME"]),
     ],
 )
 def test_drug_checks(dose, expected):
@@ -180,3 +190,23 @@ def test_negligible_offsets_are_left_out_of_the_sentence():
     v = evaluate_film(f, root("L5", Side.RIGHT, f)).verdict
     assert dict(v.offsets)["medial"] == 0.0  # kept in the data
     assert "medial" not in v.explain("en") and "2.0 mm caudal" in v.explain("en")
+
+
+def test_total_and_dose_volume_messages():
+    cfg = default_config()
+    (w,) = drug_warnings(DrugDose("lidocaine", concentration_pct=0.5, volume_ml=80), cfg)
+    assert w.severity == "strong" and w.message("en") == (
+        "lidocaine 0.5 % x 80 ml = 400 mg is above the usual single-injection maximum of 300 mg.")
+    assert "利多卡因" in w.message("zh") and "400 mg" in w.message("zh")
+    w = drug_warnings(DrugDose("compound_betamethasone", dose_mg=7, volume_ml=2), cfg)[1]
+    assert "2 ml is 14 mg" in w.message("en") and "14 mg" in w.message("zh")
+
+
+def test_findings_outside_the_vocabulary_are_warned():
+    r = root("L5", Side.RIGHT, findings=[Finding("intravascluar"), Finding("contrast_cutoff", site="elbow"),
+                                         Finding("contrast_cutoff", site="lateral_recess")])
+    ws = evaluate_root(r).warnings
+    assert codes(ws) == ["FINDING_UNKNOWN", "FINDING_ATTR"]
+    assert "'intravascluar'" in ws[0].message("en") and "W3" in ws[0].message("en")
+    assert "'elbow'" in ws[1].message("en") and "lateral_recess" in ws[1].message("en")
+    assert "部位" in ws[1].message("zh")
