@@ -395,6 +395,20 @@ def new_file_mode() -> int:
     return 0o666 & ~mask
 
 
+STALE_TEMP_S = 3600.0  # a temporary file this old was left by a save that was killed
+
+
+def _remove_stale_temps(folder: Path, name: str) -> None:
+    """Remove ``.<name>.*.tmp`` files left by a killed save (old enough not to be another save's)."""
+    import time
+
+    now = time.time()
+    for p in folder.glob(f".{name}.*.tmp"):
+        with suppress(OSError):
+            if now - p.stat().st_mtime > STALE_TEMP_S:
+                p.unlink()
+
+
 def _write_temp(folder: Path, name: str, write: Callable[[Any], None], mode: int) -> Path:
     """A fully written and fsynced temporary file in ``folder``; removed again on failure."""
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
@@ -456,6 +470,7 @@ def atomic_write_text(
     mode = new_file_mode()
     with suppress(OSError):
         mode = path.stat().st_mode & 0o777
+    _remove_stale_temps(folder, path.name)
     tmp = _write_temp(folder, path.name, lambda fh: fh.write(data), mode)
     aside = None
     try:

@@ -204,3 +204,17 @@ def test_saved_file_ends_with_newline_and_is_indented(tmp_path: Path) -> None:
     text = saved(tmp_path).read_text(encoding="utf-8")
     assert text.endswith("}\n") and '\n  "schema_version": 1' in text
     assert json.loads(text)["title"] == "first"
+
+
+def test_temp_files_of_a_killed_save_are_cleaned_up_by_the_next(tmp_path: Path) -> None:
+    p = tmp_path / "case.json"
+    save_case(make_case(), p)
+    old = tmp_path / ".case.json.abc123.tmp"  # what a save killed before os.replace leaves
+    old.write_text("{half", encoding="utf-8")
+    hour_ago = time.time() - casefile.STALE_TEMP_S - 10
+    os.utime(old, (hour_ago, hour_ago))
+    fresh = tmp_path / ".case.json.def456.tmp"  # maybe another save running right now: kept
+    fresh.write_text("{", encoding="utf-8")
+    save_case(make_case("second"), p)
+    assert not old.exists() and fresh.exists()
+    assert load_case(p).title == "second"
