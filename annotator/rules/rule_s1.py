@@ -1,7 +1,7 @@
 """R-S1 [seed]: the first dorsal sacral foramen on the AP film (domain.md §5).
 
-``on_target`` when the tip is inside the marked S1 foramen outline (ellipse
-or polygon; an ellipse is sampled as a 64-gon); outside, the distance to the
+``on_target`` when the tip is inside the marked S1 foramen outline (ellipse,
+tested exactly, or polygon); outside, the distance to the
 outline decides ``near`` (within r_near) or ``off``. Offsets are reported from
 the outline's centroid, split into cranial/caudal and medial/lateral.
 
@@ -15,12 +15,24 @@ from __future__ import annotations
 import math
 
 from annotator.geometry.polygons import centroid, distance_to_boundary, point_in_polygon, signed_area, sub
-from annotator.model import Film, Role, Root
+from annotator.model import Annotation, Film, Role, Root, ShapeKind
 from annotator.rules.config import RuleConfig
 from annotator.rules.film_frame import FilmFrame, find_tip, pick, split_offsets
 from annotator.rules.verdict import Status, TargetZone, Verdict
 
 RULE_ID = "R-S1"
+
+
+def _inside(outline: Annotation, tip_px: tuple[float, float], tip_u, poly) -> bool:
+    """Inside the outline; an ellipse is tested exactly (its 64-gon is inscribed, a hair smaller)."""
+    if outline.kind is ShapeKind.ELLIPSE and outline.radii is not None:
+        (cx, cy), (rx, ry) = outline.points[0], outline.radii
+        t = math.radians(outline.rotation_deg)
+        dx, dy = tip_px[0] - cx, tip_px[1] - cy
+        u = dx * math.cos(t) + dy * math.sin(t)  # along the rx axis
+        w = -dx * math.sin(t) + dy * math.cos(t)
+        return (u / rx) ** 2 + (w / ry) ** 2 <= 1.0 + 1e-12
+    return point_in_polygon(tip_u, poly)
 
 
 def evaluate_s1(film: Film, root: Root, config: RuleConfig) -> Verdict:
@@ -47,7 +59,7 @@ def evaluate_s1(film: Film, root: Root, config: RuleConfig) -> Verdict:
         r_near, fallback = tol.s1_near_factor * diameter, "s1"
         tolerances = {"r_near": r_near, "near_factor": tol.s1_near_factor}
 
-    if point_in_polygon(tip_u, poly):
+    if _inside(outline_ann, tip.points[0], tip_u, poly):
         status, distance, reasons = Status.ON_TARGET, 0.0, ("inside_s1",)
     else:
         distance = distance_to_boundary(tip_u, poly)

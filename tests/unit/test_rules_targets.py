@@ -310,6 +310,14 @@ def test_s1_inside_ellipse_is_on_target_with_centroid_offsets():
     assert "centre" in v.explain("en")
 
 
+def test_s1_tip_on_the_ellipse_edge_is_inside():
+    # a tip exactly on the ellipse (x = 200 + 20 cos 45°, y = 300 + 10 sin 45°), between the 64-gon's vertices
+    ell = ellipse(Role.S1_FORAMEN, (200, 300), (20, 10))
+    edge = (200 + 20 * math.cos(math.radians(45 + 360 / 128)), 300 + 10 * math.sin(math.radians(45 + 360 / 128)))
+    f = film(View.AP, tip(*edge), ell)
+    assert verdict_of(f, s1_root(f)).status is Status.ON_TARGET
+
+
 def test_s1_outside_distance_to_outline():
     ell = ellipse(Role.S1_FORAMEN, (200, 300), (20, 10))
     # the sampled outline has a vertex at (220, 300): tip (230, 300) is 10 px = 5 mm away -> near
