@@ -1,7 +1,12 @@
 """The desktop application: ``fluoro-annotator [CASE] [--screenshot FILE.png] [--lang en|zh]
 [--view ap|lateral|oblique|all]``.
 
-With no CASE it opens the bundled sample case. ``--screenshot`` renders the
+With no CASE it opens a copy of the bundled sample case in the user's data folder
+(``$XDG_DATA_HOME/fluoro-annotator/sample/<case>``, by default under
+``~/.local/share``; files missing there are copied again), so saving never
+changes the repository's sample data. At start-up the recovery files of the
+recent cases are offered back (``MainWindow.restore_recent_work``), whatever
+case the command line opens. ``--screenshot`` renders the
 main window offscreen at a fixed size (1600 x 1000 px) after the first paint,
 writes the PNG and exits 0. No traceback reaches the user: uncaught errors are
 logged and shown as a one-line dialog (or printed in one line offscreen).
@@ -46,6 +51,40 @@ def sample_case_path() -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def user_data_dir() -> Path:
+    """``$XDG_DATA_HOME/fluoro-annotator`` (default ``~/.local/share/fluoro-annotator``)."""
+    base = os.environ.get("XDG_DATA_HOME", "").strip()
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "share"
+    return root / "fluoro-annotator"
+
+
+def user_sample_case(bundled: Path | None = None) -> Path | None:
+    """The user's working copy of the bundled sample case (``<data>/sample/<case>/case.json``).
+
+    Files of the bundled case missing from the copy are copied (the first run copies them
+    all); files already there are the user's and are left alone. None when there is no
+    bundled case or the copy cannot be made (the caller then says so).
+    """
+    import shutil
+
+    bundled = bundled or sample_case_path()
+    if bundled is None:
+        return None
+    source = bundled.parent
+    target = user_data_dir() / "sample" / source.name
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for f in sorted(source.iterdir()):
+            if not f.is_file() or f.name.endswith((".autosave.json", ".bak", ".tmp")):
+                continue
+            if not (target / f.name).exists():
+                shutil.copy2(f, target / f.name)
+    except OSError as exc:
+        log.warning("cannot copy the sample case to %s: %s", target, exc)
+        return None
+    return target / bundled.name
 
 
 def one_line(exc: BaseException) -> str:
@@ -93,8 +132,10 @@ def make_application(argv: Sequence[str]) -> Any:
 
 
 def build_window(case: Path | None, lang: str | None, view: str | None, prompter: Any = None,
-                 restore_layout: bool = True) -> Any:
-    """The main window with ``case`` (or the sample case) open, in the chosen language and view.
+                 restore_layout: bool = True, offer_recovery: bool = True) -> Any:
+    """The main window with ``case`` (or the user's copy of the sample case) open, in the chosen
+    language and view; first, the recovery files of recent cases are offered back (unless
+    ``offer_recovery`` is False: screenshots neither ask nor remove them).
 
     ``--lang`` applies to this run only; the language menu is what remembers a choice.
     """
@@ -104,11 +145,20 @@ def build_window(case: Path | None, lang: str | None, view: str | None, prompter
 
     i18n.set_language(i18n.initial_language(lang), remember=False)
     window = MainWindow(prompter=prompter, restore_layout=restore_layout)
-    target = Path(case) if case else sample_case_path()
-    if target is None:
+    window.offer_recovery = offer_recovery
+    if offer_recovery and window.restore_recent_work():
+        pass  # the case of the restored work is open
+    elif case:
+        if not window.open_case(Path(case), ask_unsaved=False):
+            window.show_message_later(i18n.trf("Could not open {name}.", name=Path(case).name))
+    elif sample_case_path() is None:
         window.show_message_later(i18n.tr("No case given and the sample case was not found: use File ▸ Open."))
-    elif not window.open_case(target, ask_unsaved=False):
-        window.show_message_later(i18n.trf("Could not open {name}.", name=target.name))
+    else:
+        copy = user_sample_case()
+        if copy is None:
+            window.show_message_later(i18n.tr("The sample case could not be copied to your data folder."))
+        elif not window.open_case(copy, ask_unsaved=False):
+            window.show_message_later(i18n.trf("Could not open {name}.", name=copy.name))
     if view in VIEW_CHOICES and VIEW_CHOICES[view] is not None:
         window.set_single_view(View(VIEW_CHOICES[view]))
     elif view == "all":
@@ -200,7 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.screenshot:
             from annotator.ui.dialogs import ScriptedPrompter
 
-            window = build_window(args.case, args.lang, args.view, prompter=ScriptedPrompter(), restore_layout=False)
+            window = build_window(args.case, args.lang, args.view, prompter=ScriptedPrompter(), restore_layout=False,
+                                  offer_recovery=False)
             code = take_screenshot(window, Path(args.screenshot), size, args.dialog)
             window.autosaver.timer.stop()
             window.hide()

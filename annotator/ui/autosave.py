@@ -1,9 +1,10 @@
 """No lost work: a recovery copy of the case every 30 s while it has unsaved changes.
 
 The recovery file sits next to the case file (``io.casefile.recovery_path``).
-It is written only while the document is dirty, removed after a save and on
-a clean close, and offered back (``offer_restore``) when a case is opened
-and its recovery file is newer than the case file.
+It is written only while the document is dirty, removed after a save, when the
+user discards the changes and on a clean close, and offered back when a case is
+opened and its recovery file is newer than the case file (``offer_restore``),
+and at start-up for every recent case (``pending_recoveries``).
 """
 
 from __future__ import annotations
@@ -89,6 +90,27 @@ def offer_restore(case_path: Path, ask) -> Any | None:
         discard_recovery(case_path)
         return None
     return recovered
+
+
+def pending_recoveries(case_paths: Any) -> list[Path]:
+    """The case files among ``case_paths`` whose recovery file is newer than the case file,
+    newest recovery first (file dates only: nothing is parsed)."""
+    from annotator.io import casefile
+
+    found: list[tuple[int, Path]] = []
+    for case_path in case_paths:
+        case_path = Path(case_path)
+        try:
+            rec = casefile.recovery_path(case_path).stat().st_mtime_ns
+        except OSError:
+            continue
+        try:
+            newer = rec > case_path.stat().st_mtime_ns
+        except OSError:
+            newer = True
+        if newer:
+            found.append((rec, case_path))
+    return [p for _t, p in sorted(found, key=lambda t: -t[0])]
 
 
 def mark_unsaved(document: Any) -> None:

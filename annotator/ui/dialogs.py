@@ -40,12 +40,12 @@ class Prompter:
             return Unsaved.DISCARD
         return Unsaved.CANCEL
 
-    def ask_restore(self, parent: QWidget | None) -> bool:
-        answer = QMessageBox.question(
-            parent,
-            tr("Restore unsaved work"),
-            tr("Unsaved changes of this case were recovered from an earlier session. Restore them?"),
-        )
+    def ask_restore(self, parent: QWidget | None, name: str | None = None) -> bool:
+        """Restore the recovered changes of the case ``name`` (its folder's name)?"""
+        text = (trf("Unsaved changes of the case {name} were recovered from an earlier session. "
+                    "Restore them?", name=name) if name else
+                tr("Unsaved changes of this case were recovered from an earlier session. Restore them?"))
+        answer = QMessageBox.question(parent, tr("Restore unsaved work"), text)
         return answer == QMessageBox.StandardButton.Yes
 
     def ask_yes_no(self, parent: QWidget | None, title: str, text: str) -> bool:
@@ -68,13 +68,15 @@ class ScriptedPrompter(Prompter):
         self.default_yes_no = default_yes_no
         self.asked: list[str] = []
         self.errors: list[str] = []
+        self.restore_names: list[str | None] = []
 
     def ask_unsaved(self, parent):
         self.asked.append("unsaved")
         return self.unsaved.popleft() if self.unsaved else self.default_unsaved
 
-    def ask_restore(self, parent):
+    def ask_restore(self, parent, name=None):
         self.asked.append("restore")
+        self.restore_names.append(name)
         return self.restore.popleft() if self.restore else self.default_restore
 
     def ask_yes_no(self, parent, title, text):
@@ -85,21 +87,8 @@ class ScriptedPrompter(Prompter):
         self.errors.append(message)
 
 
-def find_case_file(path: Path) -> Path:
-    """``path`` itself, or the ``case.json`` in the folder ``path`` (raises CaseFileError)."""
-    from annotator.errors import CaseFileError
-
-    path = Path(path)
-    if path.is_dir():
-        for candidate in (path / "case.json", *sorted(path.glob("*.json"))):
-            if candidate.is_file() and ".autosave" not in candidate.name:
-                return candidate
-        raise CaseFileError(path, "this folder holds no case.json")
-    return path
-
-
 def choose_case_to_open(parent: QWidget | None) -> Path | None:
-    path, _ = QFileDialog.getOpenFileName(parent, tr("Open case"), "", tr("Case files (*.json)"))
+    path, _ = QFileDialog.getOpenFileName(parent, tr("Open case"), "", tr("Case files (case.json *.json)"))
     return Path(path) if path else None
 
 

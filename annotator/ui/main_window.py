@@ -14,22 +14,15 @@ from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QMainWindow
 
 from annotator.model import View
-from annotator.ui import settings
-from annotator.ui.autosave import Autosaver, mark_unsaved, offer_restore
+from annotator.ui import case_files, settings
+from annotator.ui.autosave import Autosaver
 from annotator.ui.case_panel import CasePanel, WindowDropFilter
-from annotator.ui.case_paths import rebase_film_paths, set_document_path
 from annotator.ui.central import CentralHolder, make_workspace
-from annotator.ui.dialogs import (
-    Prompter,
-    Unsaved,
-    choose_case_to_open,
-    choose_case_to_save,
-    find_case_file,
-    show_about,
-)
+from annotator.ui.dialogs import Prompter, choose_case_to_open, show_about
 from annotator.ui.help_overlay import HelpOverlay, tool_specs
 from annotator.ui.i18n import LANGUAGES, current_language, set_language, signals, tr, trf
 from annotator.ui.image_cache import ImageCache
+from annotator.ui.messages import user_error
 from annotator.ui.record_panel import RecordPanel
 from annotator.ui.tools_toolbar import build_tools_toolbar, retranslate_tools
 from annotator.ui.verdict_panel import VerdictPanel
@@ -46,6 +39,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.prompter = prompter or Prompter()
+        self.offer_recovery = True  # False for offscreen screenshots: never ask about (nor remove) recovery files
         self.document: Any = None
         self._unsubscribe: Any = None
         self.images = ImageCache()
@@ -56,6 +50,7 @@ class MainWindow(QMainWindow):
         self.autosaver.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
         self.workspace: Any = None
         self._shown: dict[str, str] = {}
+        self.film_problems: dict[str, str] = {}  # film id -> why it is not shown (one line)
         self.central = CentralHolder(self)  # set once: setCentralWidget on a shown window squeezes the films
         self.setCentralWidget(self.central)
         self._set_workspace(None)
@@ -221,8 +216,9 @@ class MainWindow(QMainWindow):
 
     # -- document --------------------------------------------------------------------------
 
-    def set_document(self, document: Any) -> None:
-        """Show ``document`` (a CaseDocument) in every part of the window."""
+    def set_document(self, document: Any) -> list[str]:
+        """Show ``document`` (a CaseDocument) in every part of the window; returns one line per
+        film that could not be shown (also shown in its viewport and the status bar)."""
         if self._unsubscribe is not None:
             self._unsubscribe()
         self.document = document
@@ -242,6 +238,7 @@ class MainWindow(QMainWindow):
         if self.single_view is not None:
             self.set_single_view(self.single_view)
         self.retranslate()
+        return list(self.film_problems.values())
 
     def _on_change(self, event: Any) -> None:
         if self.root_id is not None:
@@ -295,30 +292,38 @@ class MainWindow(QMainWindow):
         return chosen
 
     def _show_root_films(self, force: bool = False) -> None:
-        """Put the films of the current root into the viewports (only when that choice changed)."""
+        """Put the films of the current root into the viewports (only when that choice changed);
+        the selected film's viewport becomes the active one in any case."""
         if self.document is None or not hasattr(self.workspace, "show_film"):
             return
         films = self._films_to_show()
         wanted = {str(view): f.id for view, f in films.items()}
-        if wanted == self._shown and not force:
-            return
+        if wanted != self._shown or force:
+            self._load_films(films)
+        if self.film_id in self._shown.values():
+            key = next(k for k, v in self._shown.items() if v == self.film_id)
+            getattr(self.workspace, "set_active", lambda _k: None)(key)
+
+    def _load_films(self, films: dict[View, Any]) -> None:
         if hasattr(self.workspace, "clear"):
             self.workspace.clear()
         self._shown = {}
-        problems = []
+        self.film_problems: dict[str, str] = {}
         for view, film in films.items():
+            path = Path(self.document.folder) / film.path
             try:
-                image = self.images.get(Path(self.document.folder) / film.path)
-                self.workspace.show_film(self.root_id, film.id, image)
-                self._shown[str(view)] = film.id
-            except Exception as exc:  # unreadable film: say so in one line, keep the others
+                image, error = self.images.get(path), None
+            except Exception as exc:  # unreadable film: say so in its viewport, keep the others
                 log.info("film not shown: %s", exc)
-                problems.append(str(exc))
-        if problems:
-            self.statusBar().showMessage(problems[0], 10_000)
-        if self.film_id in self._shown.values():  # the selected film's viewport is the active one
-            key = next(k for k, v in self._shown.items() if v == self.film_id)
-            getattr(self.workspace, "set_active", lambda _k: None)(key)
+                image, error = None, film_error(path, exc)
+                self.film_problems[film.id] = error
+            self.workspace.show_film(self.root_id, film.id, image, error=error)
+            self._shown[str(view)] = film.id
+        if self.film_problems:
+            self.statusBar().showMessage(next(iter(self.film_problems.values())), 15_000)
+
+    def refresh_title(self) -> None:
+        self._update_title()
 
     def _update_undo_actions(self) -> None:
         doc, acts = self.document, self.actions_by_key
@@ -396,73 +401,25 @@ class MainWindow(QMainWindow):
             self.open_case(path)
 
     def open_case(self, path: Path, ask_unsaved: bool = True) -> bool:
-        """Open a case file (or a folder holding case.json); offer a newer recovery file."""
-        if ask_unsaved and not self.maybe_keep_changes():
-            return False
-        try:
-            from annotator.io.casefile import load_case
-            from annotator.model.document import CaseDocument
+        """Open a case file (or a folder's case.json; a folder without one: a new case)."""
+        return case_files.open_case(self, Path(path), ask_unsaved)
 
-            case_path = find_case_file(Path(path)).resolve()
-            case = load_case(case_path)
-            recovered = offer_restore(case_path, lambda: self.prompter.ask_restore(self))
-        except Exception as exc:  # AnnotatorError: one line; anything else: still one line
-            self.prompter.error(self, str(exc))
-            self.statusBar().showMessage(str(exc), 15_000)
-            return False
-        document = CaseDocument(recovered or case, case_path.parent, case_path)
-        if recovered is not None:
-            mark_unsaved(document)
-        self.set_document(document)
-        settings.add_recent_case(case_path)
-        self.statusBar().showMessage(
-            trf("Opened {name}", name=case_path.parent.name) if recovered is None
-            else tr("Restored unsaved changes from the recovery file."), 8000)
-        return True
+    def restore_recent_work(self) -> bool:
+        """Offer the recovery files of the recent cases (at start-up); True when one was restored."""
+        return case_files.restore_recent_work(self)
 
     def save(self) -> bool:
-        doc = self.document
-        if doc is None:
-            return False
-        if doc.path is None:
-            return self.save_as()
-        return self._save_to(Path(doc.path))
+        return case_files.save(self)
 
     def save_as(self) -> bool:
-        if self.document is None:
-            return False
-        path = choose_case_to_save(self, Path(self.document.folder) / "case.json")
-        return self._save_to(path) if path is not None else False
+        return case_files.save_as(self)
 
     def _save_to(self, path: Path) -> bool:
-        from annotator.io.casefile import save_case
-
-        doc = self.document
-        path = Path(path).resolve()
-        if doc.folder is not None and path.parent != Path(doc.folder).resolve():
-            rebase_film_paths(doc, Path(doc.folder), path.parent)
-        try:
-            save_case(doc.case, path)
-        except Exception as exc:
-            self.prompter.error(self, str(exc))
-            return False
-        if doc.path is None or path != Path(doc.path).resolve():
-            set_document_path(doc, path)
-        doc.mark_saved()
-        self.autosaver.discard()
-        settings.add_recent_case(Path(path))
-        self._update_title()
-        self.statusBar().showMessage(trf("Saved {name}", name=Path(path).name), 5000)
-        return True
+        return case_files.save_to(self, Path(path))
 
     def maybe_keep_changes(self) -> bool:
         """False when the user cancels; saves or discards unsaved changes otherwise."""
-        if self.document is None or not self.document.dirty:
-            return True
-        answer = self.prompter.ask_unsaved(self)
-        if answer is Unsaved.SAVE:
-            return self.save()
-        return answer is Unsaved.DISCARD
+        return case_files.maybe_keep_changes(self)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -488,6 +445,13 @@ class MainWindow(QMainWindow):
 
     def show_message_later(self, text: str) -> None:
         QTimer.singleShot(0, lambda: self.statusBar().showMessage(text, 15_000))
+
+
+def film_error(path: Path, exc: BaseException) -> str:
+    """Why a film is not shown, in one line of the interface language."""
+    if not path.exists():
+        return trf("film file not found: {name} — relink or remove it", name=path.name)
+    return user_error(tr("Film not shown"), exc)
 
 
 def install_assist(window: MainWindow) -> Any:

@@ -108,12 +108,14 @@ class Workspace(QWidget):
         return self._single
 
     # -- changes -----------------------------------------------------------------
-    def show_film(self, root_id: str | None, film_id: str, image: FluoroImage | None) -> Viewport:
-        """Show a film in the viewport of its view (from the document); returns that viewport."""
+    def show_film(self, root_id: str | None, film_id: str, image: FluoroImage | None,
+                  error: str | None = None) -> Viewport:
+        """Show a film in the viewport of its view (from the document); returns that viewport.
+        ``image`` None with ``error``: the film could not be read, its viewport says why."""
         view = self.document.film(film_id).view if self.document is not None else None
         key = slot_for(view)
         vp = self._viewports[key]
-        vp.set_film(root_id, film_id, image)
+        vp.set_film(root_id, film_id, image, error=error)
         self.set_active(key)
         self._balance_timer.start(0)
         return vp

@@ -1,4 +1,4 @@
-"""GUI test fixtures: offscreen Qt, settings isolated in tmp_path, English by default."""
+"""GUI test fixtures: offscreen Qt, settings and the data folder isolated in tmp_path, English by default."""
 
 from __future__ import annotations
 
@@ -24,6 +24,14 @@ def isolated_settings(tmp_path_factory, qapp):
     QSettings().clear()
     yield folder
     QSettings().clear()
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_home(tmp_path_factory, monkeypatch):
+    """The user's data folder (the working copy of the sample case) is a temporary one."""
+    folder = tmp_path_factory.mktemp("xdg_data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder
 
 
 @pytest.fixture(autouse=True)

@@ -47,8 +47,10 @@ class Viewport(QWidget):
     def root_id(self) -> str | None:
         return self.canvas.root_id
 
-    def set_film(self, root_id: str | None, film_id: str | None, image: FluoroImage | None) -> None:
-        self.canvas.set_film(root_id, film_id, image)
+    def set_film(self, root_id: str | None, film_id: str | None, image: FluoroImage | None,
+                 error: str | None = None) -> None:
+        """Show ``image`` as the film; ``error``: why the film has no image (painted in the viewport)."""
+        self.canvas.set_film(root_id, film_id, image, error=error)
         self.cine.reset()
 
     def set_tool(self, name: str) -> None:

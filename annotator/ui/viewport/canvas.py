@@ -78,6 +78,7 @@ class Canvas(QWidget):
         self.tool: Tool = make_tool("select")
         self.magnifier = False
         self.hint_rect = None  # where the empty-viewport hint was last painted (QRectF, widget px)
+        self.error: str | None = None  # why the film shown has no image (missing or unreadable file)
         self.result = None  # the rules' FilmResult of the film, refreshed on every change
         self.show_foreign = True  # graphics of other tools' presentation states (read-only layer)
         self.show_identity = False  # patient identity in the corner text: only when the user turns it on
@@ -105,11 +106,14 @@ class Canvas(QWidget):
         self.update()
 
     # -- film -------------------------------------------------------------------
-    def set_film(self, root_id: str | None, film_id: str | None, image: FluoroImage | None) -> None:
-        """Show ``image`` as film ``film_id`` of root ``root_id`` (all None: empty viewport)."""
+    def set_film(self, root_id: str | None, film_id: str | None, image: FluoroImage | None,
+                 error: str | None = None) -> None:
+        """Show ``image`` as film ``film_id`` of root ``root_id`` (all None: empty viewport;
+        ``image`` None with ``error``: the film could not be read, the viewport says why)."""
         self.tool.cancel()
         self.selection.clear()
         self.root_id, self.film_id, self.image = root_id, film_id, image
+        self.error = error if image is None else None
         self.display = None
         if image is not None:
             film = self.film
@@ -188,7 +192,7 @@ class Canvas(QWidget):
         self._after_tool()
 
     def context(self) -> ToolContext | None:
-        if self.film_id is None or self.film is None:
+        if self.film_id is None or self.film is None or self.image is None:
             return None
         return ToolContext(self.document, self.film_id, self.root_id, self.frame, PICK_PX / self.transform.zoom,
                            self.asker, self.selection, self.status_message.emit, self.image)
@@ -312,7 +316,7 @@ class Canvas(QWidget):
         p = QPainter(self)
         p.fillRect(self.rect(), QColor(0, 0, 0))
         if self._qimage is None:
-            self.hint_rect = furniture.paint_empty_hint(p, self, tr("No film: pick one in the case panel"))
+            self.hint_rect = furniture.paint_empty_hint(p, self, self.hint_text(), error=self.error is not None)
             p.end()
             return
         p.setFont(painting.small_font(p))
@@ -330,6 +334,10 @@ class Canvas(QWidget):
         if self.magnifier and self._cursor is not None:
             furniture.paint_magnifier(p, self, self._cursor)
         p.end()
+
+    def hint_text(self) -> str:
+        """What an empty viewport says: why its film is not shown, or how to show one."""
+        return self.error or tr("No film: pick one in the case panel")
 
     def corner_text(self) -> dict[str, list[str]]:
         """The corner lines painted now (see ``furniture.corner_text``)."""

@@ -131,15 +131,16 @@ def empty_hint_rect(c, fm: QFontMetricsF, text: str) -> QRectF:
     return fm.boundingRect(box, int(HINT_FLAGS.value), text)
 
 
-def paint_empty_hint(p: QPainter, c, text: str) -> QRectF:
-    """Paint ``text`` wrapped to the widget width (grey with a dark halo); returns its rectangle."""
+def paint_empty_hint(p: QPainter, c, text: str, error: bool = False) -> QRectF:
+    """Paint ``text`` wrapped to the widget width (grey with a dark halo, amber for an
+    ``error``); returns its rectangle."""
     rect = empty_hint_rect(c, QFontMetricsF(p.font()), text)
     box = QRectF(HINT_MARGIN, 8.0, max(1.0, c.width() - 2 * HINT_MARGIN), max(1.0, c.height() - 16.0))
     p.save()
     p.setPen(QColor(0, 0, 0, 220))
     for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
         p.drawText(box.translated(dx, dy), int(HINT_FLAGS.value), text)
-    p.setPen(QColor(180, 180, 180))
+    p.setPen(QColor(255, 170, 60) if error else QColor(180, 180, 180))
     p.drawText(box, int(HINT_FLAGS.value), text)
     p.restore()
     return rect

@@ -1,0 +1,233 @@
+"""Which files open as a case, where recovery files go, and the sample case's working copy."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from annotator.io.casefile import case_to_dict, load_case, recovery_path, save_case
+from annotator.model import Role
+from annotator.ui import app, settings
+from annotator.ui.dialogs import ScriptedPrompter, Unsaved
+from annotator.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot):
+    made: list[MainWindow] = []
+
+    def make(prompter=None):
+        w = MainWindow(prompter=prompter or ScriptedPrompter(), restore_layout=False)
+        qtbot.addWidget(w)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.autosaver.timer.stop()
+        w.hide()
+
+
+def _edit(doc, title="unsaved title"):
+    film = doc.case.roots[0].films[0]
+    tip = film.first(Role.TIP)
+    doc.update_annotation(film.id, replace(tip, points=((33.0, 44.0),)))
+    doc.update_case(title=title)
+
+
+def _age(path: Path, seconds: float = 10.0) -> None:
+    """Make ``path`` older, so a recovery file written now is newer on any file system."""
+    t = path.stat().st_mtime - seconds
+    os.utime(path, (t, t))
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# -- 1: only case.json opens from a folder ---------------------------------------------------
+
+def test_a_folder_without_case_json_opens_as_a_new_case_and_other_json_is_left_alone(window, synthetic_case):
+    folder = synthetic_case.parent
+    settings_json = folder / "settings.json"
+    synthetic_case.rename(settings_json)  # a JSON that even reads as a case: still not this folder's case
+    (folder / "01_ap.truth.json").write_text('{"schema": "phantom-truth/1", "tip": [1, 2]}')
+    before = {p.name: _digest(p) for p in folder.glob("*.json")}
+    w = window()
+    assert w.open_case(folder)
+    assert Path(w.document.path) == (folder / "case.json").resolve()
+    assert w.document.case.roots == [] and not w.document.dirty
+    assert "case.json" in w.statusBar().currentMessage()
+    w.case_panel.add_root("L5", "right")
+    assert w.save()
+    assert (folder / "case.json").is_file() and load_case(folder / "case.json").roots[0].level == "L5"
+    assert {p.name: _digest(p) for p in folder.glob("*.json") if p.name != "case.json"} == before
+
+
+def test_a_json_file_the_user_picks_opens_only_when_it_is_a_case(window, synthetic_case):
+    folder = synthetic_case.parent
+    truth = folder / "ap.truth.json"
+    truth.write_text('{"schema": "phantom-truth/1", "tip": [1, 2]}')
+    prompter = ScriptedPrompter()
+    w = window(prompter)
+    assert not w.open_case(truth)
+    assert w.document is None and len(prompter.errors) == 1 and "ap.truth.json" in prompter.errors[0]
+    assert prompter.errors[0].startswith("Could not open the case: ")
+    other = folder / "teaching-copy.json"
+    shutil.copy(synthetic_case, other)
+    assert w.open_case(other) and Path(w.document.path) == other.resolve()
+
+
+def test_a_recovery_file_does_not_open_by_itself(window, synthetic_case):
+    w = window()
+    w.open_case(synthetic_case)
+    _edit(w.document)
+    rec = w.autosaver.save_now()
+    w.document.mark_saved()
+    prompter = ScriptedPrompter()
+    w2 = window(prompter)
+    assert not w2.open_case(rec)
+    assert "recovery file" in prompter.errors[0] and "case.json" in prompter.errors[0]
+
+
+# -- 2: discarded changes and saved changes leave no recovery file ------------------------------
+
+def test_discarded_changes_do_not_come_back(window, synthetic_case, tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(synthetic_case.parent, other)
+    prompter = ScriptedPrompter(unsaved=[Unsaved.DISCARD], restore=[True])
+    w = window(prompter)
+    w.open_case(synthetic_case)
+    original = case_to_dict(w.document.case)
+    _age(synthetic_case)
+    _edit(w.document)
+    w.autosaver.save_now()
+    assert w.open_case(other / "case.json")  # the unsaved prompt: Discard
+    assert prompter.asked == ["unsaved"]
+    assert not recovery_path(synthetic_case).exists()
+    assert w.open_case(synthetic_case)
+    assert prompter.asked == ["unsaved"]  # no "restore" offered
+    assert case_to_dict(w.document.case) == original
+
+
+def test_save_as_into_a_new_folder_removes_the_old_recovery_file(window, synthetic_case, tmp_path):
+    w = window()
+    w.open_case(synthetic_case)
+    _edit(w.document)
+    w.autosaver.save_now()
+    assert recovery_path(synthetic_case).exists()
+    target = tmp_path / "elsewhere" / "case.json"
+    target.parent.mkdir()
+    assert w._save_to(target)
+    assert not recovery_path(synthetic_case).exists()
+    assert not recovery_path(target).exists()
+    assert load_case(target).title == "unsaved title"
+
+
+# -- 3: the next start offers the recovery of a recent case ------------------------------------
+
+def _crash_with_unsaved_work(window, case_path: Path) -> dict:
+    w = window()
+    assert w.open_case(case_path)  # now a recent case
+    _age(case_path)
+    _edit(w.document, "work before the crash")
+    assert w.autosaver.save_now() == recovery_path(case_path)
+    unsaved = case_to_dict(w.document.case)
+    w.autosaver.timer.stop()
+    return unsaved  # the window is dropped without a clean close
+
+
+def test_next_start_offers_the_recovery_of_the_case_worked_on(qtbot, window, synthetic_case, tmp_path):
+    unsaved = _crash_with_unsaved_work(window, synthetic_case)
+    other = tmp_path / "other"
+    shutil.copytree(synthetic_case.parent, other)
+    (other / "case.autosave.json").unlink(missing_ok=True)
+    prompter = ScriptedPrompter(restore=[True])
+    w = app.build_window(other / "case.json", "en", None, prompter=prompter, restore_layout=False)
+    qtbot.addWidget(w)
+    assert prompter.asked == ["restore"] and prompter.restore_names == [synthetic_case.parent.name]
+    assert Path(w.document.path) == synthetic_case.resolve()
+    assert case_to_dict(w.document.case) == unsaved and w.document.dirty
+    assert "*" in w.windowTitle()
+    assert w.save() and not recovery_path(synthetic_case).exists()
+    w.autosaver.timer.stop()
+
+
+def test_a_declined_start_up_recovery_opens_the_command_line_case_and_is_not_asked_again(
+        qtbot, window, synthetic_case, tmp_path):
+    _crash_with_unsaved_work(window, synthetic_case)
+    other = tmp_path / "other"
+    shutil.copytree(synthetic_case.parent, other)
+    (other / "case.autosave.json").unlink(missing_ok=True)
+    prompter = ScriptedPrompter(restore=[False])
+    w = app.build_window(other / "case.json", "en", None, prompter=prompter, restore_layout=False)
+    qtbot.addWidget(w)
+    assert Path(w.document.path) == (other / "case.json").resolve() and not w.document.dirty
+    assert not recovery_path(synthetic_case).exists()
+    w2 = app.build_window(other / "case.json", "en", None, prompter=prompter, restore_layout=False)
+    qtbot.addWidget(w2)
+    assert prompter.asked == ["restore"]
+    for x in (w, w2):
+        x.autosaver.timer.stop()
+
+
+def test_a_screenshot_neither_asks_about_nor_removes_recovery_files(window, synthetic_case, tmp_path):
+    _crash_with_unsaved_work(window, synthetic_case)
+    out = tmp_path / "shot.png"
+    assert app.main([str(synthetic_case), "--screenshot", str(out), "--size", "800x600"]) == 0
+    assert recovery_path(synthetic_case).exists()
+
+
+# -- 16: no argument opens the user's copy of the sample case -----------------------------------
+
+def test_no_argument_opens_a_copy_of_the_sample_case(qtbot, isolated_data_home):
+    bundled = app.sample_case_path()
+    assert bundled is not None
+    digest = _digest(bundled)
+    w = app.build_window(None, "en", None, prompter=ScriptedPrompter(), restore_layout=False)
+    qtbot.addWidget(w)
+    copy = isolated_data_home / "fluoro-annotator" / "sample" / bundled.parent.name / "case.json"
+    assert Path(w.document.path) == copy.resolve()
+    assert settings.recent_cases() == [copy.resolve()]
+    w.document.update_case(title="my own notes")
+    w.autosaver.save_now()
+    assert w.save()
+    assert _digest(bundled) == digest  # the repository's sample data is untouched
+    assert not recovery_path(bundled).exists()
+    assert load_case(copy).title == "my own notes"
+    w.autosaver.timer.stop()
+    # the copy is the user's: a second start keeps the edit, and a missing film is copied again
+    film = copy.parent / load_case(copy).roots[0].films[0].path
+    film.unlink()
+    w2 = app.build_window(None, "en", None, prompter=ScriptedPrompter(), restore_layout=False)
+    qtbot.addWidget(w2)
+    assert w2.document.case.title == "my own notes" and film.is_file()
+    assert not w2.film_problems
+    w2.autosaver.timer.stop()
+
+
+def test_the_sample_copy_goes_to_the_home_data_folder_without_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert app.user_data_dir() == tmp_path / ".local" / "share" / "fluoro-annotator"
+
+
+def test_saving_a_case_keeps_case_json_valid_after_opening_a_new_folder(window, tmp_path, synthetic_case):
+    # a folder with only films: Save writes a case that refers to them relatively
+    folder = tmp_path / "films_only"
+    folder.mkdir()
+    shutil.copy(synthetic_case.parent / "ap.png", folder / "ap.png")
+    w = window()
+    assert w.open_case(folder)
+    w.case_panel.add_root("L4", "left")
+    added, problems = w.case_panel.add_files([folder / "ap.png"])
+    assert added and not problems
+    assert w.save()
+    case = load_case(folder / "case.json")
+    assert case.roots[0].films[0].path == "ap.png"
+    save_case(case, folder / "case.json")

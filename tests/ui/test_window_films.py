@@ -1,0 +1,73 @@
+"""The window and its films: the selected film's viewport is the active one; a film whose file
+is missing says so in its viewport and in the status bar."""
+
+from __future__ import annotations
+
+import pytest
+from PyQt6.QtCore import Qt
+
+from annotator.ui.dialogs import ScriptedPrompter
+from annotator.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def shown(qtbot):
+    made = []
+
+    def make(case_path):
+        w = MainWindow(prompter=ScriptedPrompter(), restore_layout=False)
+        qtbot.addWidget(w)
+        w.resize(1400, 900)
+        w.show()
+        qtbot.waitExposed(w)
+        assert w.open_case(case_path)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.autosaver.timer.stop()
+        w.hide()
+
+
+def click_film(qtbot, w, film_id):
+    tree = w.case_panel.tree
+    item = w.case_panel._find_item("film", film_id)
+    rect = tree.visualItemRect(item)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_the_selected_films_viewport_is_active(shown, qtbot, synthetic_case):
+    w = shown(synthetic_case)
+    ap, lat = w.document.case.roots[0].films
+    assert w.film_id == ap.id
+    assert w.workspace.active_key == "AP"  # was the last viewport filled (lateral)
+    click_film(qtbot, w, lat.id)
+    assert w.film_id == lat.id and w.workspace.active_key == "lateral"
+    click_film(qtbot, w, ap.id)
+    assert w.workspace.active_key == "AP"
+    w.actions_by_key["single_view"].trigger()
+    assert w.workspace.single == "AP"
+
+
+def test_a_missing_film_file_says_so_in_its_viewport_and_the_status_bar(shown, qtbot, synthetic_case):
+    (synthetic_case.parent / "ap.png").unlink()
+    w = shown(synthetic_case)
+    canvas = w.workspace.viewport("AP").canvas
+    expected = "film file not found: ap.png — relink or remove it"
+    assert canvas.hint_text() == expected
+    assert expected in w.statusBar().currentMessage()
+    assert w.statusBar().currentMessage().startswith("Opened case")
+    qtbot.wait(50)
+    img = canvas.grab().toImage()
+    rect = canvas.hint_rect
+    assert rect is not None and rect.width() > 100
+    pixels = [img.pixelColor(x, y) for x in range(int(rect.left()), int(rect.right()), 2)
+              for y in range(int(rect.top()), int(rect.bottom()))]
+    assert any(c.red() > 200 and 120 < c.green() < 200 and c.blue() < 100 for c in pixels)  # amber text
+    # the other film is shown as usual, and clicking into the broken viewport adds nothing
+    assert w.workspace.viewport("lateral").canvas.display is not None
+    w.tool_actions["tip"][0].trigger()
+    before = len(w.document.film(canvas.film_id).annotations)
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=canvas.rect().center())
+    assert len(w.document.film(canvas.film_id).annotations) == before
