@@ -39,3 +39,69 @@ def atomic_path(dest: Path) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+class Staging:
+    """All files of one export written under temporary names, moved into place together.
+
+    ``path(dest)`` gives a temporary path next to ``dest`` (same folder, so the
+    final move is an atomic rename; same suffix, so writers that choose the
+    format by suffix still do). ``commit()`` moves every staged file onto its
+    destination; ``abort()`` removes every staged file and the folders this
+    staging created, so a failed export leaves nothing behind and an earlier
+    export at the same destination stays as it was.
+    """
+
+    def __init__(self) -> None:
+        self._files: list[tuple[Path, Path]] = []  # (temporary, destination)
+        self._made: list[Path] = []  # folders created, outermost first
+
+    def _mkdirs(self, folder: Path) -> None:
+        missing = []
+        for p in [folder, *folder.parents]:
+            if p.exists():
+                break
+            missing.append(p)
+        folder.mkdir(parents=True, exist_ok=True)
+        self._made += reversed(missing)
+
+    def path(self, dest: Path) -> Path:
+        dest = Path(dest)
+        try:
+            self._mkdirs(dest.parent)
+            fd, name = tempfile.mkstemp(prefix=f".{dest.stem}-", suffix=".part" + dest.suffix, dir=dest.parent)
+            os.close(fd)
+        except OSError as exc:
+            raise ExportError(f"{dest.name}: cannot write there ({exc.strerror or exc})") from exc
+        tmp = Path(name)
+        self._files.append((tmp, dest))
+        return tmp
+
+    @property
+    def staged(self) -> list[tuple[Path, Path]]:
+        return list(self._files)
+
+    def commit(self) -> list[Path]:
+        """Move every staged file into place; the destinations, in staging order."""
+        done = []
+        try:
+            for tmp, dest in self._files:
+                os.chmod(tmp, new_file_mode())
+                os.replace(tmp, dest)
+                done.append(dest)
+        except OSError as exc:
+            self.abort()
+            raise ExportError(f"{dest.name}: could not be written ({exc.strerror or exc})") from exc
+        self._files = []
+        return done
+
+    def abort(self) -> None:
+        for tmp, _dest in self._files:
+            tmp.unlink(missing_ok=True)
+        self._files = []
+        for folder in reversed(self._made):
+            try:
+                folder.rmdir()  # only if empty: another program's files stay
+            except OSError:
+                pass
+        self._made = []

@@ -7,17 +7,25 @@
 De-identified by default (ADR 0002): the identity in the films' DICOM headers
 is learnt first and scrubbed from every text the user wrote; the case title
 is left out; output files are named by case number and figure label, never
-by source file name; every written file is checked for the known identity
-strings and deleted (``ExportError``) if one is found. ``identified=True``
-keeps identity and returns a warning saying so.
+by source file name. Every file is written under a temporary name and checked
+for the known identity strings (and the page text of a PDF, the text elements
+of a DICOM object) *before* the next one is written; only when all are written
+and clean are they moved into place. A leak, or any other failure, removes
+every file of the export (``ExportError``) and leaves files of an earlier
+export at the same places untouched. A DICOM film whose header says it has
+burned-in annotation (BurnedInAnnotation YES) and that has no redaction
+rectangle is refused before anything is written. ``identified=True`` keeps
+identity and returns a warning saying so.
 
 ``progress(done, total, message)`` is called before each step (``message``
 is safe to show: no identity); returning ``False`` cancels the export with
-:class:`ExportCancelled` (files already finished stay, none is half-written).
+:class:`ExportCancelled` (files already finished and checked stay, none is
+half-written).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +37,14 @@ from annotator.export import text as tx
 from annotator.export.burn_in import Layers
 from annotator.export.deck import Deck, case_slides
 from annotator.export.deid import IdentityScrubber
-from annotator.export.films import PreparedFilm, iter_films, learn_identity, load_rule_config, prepare_film
+from annotator.export.films import (
+    PreparedFilm,
+    iter_films,
+    learn_identity,
+    load_rule_config,
+    prepare_film,
+    refuse_burned_in,
+)
 from annotator.model import Case
 
 log = logging.getLogger(__name__)
@@ -62,16 +77,26 @@ class _Steps:
             self.progress(self.total, self.total, "done")
 
 
-def _checked(path: Path, scrubber: IdentityScrubber | None, result: ExportResult) -> None:
-    """Record a written file; in a de-identified export, refuse it if identity leaked."""
-    if scrubber is not None:
+class _Output:
+    """Where every file of one export goes: staged under a temporary name, checked for identity
+    (de-identified exports) before the next one is written, moved into place only when all are."""
+
+    def __init__(self, scrubber: IdentityScrubber | None) -> None:
+        from annotator.export.atomic import Staging
+
+        self.scrubber = scrubber
+        self.staging = Staging()
+
+    def __call__(self, dest: Path, write: Callable[[Path], Any]) -> Path:
+        """``write(tmp)`` writes the file that will become ``dest``; returns ``dest``."""
         from annotator.export.deid import text_parts
 
-        leaks = scrubber.find_leaks(text_parts(path))
-        if leaks:
-            path.unlink(missing_ok=True)
-            raise ExportError(f"{path.name}: patient identity found in the output; the file was removed")
-    result.files.append(path)
+        dest = Path(dest)
+        tmp = self.staging.path(dest)
+        write(tmp)
+        if self.scrubber is not None and self.scrubber.find_leaks(text_parts(tmp)):
+            raise ExportError(f"{dest.name}: patient identity found in the output; nothing was exported")
+        return dest
 
 
 def export_cases(
@@ -129,10 +154,35 @@ def export_cases(
             label = tx.figure_label(number, index, film)
             steps.step(f"case {number}: rendering film {label}")
             films.append(prepare_film(case, Path(folder), root, film, index, number, lang, config, scrubber))
+            if not identified:
+                refuse_burned_in(films[-1])
             if not films[-1].is_dicom and dicom_dir:
                 result.warnings.append(f"film {label} is not DICOM: exported as secondary capture only")
         prepared.append(films)
 
+    output = _Output(scrubber)
+    try:
+        _write_all(items, prepared, output, steps, result, pptx=pptx, pdf=pdf, png_dir=png_dir,
+                   dicom_dir=dicom_dir, lang=lang, identified=identified, config=config, scrub=scrub,
+                   image_format=image_format, layers=layers, seed=seed)
+    except ExportCancelled:
+        result.files = output.staging.commit()  # what was finished (and checked) before the cancel stays
+        raise
+    except BaseException:
+        output.staging.abort()
+        raise
+    result.files = output.staging.commit()
+    steps.finish()
+    for w in result.warnings:  # the caller shows result.warnings; logging them as warnings would say it twice
+        log.info("%s", w)
+    return result
+
+
+def _write_all(items: Sequence[tuple[Case, str | Path]], prepared: list[list[PreparedFilm]], output: _Output,
+               steps: _Steps, result: ExportResult, *, pptx: str | Path | None, pdf: str | Path | None,
+               png_dir: str | Path | None, dicom_dir: str | Path | None, lang: str, identified: bool,
+               config: Any, scrub: Callable[[str], str], image_format: str, layers: Layers | None,
+               seed: str | None) -> None:
     if pptx or pdf:
         deck = Deck(tx.word("teaching_deck", lang), lang)
         for number, ((case, _folder), films) in enumerate(zip(items, prepared), start=1):
@@ -141,14 +191,12 @@ def export_cases(
             from annotator.export.slides_pptx import write_pptx
 
             steps.step("writing PowerPoint deck")
-            write_pptx(deck, Path(pptx))
-            _checked(Path(pptx), scrubber, result)
+            output(Path(pptx), lambda tmp: write_pptx(deck, tmp))
         if pdf:
             from annotator.export.slides_pdf import write_pdf
 
             steps.step("writing PDF deck")
-            write_pdf(deck, Path(pdf))
-            _checked(Path(pdf), scrubber, result)
+            output(Path(pdf), lambda tmp: write_pdf(deck, tmp))
 
     if png_dir:
         from annotator.export.burn_in import save_image
@@ -157,8 +205,8 @@ def export_cases(
             for pf in films:
                 steps.step(f"writing film {pf.label}")
                 dest = Path(png_dir) / f"case{pf.case_number}-fig{pf.label}.{image_format}"
-                save_image(pf.image(annotated=True, layers=layers or Layers()), dest)
-                _checked(dest, scrubber, result)
+                img = pf.image(annotated=True, layers=layers or Layers())
+                output(dest, functools.partial(save_image, img))
 
     if dicom_dir:
         from annotator.export.deid import DicomDeidentifier
@@ -166,14 +214,9 @@ def export_cases(
 
         deidentifier = None if identified else DicomDeidentifier(seed)  # one for the whole export
         for number, ((case, _folder), films) in enumerate(zip(items, prepared), start=1):
-            for path in export_dicom(case, films, Path(dicom_dir), case_number=number,
-                                     deidentifier=deidentifier, step=steps.step, scrub=scrub, lang=lang,
-                                     config=config, warn=result.warnings.append):
-                _checked(path, scrubber, result)
-    steps.finish()
-    for w in result.warnings:  # the caller shows result.warnings; logging them as warnings would say it twice
-        log.info("%s", w)
-    return result
+            export_dicom(case, films, Path(dicom_dir), case_number=number, deidentifier=deidentifier,
+                         step=steps.step, scrub=scrub, lang=lang, config=config, warn=result.warnings.append,
+                         output=output)
 
 
 def export_case(case: Case, folder: str | Path, **kwargs: Any) -> ExportResult:

@@ -12,7 +12,8 @@ Two tools, used together by every export unless the user asks for identity:
   Confidentiality Profile to DICOM datasets through *dicognito* (one instance
   per export, so UIDs, names and date shifts are remapped consistently across
   every object of the export and references between them still hold), plus
-  removal of private tags and of free-text attributes dicognito keeps.
+  the Table E.1-1 actions dicognito does not take (``deid_profile``: removal
+  of private tags, overlays, curves, icon images and free text, recursively).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from typing import Any
 REMOVED = "[removed]"
 
 # Header attributes whose values are identity (collected for scrubbing and leak checks).
+# Header attributes whose values are identity (collected for scrubbing and leak checks), at
+# any depth of the dataset; every person name (PN) anywhere is identity too.
 IDENTITY_KEYWORDS = (
     "PatientName",
     "PatientID",
@@ -36,54 +39,26 @@ IDENTITY_KEYWORDS = (
     "PatientBirthDate",
     "PatientAddress",
     "PatientTelephoneNumbers",
+    "IssuerOfPatientID",
     "AccessionNumber",
+    "AdmissionID",
     "InstitutionName",
     "InstitutionAddress",
     "InstitutionalDepartmentName",
-    "OperatorsName",
-    "ReferringPhysicianName",
-    "PerformingPhysicianName",
-    "NameOfPhysiciansReadingStudy",
-    "RequestingPhysician",
     "StationName",
     "StudyID",
     "DeviceSerialNumber",
+    "RequestedProcedureID",
+    "ScheduledProcedureStepID",
+    "PerformedProcedureStepID",
     "StudyDate",
     "SeriesDate",
     "AcquisitionDate",
     "ContentDate",
+    "AcquisitionDateTime",
 )
-_DATE_KEYWORDS = {"PatientBirthDate", "StudyDate", "SeriesDate", "AcquisitionDate", "ContentDate"}
-
-# Free-text and descriptive attributes the Basic Profile removes (X/Z/D) that
-# dicognito leaves alone; removed before dicognito runs.
-EXTRA_REMOVE = (
-    "ImageComments",
-    "StudyDescription",
-    "SeriesDescription",
-    "ProtocolName",
-    "PatientComments",
-    "AdditionalPatientHistory",
-    "MedicalAlerts",
-    "Allergies",
-    "EthnicGroup",
-    "PatientSize",
-    "PatientWeight",
-    "RequestAttributesSequence",
-    "DerivationDescription",
-    "PerformedProcedureStepDescription",
-    "RequestedProcedureDescription",
-    "ScheduledProcedureStepDescription",
-    "AcquisitionDeviceProcessingDescription",
-    "DeviceSerialNumber",
-    "FrameComments",
-    "ReasonForStudy",
-    "ReferencedPatientSequence",
-    "ReferencedStudySequence",
-    "ReferencedPerformedProcedureStepSequence",
-    "ContentCreatorName",
-    "TextString",
-)
+_DATE_KEYWORDS = {"PatientBirthDate", "StudyDate", "SeriesDate", "AcquisitionDate", "ContentDate",
+                  "AcquisitionDateTime"}
 
 _DATE_RE = re.compile(
     r"(?<!\d)(?:19|20)\d{2}\s*(?:[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?:\s*日)?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)"
@@ -113,23 +88,31 @@ def _date_forms(da: str) -> list[str]:
 
 
 def identity_strings(ds: Any, parts: bool = True) -> list[str]:
-    """Identity values of a pydicom dataset as plain strings; ``parts``: also the single
-    components of person names ("Zzyzx", "Quintavious")."""
+    """Identity values of a pydicom dataset (nested sequence items included) as plain
+    strings; ``parts``: also the single components of person names ("Zzyzx", "Quintavious")."""
+    wanted = set(IDENTITY_KEYWORDS)
     out: list[str] = []
-    for kw in IDENTITY_KEYWORDS:
+    try:
+        elements = list(ds.iterall())
+    except Exception:  # malformed dataset: learn what the top level offers
+        elements = [e for e in ds if e.VR != "SQ"]
+    for elem in elements:
+        kw = elem.keyword
+        if kw not in wanted and elem.VR != "PN":
+            continue
         try:
-            value = ds.get(kw)
+            value = elem.value
         except Exception:  # malformed element: nothing to learn from it
             continue
         if value is None or value == "":
             continue
         values = [value] if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) else list(value)
         for v in values:
-            s = str(v).strip()
+            s = (v.decode("latin-1") if isinstance(v, bytes) else str(v)).strip()
             if not s:
                 continue
             if kw in _DATE_KEYWORDS:
-                out += _date_forms(s)
+                out += _date_forms(s[:8])
                 continue
             out.append(s)
             if "^" in s or "=" in s:
@@ -283,32 +266,32 @@ class DicomDeidentifier:
     def apply(self, ds: Any, pixels_cleaned: bool = False) -> Any:
         """De-identify ``ds`` in place and return it.
 
+        Table E.1-1 removals first (``deid_profile``: private tags, overlays,
+        curves, icon images, free text, people, equipment — in every nested
+        item too), then dicognito (dummy names and IDs, new UIDs, dates shifted),
+        then the attributes that must stay present but empty (birth date,
+        content creator, referring physician, accession number).
         ``pixels_cleaned``: redaction rectangles were burned into the pixels
-        (Clean Pixel Data Option) — then BurnedInAnnotation becomes "NO".
+        (Clean Pixel Data Option) — only then BurnedInAnnotation becomes "NO"
+        and code 113101 is declared.
         """
         from pydicom.dataset import Dataset
 
-        ds.remove_private_tags()
-        for kw in EXTRA_REMOVE:
-            if kw in ds:
-                if ds[kw].VR == "SQ":
-                    ds[kw].value = []  # emptied, not removed: some are type 2 (must be present)
-                else:
-                    del ds[kw]
+        from annotator.export.deid_profile import empty_identifying, remove_identifying
+
+        remove_identifying(ds)
         ds.walk(_dates_as_text)
         self._anonymizer.anonymize(ds)
+        empty_identifying(ds)
         if hasattr(ds, "file_meta") and "SOPInstanceUID" in ds:
             ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
         if pixels_cleaned:
             ds.BurnedInAnnotation = "NO"
         ds.PatientIdentityRemoved = "YES"
-        ds.DeidentificationMethod = "PS3.15 Basic Profile via dicognito; fluoro-annotator"
-        codes = [("113100", "Basic Application Confidentiality Profile"),
-                 ("113107", "Retain Longitudinal Temporal Information Modified Dates Option")]
-        if pixels_cleaned:
-            codes.append(("113101", "Clean Pixel Data Option"))
+        ds.LongitudinalTemporalInformationModified = "MODIFIED"  # dates shifted (SOP Common)
+        ds.DeidentificationMethod = [m for m, _code in _methods(pixels_cleaned)]
         seq = []
-        for value, meaning in codes:
+        for _method, (value, meaning) in _methods(pixels_cleaned):
             item = Dataset()
             item.CodeValue = value
             item.CodingSchemeDesignator = "DCM"
@@ -316,3 +299,19 @@ class DicomDeidentifier:
             seq.append(item)
         ds.DeidentificationMethodCodeSequence = seq
         return ds
+
+
+def _methods(pixels_cleaned: bool) -> list[tuple[str, tuple[str, str]]]:
+    """(DeidentificationMethod text, DCM code) of the profile and options applied (PS3.16 CID 7050)."""
+    out = [
+        ("PS3.15 E.1 Basic Profile (dicognito, fluoro-annotator)",
+         ("113100", "Basic Application Confidentiality Profile")),
+        ("Retain Patient Characteristics: age and sex kept",
+         ("113108", "Retain Patient Characteristics Option")),
+        ("Retain Longitudinal Temporal Information: dates shifted",
+         ("113107", "Retain Longitudinal Temporal Information Modified Dates Option")),
+    ]
+    if pixels_cleaned:
+        out.append(("Clean Pixel Data: burned-in text blacked out",
+                    ("113101", "Clean Pixel Data Option")))
+    return out

@@ -16,6 +16,7 @@ keeps GSPS -> image, SR -> image and SC -> study references intact.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -89,13 +90,18 @@ def export_dicom(
     lang: str = "en",
     config: Any = None,
     warn: Callable[[str], None] | None = None,
+    output: Callable[[Path, Callable[[Path], Any]], Path] | None = None,
 ) -> list[Path]:
-    """Write the case's DICOM objects under ``out_dir/case<N>/``; ``deidentifier`` None = identified."""
+    """Write the case's DICOM objects under ``out_dir/case<N>/``; ``deidentifier`` None = identified.
+
+    ``output(dest, write)``: how a file is written (``case_export`` stages and checks
+    each one); default: straight to ``dest``, atomically.
+    """
     import pydicom
     from pydicom.uid import generate_uid
 
     from annotator.export.dicom_gsps import build_gsps
-    from annotator.export.dicom_sc import build_burned_in_sc, build_plain_source_sc
+    from annotator.export.dicom_sc import build_burned_in_sc, build_plain_source_sc, burned_in_value
     from annotator.export.dicom_sr import build_sr
     from annotator.export.text import status_label, word
 
@@ -123,7 +129,7 @@ def export_dicom(
                 pixels, pf.film, study_uid=plain_study, series_uid=plain_series,
                 sop_uid=generate_uid(), instance_number=i, patient_id=f"CASE{case_number}",
                 sex=case.sex, age=case.age)
-            objects.append((f"fig{pf.label}-image.dcm", src, True))
+            objects.append((f"fig{pf.label}-image.dcm", src, bool(pf.film.redactions)))
         sources[pf.film.id] = src
         verdict_text = ""
         if pf.verdict is not None:
@@ -138,9 +144,11 @@ def export_dicom(
                               sop_uid=generate_uid(), instance_number=i, label=pf.label,
                               window=pf.window if pf.is_dicom else None)
             objects.append((f"fig{pf.label}-gsps.dcm", gsps, False))
+        redacted = bool(pf.film.redactions)  # burned_in copies always carry the redactions
         sc = build_burned_in_sc(src, pf.image(annotated=True), pf.film, series_uid=sc_series,
-                                sop_uid=generate_uid(), instance_number=i, description=f"Fig {pf.label}")
-        objects.append((f"fig{pf.label}-sc.dcm", sc, True))
+                                sop_uid=generate_uid(), instance_number=i, description=f"Fig {pf.label}",
+                                burned_in=burned_in_value(pf.burned_in, redacted))
+        objects.append((f"fig{pf.label}-sc.dcm", sc, redacted))
     for n, root in enumerate(case.roots, start=1):
         step(f"DICOM report of root {root.side.value} {root.level}")
         root_films = [pf for pf in films if pf.root is root]
@@ -153,5 +161,8 @@ def export_dicom(
     for name, ds, cleaned in objects:
         if deidentifier is not None:
             deidentifier.apply(ds, pixels_cleaned=cleaned)
-        written.append(_write(ds, out / name))
+        if output is None:
+            written.append(_write(ds, out / name))
+        else:
+            written.append(output(out / name, functools.partial(_write, ds)))
     return written

@@ -30,9 +30,22 @@ def _first_letters(film: Any) -> tuple[str, str]:
     return (o[0][0], o[1][0])
 
 
+def burned_in_value(source_value: str | None, redacted: bool) -> str | None:
+    """BurnedInAnnotation of an exported image: "NO" when redaction rectangles were burned in
+    (the user covered the identifying text) or the source said "NO"; "YES" when the source said
+    so and nothing was redacted (identified exports only); None (left out) when nobody knows."""
+    if redacted:
+        return "NO"
+    return source_value if source_value in ("YES", "NO") else None
+
+
 def build_burned_in_sc(source: Any, image: Any, film: Any, *, series_uid: str, sop_uid: str,
-                       instance_number: int, description: str = "") -> Any:
-    """An RGB Secondary Capture of ``image`` (Pillow RGB, same size as ``source``) in ``source``'s study."""
+                       instance_number: int, description: str = "", burned_in: str | None = None) -> Any:
+    """An RGB Secondary Capture of ``image`` (Pillow RGB, same size as ``source``) in ``source``'s study.
+
+    ``burned_in``: its BurnedInAnnotation (:func:`burned_in_value`); the overlays drawn by
+    this tool name nobody, so only the source's own burned-in text counts.
+    """
     from highdicom.sc import SCImage
 
     ref = reference_view(source)
@@ -43,7 +56,9 @@ def build_burned_in_sc(source: Any, image: Any, film: Any, *, series_uid: str, s
         sop_instance_uid=sop_uid, instance_number=instance_number, manufacturer=MANUFACTURER,
         patient_orientation=_first_letters(film), transfer_syntax_uid="1.2.840.10008.1.2.1",
     )
-    _finish(sc, description, burned_in=True, orientation=_orientation(film))
+    _finish(sc, description, burned_in=True, orientation=_orientation(film), burned_in_annotation=burned_in)
+    if "PatientAge" in ref and ref.PatientAge:  # Patient Study module; kept by de-identification (113108)
+        sc.PatientAge = ref.PatientAge
     return sc
 
 
@@ -66,15 +81,20 @@ def build_plain_source_sc(buffer: np.ndarray, film: Any, *, study_uid: str, seri
     )
     if age is not None and 0 <= age < 1000:
         sc.PatientAge = f"{age:03d}Y"
-    _finish(sc, "", burned_in=False, orientation=_orientation(film))
+    _finish(sc, "", burned_in=False, orientation=_orientation(film),
+            burned_in_annotation=burned_in_value(None, bool(film.redactions)))
     return sc
 
 
-def _finish(sc: Any, description: str, burned_in: bool, orientation: tuple[str, str] | None) -> None:
+def _finish(sc: Any, description: str, burned_in: bool, orientation: tuple[str, str] | None,
+            burned_in_annotation: str | None) -> None:
     sc.SpecificCharacterSet = "ISO_IR 192"
     # set here, not through highdicom, which accepts single letters only (oblique films have "LP")
     sc.PatientOrientation = list(orientation) if orientation else None
-    sc.BurnedInAnnotation = "NO"  # identity redacted; overlays drawn are not identifying
+    if burned_in_annotation is not None:
+        sc.BurnedInAnnotation = burned_in_annotation
+    elif "BurnedInAnnotation" in sc:
+        del sc.BurnedInAnnotation
     if description:
         sc.SeriesDescription = description[:64]
     if burned_in:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,7 @@ class PreparedFilm:
     sentence: str = ""  # caption sentence (scrubbed)
     findings: tuple[str, ...] = ()  # finding texts on this film
     window: tuple[float, float] | None = None  # (centre, width) in modality units, grey films
+    burned_in: str | None = None  # the source's BurnedInAnnotation ("YES"/"NO"), None if not said
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -132,6 +133,14 @@ def _sentence(pf: PreparedFilm, scrub: Any) -> str:
     return s[0].upper() + s[1:] + "."
 
 
+def scrubbed_film(film: Film, scrub: Any) -> Film:
+    """A copy of ``film`` whose annotation texts (arrow and ruler notes, level labels, finding
+    codes, levels) and caption have been through ``scrub``; geometry and ids unchanged."""
+    anns = [replace(a, text=scrub(a.text) if a.text else a.text, level=scrub(a.level) if a.level else a.level)
+            for a in film.annotations]
+    return replace(film, annotations=anns, caption=scrub(film.caption) if film.caption else film.caption)
+
+
 def iter_films(case: Case) -> Iterator[tuple[Root, Film]]:
     for root in case.roots:
         for film in root.films:
@@ -156,6 +165,7 @@ def prepare_film(
     except Exception as exc:
         raise ExportError(f"{path.name}: the film could not be rendered ({type(exc).__name__})") from exc
     verdict, warnings = evaluate(film, root, config)
+    burned_in = _burned_in(path) if image.info.format == "DICOM" else None
     window = None
     if not image.is_color:
         try:
@@ -170,13 +180,37 @@ def prepare_film(
         if f.film_id == film.id and not f.suggested
     )
     pf = PreparedFilm(
-        case_number=case_number, root=root, film=film, index=index,
+        case_number=case_number, root=root, film=scrubbed_film(film, scrub) if scrubber is not None else film,
+        index=index,
         label=tx.figure_label(case_number, index, film), buffer=buffer, path=path,
         is_dicom=image.info.format == "DICOM", lang=lang, verdict=verdict, warnings=warnings,
-        findings=findings, window=window,
+        findings=findings, window=window, burned_in=burned_in,
     )
     pf.sentence = _sentence(pf, scrub)
     return pf
+
+
+def _burned_in(path: Path) -> str | None:
+    """BurnedInAnnotation of a DICOM file, upper case, or None when the header does not say."""
+    import pydicom
+
+    try:
+        value = pydicom.dcmread(path, stop_before_pixels=True).get("BurnedInAnnotation")
+    except Exception:  # the film opened as DICOM a moment ago; a header we cannot read says nothing
+        return None
+    if value is None:
+        return None
+    return str(value).strip().upper() or None
+
+
+def refuse_burned_in(pf: PreparedFilm) -> None:
+    """ExportError for a de-identified export of a film whose header says its pixels carry
+    identifying text (BurnedInAnnotation YES) when no redaction rectangle covers anything."""
+    if pf.burned_in == "YES" and not pf.film.redactions:
+        raise ExportError(
+            f"film {pf.label}: its DICOM header says the image has burned-in text (BurnedInAnnotation YES) "
+            "and no redaction is drawn; draw a redaction over the burned-in text, or export identified "
+            "(--identified)")
 
 
 def learn_identity(case: Case, folder: Path, scrubber: IdentityScrubber) -> None:

@@ -70,3 +70,17 @@ def test_missing_case_and_missing_film_fail_cleanly(case_dir: Path, tmp_path: Pa
     err = capsys.readouterr().err
     assert err.startswith("error:") and "Traceback" not in err
     assert not out.exists() or list(out.iterdir()) == []  # nothing half-written
+
+
+def test_burned_in_text_without_redaction_exits_2_with_one_line(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "case"
+    case = make_case(folder, n_films=1)  # its film says BurnedInAnnotation YES
+    case.roots[0].films[0].redactions.clear()
+    save_case(case, folder / "case.json")
+    out = tmp_path / "out"
+    assert main(["export", str(folder), "--pdf", str(out / "d.pdf"), "--png", str(out / "png"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: film 1A") and "--identified" in err[0]
+    assert not out.exists()
+    assert main(["export", str(folder), "--png", str(out / "png"), "--identified", "--quiet"]) == 0

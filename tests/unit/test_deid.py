@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import zipfile
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from pydicom.dataset import Dataset
 from annotator.errors import ExportError
 from annotator.export.case_export import export_case
 from annotator.export.deid import DicomDeidentifier, IdentityScrubber, text_parts
+from annotator.model import Role
 from tests.unit.test_export_fixtures import IDENTITY, PLANTED, TEXT_BOX, make_case, make_dicom
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:highdicom")
@@ -93,7 +95,22 @@ def test_dicom_headers_follow_the_basic_profile(planted) -> None:
         assert str(ds.PatientName) != IDENTITY["PatientName"]
         assert ds.get("StudyDate", "") != IDENTITY["StudyDate"]
         assert not any(e.tag.is_private for e in ds.iterall())
-        assert ds.get("PatientSex") == "M"  # sex may stay (domain.md §9)
+        assert ds.get("PatientSex") == "M"  # age and sex may stay (domain.md §9)
+        if path.name.endswith(("-image.dcm", "-sc.dcm")):
+            assert ds.get("PatientAge") == "070Y"
+        # the profile reaches nested items, overlays, curves and icons, not just the top level
+        elements = list(ds.iterall())
+        assert not [e for e in elements if 0x5000 <= e.tag.group <= 0x60FF and e.tag.group % 2 == 0]
+        keywords = {e.keyword for e in elements}
+        assert not keywords & {"IconImageSequence", "OperatorIdentificationSequence", "AdmissionID",
+                               "AcquisitionComments", "DeviceSerialNumber", "PersonIdentificationCodeSequence",
+                               "InstitutionName", "OperatorsName", "PatientBirthTime"}
+        # the birth date is emptied, not shifted with the study dates (a known date would reveal it)
+        assert "PatientBirthDate" in ds and ds.PatientBirthDate == ""
+        assert {"113107", "113108"} <= set(codes)  # modified dates; age and sex retained
+        assert ds.LongitudinalTemporalInformationModified == "MODIFIED"
+        if ds.SOPClassUID == "1.2.840.10008.5.1.4.1.1.11.1":  # GSPS: Type 2, present and empty
+            assert "ContentCreatorName" in ds and str(ds.ContentCreatorName) == ""
 
 
 def test_burned_in_name_is_covered_in_every_pixel_output(planted) -> None:
@@ -194,3 +211,72 @@ def test_numeric_ids_do_not_trip_the_leak_check_on_numbers(tmp_path: Path) -> No
     r = export_case(case, tmp_path / "c", pptx=tmp_path / "d.pptx", pdf=tmp_path / "d.pdf",
                     dicom_dir=tmp_path / "dcm")
     assert len(r.files) == 2 + 4
+
+
+def test_a_leak_in_the_last_file_leaves_no_file_and_keeps_an_earlier_export(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PPTX and PNG are written (clean) before the DICOM objects; a leak in the DICOM removes all."""
+    case = make_case(tmp_path / "c", n_films=1)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "d.pptx").write_bytes(b"an earlier export")
+    monkeypatch.setattr(DicomDeidentifier, "apply", lambda self, ds, pixels_cleaned=False: ds)  # a de-id bug
+    with pytest.raises(ExportError, match="identity found"):
+        export_case(case, tmp_path / "c", pptx=out / "d.pptx", png_dir=out / "png", dicom_dir=out / "dcm")
+    assert sorted(p.name for p in out.rglob("*")) == ["d.pptx"]  # no PNG, no DICOM, no temporary file
+    assert (out / "d.pptx").read_bytes() == b"an earlier export"
+
+
+def test_annotation_text_is_scrubbed_in_burned_in_films(tmp_path: Path) -> None:
+    """The arrow's "Quintavious here" is burned in exactly as "[removed] here" would be."""
+    planted = make_case(tmp_path / "a", n_films=1)
+    export_case(planted, tmp_path / "a", png_dir=tmp_path / "pa")
+    clean = make_case(tmp_path / "b", n_films=1)
+    film = clean.roots[0].films[0]
+    film.caption = "[removed]: contrast along the L5 sheath"
+    film.annotations = [replace(a, text="[removed] here") if a.role is Role.ARROW else a for a in film.annotations]
+    export_case(clean, tmp_path / "b", png_dir=tmp_path / "pb")
+    a = np.asarray(Image.open(tmp_path / "pa" / "case1-fig1A.png"))
+    b = np.asarray(Image.open(tmp_path / "pb" / "case1-fig1A.png"))
+    assert a.shape == b.shape and (a == b).all()
+
+
+def _burned_in_case(folder: Path, value: str, redacted: bool):
+    case = make_case(folder, n_films=1)
+    film = case.roots[0].films[0]
+    ds = pydicom.dcmread(folder / film.path)
+    ds.BurnedInAnnotation = value
+    ds.save_as(folder / film.path, enforce_file_format=True)
+    if not redacted:
+        film.redactions.clear()
+    return case
+
+
+def test_a_film_with_burned_in_text_and_no_redaction_is_refused(tmp_path: Path) -> None:
+    case = _burned_in_case(tmp_path / "c", "YES", redacted=False)
+    out = tmp_path / "out"
+    with pytest.raises(ExportError) as err:
+        export_case(case, tmp_path / "c", pptx=out / "d.pptx", png_dir=out / "png", dicom_dir=out / "dcm")
+    message = str(err.value)
+    assert "film 1A" in message and "redaction" in message and "--identified" in message
+    assert "\n" not in message and "Quintavious" not in message
+    assert not out.exists()
+    # identified, it is exported, and nothing claims the pixels are clean
+    export_case(case, tmp_path / "c", dicom_dir=tmp_path / "ident", identified=True)
+    sc = pydicom.dcmread(tmp_path / "ident" / "case1" / "fig1A-sc.dcm")
+    assert sc.BurnedInAnnotation == "YES"
+
+
+def test_clean_pixels_are_claimed_only_when_a_redaction_was_applied(tmp_path: Path) -> None:
+    case = _burned_in_case(tmp_path / "c", "NO", redacted=False)
+    r = export_case(case, tmp_path / "c", dicom_dir=tmp_path / "out")
+    for path in r.files:
+        ds = pydicom.dcmread(path)
+        codes = [c.CodeValue for c in ds.DeidentificationMethodCodeSequence]
+        assert "113101" not in codes, path.name
+        if "-sc" in path.name or "-image" in path.name:
+            assert ds.BurnedInAnnotation == "NO", path.name  # the source said so
+    redacted = _burned_in_case(tmp_path / "d", "YES", redacted=True)
+    r = export_case(redacted, tmp_path / "d", dicom_dir=tmp_path / "out2")
+    sc = pydicom.dcmread(next(p for p in r.files if p.name.endswith("-sc.dcm")))
+    assert sc.BurnedInAnnotation == "NO" and "113101" in [c.CodeValue for c in sc.DeidentificationMethodCodeSequence]

@@ -1,7 +1,9 @@
 """Synthetic films and cases for the export tests (imported by test_export_*.py, test_deid*.py).
 
-Every identity string is planted where it could hide: DICOM header, case
-fields, captions, finding notes, and the source file name.
+Every identity string is planted where it could hide: DICOM header (top level,
+nested sequence items, private tags, overlay description, icon image),
+case fields, captions, finding notes, annotation texts (arrow, ruler), and
+the source file name.
 """
 
 from __future__ import annotations
@@ -46,7 +48,13 @@ PLANTED = [
     "Zzyzx^Quintavious", "Zzyzx Quintavious", "Quintavious", "PID-77341955", "19480229", "1948-02-29",
     "ACC90817263", "Sankt Wibbelstein Hospital", "Wibbelstein", "Operatorson", "Brunhilde", "Referrerov",
     "Casimir", "20231117", "2023-11-17", "STU4455667", "OPID-5544332",
+    # nested, private, overlay and free-text attributes dicognito alone leaves in place
+    "Nestorius", "SN-KRAKLE-991", "ADM-3141592", "Privatovsky", "Overlayne", "Acquirovna", "Iconsworth",
 ]
+# planted in the films outside IDENTITY (not learnt by the scrubber: the profile must remove them)
+NESTED = {"operator_code_meaning": "Nestorius Operatorson", "device_serial": "SN-KRAKLE-991",
+          "admission": "ADM-3141592", "private": "Privatovsky was here", "overlay": "Overlayne name",
+          "acquisition_comments": "acquired by Acquirovna", "icon_creator": "Iconsworth"}
 XA_CLASS = "1.2.840.10008.5.1.4.1.1.12.1"
 TEXT_BOX = (8, 8, 120, 24)  # where the fake burned-in name is painted (x0, y0, x1, y1)
 
@@ -97,6 +105,9 @@ def make_dicom(path: Path, rows: int = 256, cols: int = 240, identity: dict | No
     ds.ImageComments = f"film of {identity.get('PatientName', 'x')}"
     for k, v in identity.items():
         setattr(ds, k, v)
+    ds.BurnedInAnnotation = "YES"  # the painted name block below
+    if identity is IDENTITY:
+        _plant_nested(ds)
     ds.Rows, ds.Columns = rows, cols
     ds.SamplesPerPixel = 1
     ds.PhotometricInterpretation = "MONOCHROME2"
@@ -107,6 +118,48 @@ def make_dicom(path: Path, rows: int = 256, cols: int = 240, identity: dict | No
     ds.PixelData = np.clip(px, 0, 4095).astype(np.uint16).tobytes()
     pydicom.dcmwrite(path, ds, enforce_file_format=True)
     return path
+
+
+def _plant_nested(ds: Dataset) -> None:
+    """Identity where a top-level-only profile misses it: nested items, private tags, an overlay
+    with a description, an icon image, comments and admission data."""
+    code = Dataset()
+    code.CodeValue = "OPX1"
+    code.CodingSchemeDesignator = "99LOCAL"
+    code.CodeMeaning = NESTED["operator_code_meaning"]
+    operator = Dataset()
+    operator.PersonIdentificationCodeSequence = [code]
+    operator.InstitutionName = IDENTITY["InstitutionName"]
+    ds.OperatorIdentificationSequence = [operator]
+    purpose = Dataset()
+    purpose.CodeValue, purpose.CodingSchemeDesignator, purpose.CodeMeaning = (
+        "109101", "DCM", "Acquisition Equipment")
+    equipment = Dataset()
+    equipment.PurposeOfReferenceCodeSequence = [purpose]
+    equipment.Manufacturer = "Synthetic"
+    equipment.DeviceSerialNumber = NESTED["device_serial"]
+    equipment.add_new(0x00990010, "LO", "SYNTH PRIVATE")
+    equipment.add_new(0x00991001, "LO", NESTED["private"])
+    ds.ContributingEquipmentSequence = [equipment]
+    ds.add_new(0x00290010, "LO", "SYNTH PRIVATE")
+    ds.add_new(0x00291010, "LO", NESTED["private"])
+    ds.AdmissionID = NESTED["admission"]
+    ds.AcquisitionComments = NESTED["acquisition_comments"]
+    icon = Dataset()
+    icon.SamplesPerPixel, icon.PhotometricInterpretation = 1, "MONOCHROME2"
+    icon.Rows = icon.Columns = 8
+    icon.BitsAllocated, icon.BitsStored, icon.HighBit, icon.PixelRepresentation = 8, 8, 7, 0
+    icon.PixelData = bytes(range(64))
+    icon.add_new(0x00091010, "LO", NESTED["icon_creator"])
+    ds.IconImageSequence = [icon]
+    ds.add_new(0x60000010, "US", 16)  # Overlay Rows
+    ds.add_new(0x60000011, "US", 16)  # Overlay Columns
+    ds.add_new(0x60000022, "LO", NESTED["overlay"])  # Overlay Description
+    ds.add_new(0x60000040, "CS", "G")
+    ds.add_new(0x60000050, "SS", [1, 1])
+    ds.add_new(0x60000100, "US", 1)
+    ds.add_new(0x60000102, "US", 0)
+    ds.add_new(0x60003000, "OW", b"\xff" * 32)  # Overlay Data: a bitmap could spell a name
 
 
 def make_case(folder: Path, n_films: int = 2, identity: bool = True) -> Case:
@@ -135,12 +188,14 @@ def make_case(folder: Path, n_films: int = 2, identity: bool = True) -> Case:
                 Annotation(Role.LEVEL_LABEL, ShapeKind.POINT, ((60.0, 100.0),), text="L5"),
                 Annotation(Role.S1_FORAMEN, ShapeKind.ELLIPSE, ((120.0, 220.0),), radii=(12.0, 8.0),
                            rotation_deg=20.0),
+                Annotation(Role.ARROW, ShapeKind.LINE, ((200.0, 180.0), (160.0, 150.0)),
+                           text="Quintavious here"),  # identity typed into an annotation
             ]
         else:
             film.annotations += [
                 Annotation(Role.FORAMEN, ShapeKind.POLYGON, ((80.0, 80.0), (160.0, 80.0), (170.0, 160.0), (90.0, 170.0))),
                 Annotation(Role.TIP, ShapeKind.POINT, ((150.0, 100.0),)),
-                Annotation(Role.RULER, ShapeKind.LINE, ((20.0, 200.0), (120.0, 200.0))),
+                Annotation(Role.RULER, ShapeKind.LINE, ((20.0, 200.0), (120.0, 200.0)), text="PID-77341955"),
             ]
         root.films.append(film)
         root.findings.append(Finding("contrast_cutoff", film_id=film.id, site="lateral_recess",
