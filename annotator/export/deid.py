@@ -180,8 +180,9 @@ def text_parts(path: Path) -> bytes:
     PPTX: the text nodes of every XML member (slides, notes, properties);
     PNG: every chunk but IDAT; DICOM: the values of every text element (not
     pixel data, numbers or UIDs); PDF: the literal and hex strings outside
-    streams (document information; page text is glyph ids of a subset font,
-    scrubbed before it was drawn); anything else: the whole file. Numbers,
+    streams (document information) and the text drawn on every page, decoded
+    through the fonts' ToUnicode maps (``pdf_text``; text that cannot be
+    decoded raises, so nothing passes unread); anything else: the whole file. Numbers,
     coordinates and binary data are left out: a numeric patient ID would
     otherwise match an image width or an EMU offset.
     """
@@ -201,7 +202,10 @@ def text_parts(path: Path) -> bytes:
             i += 12 + n
         return b"\n".join(out)
     if raw.startswith(b"%PDF"):
-        return _pdf_strings(re.sub(rb"stream\r?\n.*?endstream", b"", raw, flags=re.S))
+        from annotator.export.pdf_text import page_texts
+
+        outside = _pdf_strings(re.sub(rb"stream\r?\n.*?endstream", b"", raw, flags=re.S))
+        return outside + b"\n" + "\n".join(page_texts(raw)).encode("utf-8")
     if raw[128:132] == b"DICM":
         import pydicom
 
