@@ -65,3 +65,15 @@ def test_good_file_still_renders(bad_files, tmp_path):
     result = _cli("render", str(bad_files["good"]), "--out", str(tmp_path / "o.png"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "o.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("argv", [[], ["render"], ["info"], ["assist", "needle", "x.dcm", "--frame", "x"],
+                                  ["check", ".", "--lang", "fr"], ["no-such-command"]])
+def test_usage_errors_are_one_line_with_exit_2(argv, capsys):
+    from annotator.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--help" in err and "Traceback" not in err
