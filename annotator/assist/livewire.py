@@ -43,7 +43,8 @@ def ridge_cost(dens: np.ndarray, sigmas: Sequence[float]) -> np.ndarray:
 
     best = np.zeros(dens.shape, np.float32)
     for s in sigmas:
-        h = hessian_matrix(dens, sigma=s, order="rc", use_gaussian_derivatives=False)
+        # mirrored border: zero padding would put an artificial ridge along every image edge
+        h = hessian_matrix(dens, sigma=s, mode="reflect", order="rc", use_gaussian_derivatives=False)
         ev = hessian_matrix_eigvals(h)
         r = np.clip(-ev[1], 0, None) * np.float32(s**2)  # scale-normalised across-band curvature
         np.maximum(best, r, out=best)
@@ -97,8 +98,10 @@ class LiveWire:
         mcp.find_costs([start], [end])
         rc = np.asarray(mcp.traceback(end), dtype=np.float64)
         xy = np.stack([(rc[:, 1] + c0 + 0.5) * self.factor, (rc[:, 0] + r0 + 0.5) * self.factor], axis=1)
+        if len(xy) < 2:  # both anchors in one working pixel: the traceback is that one pixel
+            return np.array([a, b], dtype=np.float64)
         xy = _smooth(xy, passes=2)
-        xy[0], xy[-1] = a, b
+        xy[0], xy[-1] = a, b  # the working-pixel centres of the anchors become the anchors themselves
         return xy
 
     def path(self, anchors: Sequence[Point], tolerance_px: float | None = None) -> list[Point]:

@@ -5,7 +5,8 @@
   (``null`` when no needle is found).
 - ``assist path FILE --from X,Y --to X,Y [--via X,Y ...] [--frame N] [--json]``:
   the live-wire polyline along the contrast band, ``{"path": [[x, y], ...]}``;
-  ``--profile`` adds the contrast profile and its suggestions.
+  ``--profile`` adds the contrast profile and its suggestions (``analyse_path``, as the GUI:
+  the profile runs on ``suggest.TAIL_MM`` past the path's end to see a stop there).
 - ``assist CASE [--no-needle] [--no-cine] [--all] [--dry-run] [--json]`` (a case file or
   its folder): writes UNCONFIRMED suggestions (``suggested=True``) into the case
   file -- needle per film, vascular-uptake cue on multi-frame films, cutoff /
@@ -153,16 +154,16 @@ def _path(args: argparse.Namespace) -> int:
     path = LiveWire(frame, cal, invert=image.invert).path(anchors)
     data: dict[str, Any] = {"path": [[round(x, 3), round(y, 3)] for x, y in path]}
     if args.profile:
-        from annotator.assist.profile import contrast_profile
-        from annotator.assist.suggest import suggest_path_findings
+        from annotator.assist.suggest import analyse_path
 
-        prof = contrast_profile(frame, path, cal, invert=image.invert)
-        ppm = 1.0 / cal.mean_mm_per_px() if cal else None
+        # what the GUI's "analyse path" runs: the profile looks past the path's end, where a
+        # traced path stops because the contrast stops
+        prof, pairs = analyse_path(frame, path, cal, image.info.directions, None, None, 0, invert=image.invert)
         data["profile"] = prof.to_json()
         data["suggestions"] = [
             {"code": f.code, "point": [round(a.points[0][0], 3), round(a.points[0][1], 3)],
              "arc_length": a.attrs.get("arc_length"), "angle_deg": f.angle_deg, "note": f.note}
-            for f, a in suggest_path_findings(prof, path, None, image.info.directions, None, 0, ppm)
+            for f, a in pairs
         ]
     if args.json:
         print(json.dumps(data))

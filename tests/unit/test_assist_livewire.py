@@ -70,3 +70,20 @@ def test_every_anchor_stays_a_vertex():
     path = LiveWire(img).path(anchors)
     for a in anchors:
         assert any(abs(p[0] - a[0]) < 1e-6 and abs(p[1] - a[1]) < 1e-6 for p in path)
+
+
+def test_anchors_in_one_working_pixel_are_both_kept():
+    img, _ = band_image(size=1024, amp=5)  # working image at half size: two frame px per working px
+    lw = LiveWire(img)
+    assert lw.factor == 2
+    seg = lw.segment((100.0, 100.0), (101.0, 100.0))
+    assert seg.tolist() == [[100.0, 100.0], [101.0, 100.0]]
+    assert lw.path([(100.0, 100.0), (101.0, 100.0)]) == [(100.0, 100.0), (101.0, 100.0)]
+
+
+def test_no_false_ridge_along_the_image_border():
+    flat = np.full((64, 64), 3000, np.uint16)
+    path = np.asarray(trace_path(flat, [(1.0, 1.0), (50.0, 50.0)]))
+    # the straight diagonal, not a detour along the right or bottom edge
+    assert np.max(np.abs(path[:, 0] - path[:, 1])) < 6.0
+    assert path[:, 0].max() <= 52.0 and path[:, 1].max() <= 52.0
