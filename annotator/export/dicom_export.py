@@ -100,7 +100,7 @@ def export_dicom(
     import pydicom
     from pydicom.uid import generate_uid
 
-    from annotator.export.dicom_gsps import build_gsps
+    from annotator.export.dicom_gsps import build_gsps, drop_empty_laterality
     from annotator.export.dicom_sc import build_burned_in_sc, build_plain_source_sc, burned_in_value
     from annotator.export.dicom_sr import build_sr
     from annotator.export.text import status_label, word
@@ -121,6 +121,7 @@ def export_dicom(
             if deidentifier is not None:
                 copy = pydicom.dcmread(pf.path)
                 cleaned = redact_dataset(copy, pf.film)
+                drop_empty_laterality(copy, copy)
                 objects.append((f"fig{pf.label}-image.dcm", copy, cleaned))
         else:
             grey = pf.buffer.ndim == 2
@@ -139,7 +140,10 @@ def export_dicom(
             step_warning(f"film {pf.label} is in colour: no grayscale presentation state, burned-in copy only")
             gsps = None
         else:
+            warning_text = scrub("\n".join(dict.fromkeys(w.message(lang) for w in pf.warnings)))
             gsps = build_gsps(src, pf.film, verdict_text=verdict_text, verdict=pf.verdict,
+                              warning_text=warning_text, lang=lang, config=config,
+                              warning_danger=any(getattr(w, "is_danger", False) for w in pf.warnings),
                               series_uid=gsps_series,
                               sop_uid=generate_uid(), instance_number=i, label=pf.label,
                               window=pf.window if pf.is_dicom else None)

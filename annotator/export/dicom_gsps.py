@@ -18,8 +18,11 @@ Mapping (read back by ``annotator.export.dicom_read``):
   vertebra level (``"<id>:L5"``), Tracking UID derived from it;
 - text (level names, arrow text, ruler lengths) -> text objects anchored at
   the shape in the role's layer, with the shape's Tracking ID; the verdict -> a text object in layer
-  ``VERDICT``; the target zone -> graphics in layer ``TARGET_ZONE``
-  (information only, not read back as annotations).
+  ``VERDICT``; the rules' warnings of the film (W3 intravascular contrast...)
+  -> a text object in layer ``WARNINGS``; the target zone -> graphics in
+  layer ``TARGET_ZONE`` (information only, not read back as annotations).
+- on a multi-frame image every graphic annotation names its frame
+  (ReferencedFrameNumber, 1-based) in its referenced image item.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from annotator.render import style
 MANUFACTURER = "fluoro-annotator"
 CONTENT_LABEL = "FLUORO_ANNOTATOR"
 VERDICT_LAYER = "VERDICT"
+WARNING_LAYER = "WARNINGS"
 ZONE_LAYER = "TARGET_ZONE"
 
 
@@ -78,10 +82,22 @@ def tracking_id(a: Annotation) -> str:
     return f"{a.id}:{a.level}"[:64] if a.level else a.id[:64]
 
 
-def _label(a: Annotation, film: Film) -> str:
-    if a.role in (Role.RULER, Role.CALIBRATION) and len(a.points) == 2:
+def _label(a: Annotation, film: Film, lang: str, config: Any) -> str:
+    """The label the screen shows (``annotator.render.labels``), written so that
+    ``dicom_read`` gets the annotation's own text back: a length or angle after the
+    note (stripped on reading), a finding's name (mapped back to its code), the
+    iliac-crest name only when the user wrote nothing."""
+    from annotator.render.labels import annotation_label, format_length
+
+    if a.role is Role.CALIBRATION and len(a.points) == 2:  # the measured length, so a reader sees it
         cal = film.effective_calibration()
-        return (a.text + " " if a.text else "") + f"{cal.length(*a.points):.1f} {cal.unit_label}"
+        return f"{a.text} {format_length(cal.length(*a.points), cal.unit_label)}".strip()
+    if a.role is Role.ANGLE:
+        return f"{a.text} {annotation_label(a, film, lang, config)}".strip()
+    if a.role is Role.ILIAC_CREST and a.text:
+        return a.text
+    if a.role in (Role.RULER, Role.ILIAC_CREST, Role.FINDING, Role.LEVEL_LABEL, Role.ARROW):
+        return annotation_label(a, film, lang, config)
     return a.text
 
 
@@ -117,6 +133,10 @@ def build_gsps(
     instance_number: int = 1,
     label: str = "",
     window: tuple[float, float] | None = None,
+    warning_text: str = "",
+    warning_danger: bool = False,
+    lang: str = "en",
+    config: Any = None,
 ) -> Any:
     """A highdicom GSPS referencing ``source`` (a pydicom image dataset) with ``film``'s annotations.
 
@@ -124,6 +144,8 @@ def build_gsps(
     written as given (the caller removes identity). Multi-frame sources get
     one graphic annotation per frame (``Annotation.frame`` + 1). ``window``:
     (centre, width) in modality units shown on screen, written as the VOI.
+    ``warning_text``: the film's warnings, one per line (written as given, like the
+    verdict), red when ``warning_danger``.
     """
     import highdicom.pr as hpr
 
@@ -144,7 +166,7 @@ def build_gsps(
             gtype, data = graphic_for(a, cols, rows)
             tid, tuid = tracking_id(a), _tracking_uid(sop_uid, a.id)
             graphics.append(hpr.GraphicObject(gtype, data, "PIXEL", tracking_id=tid, tracking_uid=tuid))
-            text = _label(a, film)
+            text = _label(a, film, lang, config)
             if text:
                 ax, ay = (float(v) for v in data[-1 if gtype == "POLYLINE" else 0])
                 texts.append(hpr.TextObject(text[:1024], "PIXEL", anchor_point=(ax, ay), anchor_point_visible=False,
@@ -174,6 +196,15 @@ def build_gsps(
             referenced_images=[source], graphic_layer=vlayer, referenced_frame_number=frame_ref,
             text_objects=[hpr.TextObject(verdict_text[:1024], "PIXEL", bounding_box=box,
                                          text_justification="LEFT")]))
+    if warning_text:
+        color = style.STATUS_COLORS["off"] if warning_danger else style.STATUS_COLORS["near"]
+        wlayer = _layer(hpr, WARNING_LAYER, len(all_layers) + 1, "warnings of the rules", color)
+        all_layers.append(wlayer)
+        box = (1.0, max(2.0, rows * 0.13), max(3.0, cols * 0.6), max(4.0, rows * 0.25))
+        annotations.append(hpr.GraphicAnnotation(
+            referenced_images=[source], graphic_layer=wlayer, referenced_frame_number=frame_ref,
+            text_objects=[hpr.TextObject(warning_text[:1024], "PIXEL", bounding_box=box,
+                                         text_justification="LEFT")]))
     voi = None
     if window is not None:
         voi = [hpr.SoftcopyVOILUTTransformation(window_center=float(window[0]),
@@ -195,9 +226,21 @@ def build_gsps(
         graphic_layers=all_layers or None,
     )
     gsps.SpecificCharacterSet = "ISO_IR 192"  # UTF-8: Chinese verdicts and labels
-    if "Laterality" not in gsps:  # General Series, type 2C: dciodvfy wants it present (empty = unknown)
-        gsps.Laterality = None
+    drop_empty_laterality(gsps, source)
     return gsps
+
+
+def drop_empty_laterality(ds: Any, source: Any = None) -> None:
+    """Laterality (General Series, Type 2C) is required for paired body parts only; the lumbar
+    spine is not one, and an empty value would say "unknown" (PS3.3 C.7.3.1). With the
+    source's Body Part Examined (LSPINE...) a reader can tell; without it, left empty."""
+    body = str(getattr(source, "BodyPartExamined", "") or "") if source is not None else ""
+    if body and "BodyPartExamined" not in ds:
+        ds.BodyPartExamined = body
+    if "Laterality" in ds and not ds.Laterality and body:
+        del ds.Laterality
+    elif "Laterality" not in ds and not body:
+        ds.Laterality = None
 
 
 def reference_view(source: Any) -> Any:

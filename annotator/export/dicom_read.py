@@ -16,7 +16,6 @@ the top-left corner of the top-left pixel, +x right, +y down.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -76,9 +75,6 @@ def _to_pixels(points: list[tuple[float, float]], units: str, size: tuple[int, i
     return None  # MATRIX, or DISPLAY without the image size: cannot place it
 
 
-_LENGTH_SUFFIX = re.compile(r"\s*\d+(?:\.\d+)? (?:mm|px)(?: \([a-z]+\))?$")
-
-
 def _role_of_layer(name: str) -> Role | None:
     try:
         return Role(name.strip().lower())
@@ -119,6 +115,7 @@ def read_presentation_state(source: Any, image_size: tuple[int, int] | None = No
     """Graphics of a GSPS (path or pydicom dataset). ``image_size`` = (columns, rows) of the
     referenced image, needed only to place DISPLAY-unit graphics of other tools."""
     from annotator.export.dicom_gsps import CONTENT_LABEL, MANUFACTURER, tracking_id
+    from annotator.render.labels import ILIAC_CREST, finding_code_of, strip_length
 
     ds = _dataset(source)
     if str(getattr(ds, "SOPClassUID", "")) != GSPS_CLASS:
@@ -163,8 +160,12 @@ def read_presentation_state(source: Any, image_size: tuple[int, int] | None = No
             if role is not None and tid in by_tracking:  # the label of one of our shapes
                 i = by_tracking[tid]
                 a = out.annotations[i]
-                if a.role in (Role.RULER, Role.CALIBRATION):
-                    text = _LENGTH_SUFFIX.sub("", text)
+                if a.role in (Role.RULER, Role.CALIBRATION, Role.ANGLE):
+                    text = strip_length(text)
+                elif a.role is Role.FINDING:
+                    text = finding_code_of(text)
+                elif a.role is Role.ILIAC_CREST and text in ILIAC_CREST.values():
+                    text = ""
                 out.annotations[i] = replace(a, text=text)
                 continue
             if "AnchorPoint" in t:
@@ -182,61 +183,144 @@ def read_presentation_state(source: Any, image_size: tuple[int, int] | None = No
     return out
 
 
+@dataclass(frozen=True)
+class ReportTip:
+    """One needle-tip group of a report: where, on which image (and frame), how far, which status."""
+
+    tracking_id: str
+    status: str | None  # our id: on_target, near, off, insufficient (another tool's code unchanged)
+    distance: float | None = None
+    unit: str = ""  # UCUM code: mm or {pixel}
+    point: tuple[float, float] | None = None  # PIXEL coordinates
+    image_uid: str = ""
+    frames: tuple[int, ...] = ()  # 1-based referenced frame numbers (multi-frame images)
+
+
+@dataclass(frozen=True)
+class ReportFinding:
+    """One finding group: the finding code with its site, value and angle (our ids)."""
+
+    code: str
+    site: str | None = None
+    value: str | None = None
+    angle_deg: float | None = None
+    image_uid: str = ""  # the film it was tagged on, if any
+
+
 @dataclass
 class ReportContent:
-    distances: list[tuple[str, float, str]] = field(default_factory=list)  # (tracking id, value, unit code)
-    tip_positions: list[tuple[str, str]] = field(default_factory=list)  # (tracking id, status code)
-    findings: list[str] = field(default_factory=list)  # finding codes (ours: "CONTRAST-CUTOFF")
-    block_result: str | None = None
-    conclusion: str | None = None
+    tips: list[ReportTip] = field(default_factory=list)
+    findings: list[ReportFinding] = field(default_factory=list)
+    block_result: str | None = None  # our ids: complete, partial, none, not_assessed
+    conclusion: str | None = None  # responsible, possibly_responsible, not_responsible, no_conclusion
+    cautions: list[str] = field(default_factory=list)  # check_level, position_unconfirmed
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (warning key, English message)
     referenced_sop_uids: tuple[str, ...] = ()
+    library_sop_uids: tuple[str, ...] = ()  # the image library (TID 1600)
+
+    @property
+    def distances(self) -> list[tuple[str, float, str]]:
+        """(tracking id, value, unit code) of every tip with a distance."""
+        return [(t.tracking_id, t.distance, t.unit) for t in self.tips if t.distance is not None]
+
+    @property
+    def tip_positions(self) -> list[tuple[str, str]]:
+        return [(t.tracking_id, t.status) for t in self.tips if t.status is not None]
 
 
 def _concept(item: Any) -> tuple[str, str]:
     seq = getattr(item, "ConceptNameCodeSequence", None)
     if not seq:
         return "", ""
-    return str(seq[0].CodeValue), str(seq[0].CodeMeaning)
+    return str(seq[0].CodeValue), str(seq[0].CodingSchemeDesignator)
 
 
-def read_measurement_report(source: Any) -> ReportContent:
-    """Measurements and evaluations of a TID 1500 SR (ours, or any using the same concepts)."""
-    from annotator.export.dicom_sr import BLOCK_RESULT, TIP_DISTANCE, TIP_POSITION
+def _code_value(item: Any) -> str:
+    return str(item.ConceptCodeSequence[0].CodeValue)
+
+
+def _group(items: Any, t: dict[str, Any], out: ReportContent) -> None:
+    """One measurement group (TID 1501 / 1410): a tip, a finding, or the root's evaluations."""
+    from annotator.export import sr_codes as sc
+
+    tracking, finding_type, site, value, angle = "", None, None, None, None
+    distance, unit, status, point, image_uid = None, "", None, None, ""
+    frames: tuple[int, ...] = ()
+    for it in items:
+        code, scheme = _concept(it)
+        vt = str(getattr(it, "ValueType", ""))
+        if code == "112039" and vt == "TEXT":  # Tracking Identifier
+            tracking = str(it.TextValue)
+        elif code == "121071" and vt == "CODE":  # Finding (type)
+            finding_type = _code_value(it)
+        elif code == "363698007" and vt == "CODE":  # Finding Site
+            site = t["site"].id_of(_code_value(it))
+        elif vt == "NUM" and code in (sc.TIP_DISTANCE[0], sc.FINDING_ANGLE[0]) and "MeasuredValueSequence" in it:
+            mv = it.MeasuredValueSequence[0]
+            if code == sc.TIP_DISTANCE[0]:
+                distance = float(mv.NumericValue)
+                unit = str(mv.MeasurementUnitsCodeSequence[0].CodeValue)
+            else:
+                angle = float(mv.NumericValue)
+        elif vt == "CODE" and scheme == sc.SCHEME:
+            v = _code_value(it)
+            if code == sc.TIP_POSITION[0]:
+                status = t["status"].id_of(v)
+            elif code == sc.FINDING_VALUE[0]:
+                value = t["value"].id_of(v)
+            elif code == sc.BLOCK_RESULT[0]:
+                out.block_result = t["block"].id_of(v)
+            elif code == sc.CAUTION[0]:
+                out.cautions.append(t["caution"].id_of(v))
+            elif code == sc.SAFETY_WARNING[0]:
+                out.warnings.append((t["warning"].id_of(v), str(it.ConceptCodeSequence[0].CodeMeaning)))
+        elif vt == "CODE" and code == "121077":  # Conclusion
+            out.conclusion = t["conclusion"].id_of(_code_value(it))
+        elif vt in ("SCOORD", "IMAGE"):
+            if vt == "SCOORD":
+                xy = [float(v) for v in it.GraphicData]
+                point = (xy[0], xy[1]) if len(xy) >= 2 else None
+            for ref_item in ([it] if vt == "IMAGE" else list(getattr(it, "ContentSequence", []))):
+                for r in getattr(ref_item, "ReferencedSOPSequence", []):
+                    image_uid = str(r.ReferencedSOPInstanceUID)
+                    if "ReferencedFrameNumber" in r:
+                        f = r.ReferencedFrameNumber
+                        frames = tuple(int(x) for x in (f if isinstance(f, MultiValue | list) else [f]))
+    if finding_type == sc.NEEDLE_TIP[0]:
+        out.tips.append(ReportTip(tracking, status, distance, unit, point, image_uid, frames))
+    elif finding_type is not None:
+        out.findings.append(ReportFinding(t["finding"].id_of(finding_type), site, value, angle, image_uid))
+
+
+def read_measurement_report(source: Any, config: Any = None) -> ReportContent:
+    """Tips, findings, block result, conclusion, cautions and warnings of our TID 1500 SR
+    (or any using the same concepts); ``config``: the findings vocabulary whose codes to map
+    back (default: the shipped one)."""
+    from annotator.export.sr_codes import tables
 
     ds = _dataset(source)
     if "ContentSequence" not in ds:
         raise ExportError("this DICOM object is not a structured report")
+    t = tables(config)
     out = ReportContent()
     refs: list[str] = []
+    library: list[str] = []
 
-    def walk(items: Any, tracking: str) -> None:
+    def walk(items: Any, in_library: bool) -> None:
         for it in items:
-            code, _meaning = _concept(it)
+            code, _scheme = _concept(it)
             vt = str(getattr(it, "ValueType", ""))
-            if code == "112039" and vt == "TEXT":  # Tracking Identifier
-                tracking = str(it.TextValue)
-        for it in items:
-            code, _meaning = _concept(it)
-            vt = str(getattr(it, "ValueType", ""))
-            if vt == "NUM" and code == TIP_DISTANCE[0]:
-                mv = it.MeasuredValueSequence[0]
-                out.distances.append((tracking, float(mv.NumericValue),
-                                      str(mv.MeasurementUnitsCodeSequence[0].CodeValue)))
-            elif vt == "CODE":
-                value = str(it.ConceptCodeSequence[0].CodeValue)
-                if code == TIP_POSITION[0]:
-                    out.tip_positions.append((tracking, value))
-                elif code == "121071":  # Finding
-                    out.findings.append(value)
-                elif code == BLOCK_RESULT[0]:
-                    out.block_result = value
-                elif code == "121077":  # Conclusion
-                    out.conclusion = value
-            elif vt == "IMAGE":
-                refs.append(str(it.ReferencedSOPSequence[0].ReferencedSOPInstanceUID))
+            if vt == "CONTAINER" and code == "125007":  # Measurement Group
+                _group(it.ContentSequence, t, out)
+            if vt == "IMAGE":
+                uid = str(it.ReferencedSOPSequence[0].ReferencedSOPInstanceUID)
+                (library if in_library else refs).append(uid)
             if "ContentSequence" in it:
-                walk(it.ContentSequence, tracking)
+                walk(it.ContentSequence, in_library or code == "111028")  # Image Library
 
-    walk(ds.ContentSequence, "")
-    out.referenced_sop_uids = tuple(dict.fromkeys(refs))
+    walk(ds.ContentSequence, False)
+    for g in out.tips:
+        refs.append(g.image_uid)
+    out.referenced_sop_uids = tuple(dict.fromkeys(u for u in refs + library if u))
+    out.library_sop_uids = tuple(dict.fromkeys(library))
     return out

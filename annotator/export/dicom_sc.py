@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from annotator.export.dicom_gsps import MANUFACTURER, reference_view
+from annotator.export.dicom_gsps import MANUFACTURER, drop_empty_laterality, reference_view
 
 
 def _orientation(film: Any) -> tuple[str, str] | None:
@@ -56,7 +56,8 @@ def build_burned_in_sc(source: Any, image: Any, film: Any, *, series_uid: str, s
         sop_instance_uid=sop_uid, instance_number=instance_number, manufacturer=MANUFACTURER,
         patient_orientation=_first_letters(film), transfer_syntax_uid="1.2.840.10008.1.2.1",
     )
-    _finish(sc, description, burned_in=True, orientation=_orientation(film), burned_in_annotation=burned_in)
+    _finish(sc, description, burned_in=True, orientation=_orientation(film), burned_in_annotation=burned_in,
+            source=ref)
     if "PatientAge" in ref and ref.PatientAge:  # Patient Study module; kept by de-identification (113108)
         sc.PatientAge = ref.PatientAge
     return sc
@@ -87,7 +88,7 @@ def build_plain_source_sc(buffer: np.ndarray, film: Any, *, study_uid: str, seri
 
 
 def _finish(sc: Any, description: str, burned_in: bool, orientation: tuple[str, str] | None,
-            burned_in_annotation: str | None) -> None:
+            burned_in_annotation: str | None, source: Any = None) -> None:
     sc.SpecificCharacterSet = "ISO_IR 192"
     # set here, not through highdicom, which accepts single letters only (oblique films have "LP")
     sc.PatientOrientation = list(orientation) if orientation else None
@@ -100,5 +101,4 @@ def _finish(sc: Any, description: str, burned_in: bool, orientation: tuple[str, 
     if burned_in:
         sc.ImageType = ["DERIVED", "SECONDARY"]
         sc.DerivationDescription = "annotations, target zone and verdict burned in; redactions applied"
-    if "Laterality" not in sc:
-        sc.Laterality = None
+    drop_empty_laterality(sc, source)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import zipfile
@@ -20,6 +21,8 @@ needs_cjk = pytest.mark.skipif(find_font(True) is None, reason="no CJK font inst
 def _poppler(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:
+        if os.environ.get("CI"):  # CI installs poppler-utils: missing there is a broken CI, not a skip
+            pytest.fail(f"{tool} (poppler-utils) is not installed on CI")
         pytest.skip(f"{tool} (poppler-utils) is not installed")
     return path
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -41,6 +42,8 @@ def test_files_per_film_and_root(exported) -> None:
 def dciodvfy_errors(path: Path) -> list[str]:
     tool = shutil.which("dciodvfy")
     if tool is None:
+        if os.environ.get("CI"):  # CI installs dicom3tools: a missing tool there is a broken CI, not a skip
+            pytest.fail("dciodvfy (Debian package dicom3tools) is not installed on CI")
         pytest.skip("dciodvfy (Debian package dicom3tools) is not installed")
     out = subprocess.run([tool, str(path)], capture_output=True, text=True)
     return [line for line in (out.stdout + out.stderr).splitlines() if line.startswith("Error")]
@@ -112,17 +115,73 @@ def test_gsps_round_trip_is_exact(exported) -> None:
 
 
 def test_sr_carries_distance_statuses_findings_and_block(exported) -> None:
+    from annotator.rules import evaluate_film
+
     case, _folder, files = exported
+    root = case.roots[0]
     report = read_measurement_report(files["root1-right-L5-sr.dcm"])
-    assert len(report.tip_positions) == 2
-    assert all(s in {"ON-TARGET", "NEAR", "OFF", "INSUFFICIENT"} for _, s in report.tip_positions)
-    assert report.tip_positions[0][0].startswith("Fig 1A")
-    for _tid, value, unit in report.distances:
-        assert math.isfinite(value) and unit == "mm"
-    assert report.findings.count("CONTRAST-CUTOFF") == 2 and "TIP-IN-SHEATH" in report.findings
-    assert report.block_result == "BLOCK-COMPLETE" and report.conclusion == "CONCL-COMPLETE"
+    images = {name: pydicom.dcmread(files[f"fig{name}-image.dcm"]).SOPInstanceUID for name in ("1A", "1B")}
+    assert len(report.tips) == 2
+    for tip, film, label in zip(report.tips, root.films, ("1A", "1B")):
+        verdict = evaluate_film(film, root).verdict
+        assert tip.tracking_id.startswith(f"Fig {label}")
+        assert tip.status == verdict.status.value  # the rules' verdict, not a constant
+        assert tip.distance == pytest.approx(verdict.distance) and tip.unit == "mm"
+        assert tip.point == pytest.approx(film.first(Role.TIP).points[0])
+        assert tip.image_uid == images[label] and tip.frames == ()  # single-frame films
+    assert report.distances and all(math.isfinite(v) for _, v, _ in report.distances)
+    want = sorted((f.code, f.site, f.value, f.angle_deg) for f in root.findings if not f.suggested)
+    got = sorted((f.code, f.site, f.value, f.angle_deg) for f in report.findings)
+    assert got == want  # codes, sites and values come back as our ids, no tip groups among them
+    assert [f.image_uid for f in report.findings if f.code == "contrast_cutoff"] == [images["1A"], images["1B"]]
+    assert report.block_result == "complete" and report.conclusion == "responsible" and report.cautions == []
+    assert set(report.library_sop_uids) == set(images.values())  # TID 1600 image library
 
 
+def test_sr_codes_are_lossless_for_every_id_of_the_vocabulary() -> None:
+    from annotator.export.sr_codes import code_value, tables
+    from annotator.rules import load_config
+
+    config = load_config()
+    ids = {"finding": list(config.findings), "warning": list(config.warnings),
+           "site": sorted({s for f in config.findings.values() for s in f.sites}),
+           "value": sorted({v for f in config.findings.values() for v in f.values}),
+           "conclusion": ["not_responsible", "possibly_responsible", "responsible", "no_conclusion"],
+           "caution": ["check_level", "position_unconfirmed"], "block": ["none", "partial", "complete",
+                                                                        "not_assessed"]}
+    t = tables(config)
+    for kind, keys in ids.items():
+        for key in keys:
+            assert len(code_value(key)) <= 16
+            assert t[kind].id_of(code_value(key)) == key, (kind, key)
+    from annotator.export.sr_codes import CodeTable
+
+    own = ["a_department_code_far_too_long", "a_department_code_far_too_short"]  # same first 11 letters
+    table = CodeTable.of(own)
+    assert [table.id_of(code_value(k)) for k in own] == own and all(len(code_value(k)) <= 16 for k in own)
+
+
+def _root_group_of_sample(sample_copy: Path, name: str, tmp_path: Path):
+    from annotator.io.casefile import load_case
+
+    folder = sample_copy / name
+    case = load_case(folder / "case.json")
+    result = export_case(case, folder, dicom_dir=tmp_path / name)
+    return case, {p.name: p for p in result.files}
+
+
+def test_sr_conclusion_is_the_one_check_gives(tmp_path: Path, sample_copy: Path) -> None:
+    """L4_bench_sign: complete block, position not confirmed -> the caution is in the report."""
+    from annotator.rules import evaluate_root
+
+    case, files = _root_group_of_sample(sample_copy, "L4_bench_sign", tmp_path)
+    rs = evaluate_root(case.roots[0])
+    assert rs.cautions == ("position_unconfirmed",)  # what check says (README)
+    sr = next(p for n, p in files.items() if n.endswith("-sr.dcm"))
+    report = read_measurement_report(sr)
+    assert report.conclusion == "responsible" and report.cautions == ["position_unconfirmed"]
+    text = str(pydicom.dcmread(sr))
+    assert "needle position not confirmed" in text
 def test_burned_in_sc_matches_the_film_grid(exported) -> None:
     _case, _folder, files = exported
     sc = pydicom.dcmread(files["fig1A-sc.dcm"])
@@ -130,6 +189,9 @@ def test_burned_in_sc_matches_the_film_grid(exported) -> None:
     assert (sc.Rows, sc.Columns) == (src.Rows, src.Columns)
     assert sc.PhotometricInterpretation == "RGB"
     assert sc.pixel_array[150, 20].tolist() != [0, 0, 0]  # the film, in colour
+    gsps = pydicom.dcmread(files["fig1A-gsps.dcm"])
+    for ds in (sc, gsps):  # lumbar spine: unpaired, so no (empty) Laterality; the body part says why
+        assert "Laterality" not in ds and ds.BodyPartExamined == "LSPINE"
     tip = (110, 121)  # (row, column) of the AP film's needle tip: drawn in the tip colour
     from annotator.render import style
 
@@ -268,3 +330,46 @@ def test_sample_cine_case_multiframe_round_trip(tmp_path: Path, sample_copy: Pat
     assert block.max() == 0  # every frame redacted
     for path in result.files:
         assert dciodvfy_errors(path) == [], path.name
+
+
+@pytest.mark.dciodvfy
+def test_cine_report_and_presentation_state_name_the_frame_and_w3(tmp_path: Path, sample_copy: Path) -> None:
+    case, files = _root_group_of_sample(sample_copy, "cine_venous_blush", tmp_path)
+    film = case.roots[0].films[0]
+    by_name = {n.rsplit("-", 1)[1]: p for n, p in files.items()}
+    image = pydicom.dcmread(by_name["image.dcm"])
+    report = read_measurement_report(by_name["sr.dcm"])
+    (tip,) = report.tips
+    tip_ann = film.first(Role.TIP, film.key_frame)
+    assert tip.frames == (tip_ann.frame + 1,) and tip.image_uid == image.SOPInstanceUID
+    assert "W3" in [key for key, _ in report.warnings]  # intravascular contrast, as check says
+    assert report.conclusion == "no_conclusion"
+    gsps = pydicom.dcmread(by_name["gsps.dcm"])
+    frames = {int(ref.ReferencedFrameNumber) for item in gsps.GraphicAnnotationSequence
+              for ref in item.ReferencedImageSequence}
+    assert frames and min(frames) >= 1 and (tip_ann.frame + 1) in frames
+    texts = [t.UnformattedTextValue for item in gsps.GraphicAnnotationSequence
+             for t in getattr(item, "TextObjectSequence", [])]
+    assert any("Intravascular contrast" in t for t in texts)  # W3 as text in the presentation state
+    for path in files.values():
+        assert dciodvfy_errors(path) == [], path.name
+
+
+def test_gsps_carries_the_target_zone_of_the_verdict(exported) -> None:
+    from annotator.rules import evaluate_film
+
+    case, _folder, files = exported
+    root = case.roots[0]
+    for film, name in zip(root.films, ("fig1A-gsps.dcm", "fig1B-gsps.dcm")):
+        zone = evaluate_film(film, root).verdict.zone
+        gsps = pydicom.dcmread(files[name])
+        items = [a for a in gsps.GraphicAnnotationSequence if a.GraphicLayer == "TARGET_ZONE"]
+        assert len(items) == 1, name
+        (graphic,) = items[0].GraphicObjectSequence
+        pts = np.array(graphic.GraphicData, dtype=float).reshape(-1, 2)
+        if zone.kind == "disc":
+            assert graphic.GraphicType == "ELLIPSE"
+            assert pts.mean(axis=0) == pytest.approx(zone.center, abs=1e-3)
+        else:
+            assert graphic.GraphicType == "POLYLINE"
+            assert np.allclose(pts[:-1], np.array(zone.polygon), atol=1e-3)

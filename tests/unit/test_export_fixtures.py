@@ -86,6 +86,7 @@ def make_dicom(path: Path, rows: int = 256, cols: int = 240, identity: dict | No
     ds.PatientSex = "M"
     ds.PatientAge = "070Y"
     ds.ViewPosition = view
+    ds.BodyPartExamined = "LSPINE"
     # enough of the XA image and acquisition modules for dciodvfy to accept the film
     ds.ImageType = ["ORIGINAL", "PRIMARY", "SINGLE PLANE"]
     ds.PixelIntensityRelationship = "LIN"

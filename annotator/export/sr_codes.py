@@ -1,0 +1,125 @@
+"""The local coding scheme of our reports (``99FLA``) and its lossless mapping to our ids.
+
+PS3.16 §8.2 allows private coding schemes whose designator begins with "99".
+A Code Value is SH: at most 16 characters; a Code Meaning (LO) at most 64. Our
+ids ("injection_resistance", "position_unconfirmed") do not all fit, so each
+id gets a code value of its own, and the same table maps it back:
+
+- the id in capitals with hyphens when that fits ("contrast_cutoff" ->
+  "CONTRAST-CUTOFF");
+- else the fixed abbreviation of :data:`ABBREVIATIONS` (the shipped vocabulary);
+- else (a department's own long code) the first 11 characters, "-" and 4
+  hexadecimal digits of the id's CRC-32: stable and, within one vocabulary,
+  checked to be unique.
+
+The meaning is the English label in full (cut at 64 characters only when a
+label is longer; the value is what is read back, never the meaning).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+SCHEME = "99FLA"
+SCHEME_NAME = "fluoro-annotator local codes"
+
+ABBREVIATIONS = {
+    "injection_resistance": "INJECTION-RESIST",
+    "extraforaminal_only": "EXTRAFORAMINAL-1",
+    "radiculogram_grade": "RADICULOGRAM-GRD",
+    "position_unconfirmed": "CAUTION-POSITION",
+    "check_level": "CAUTION-LEVEL",
+    "possibly_responsible": "POSSIBLY-RESP",
+    "not_assessed": "NOT-ASSESSED",
+    "DRUG_DOSE_VOLUME": "DRUG-DOSE-VOLUME",
+}
+
+# Concepts (names of content items) of our reports: (code value, meaning)
+PROCEDURE = ("SNRB", "Selective nerve root contrast study and block")
+TIP_DISTANCE = ("TIP-TARGET", "Needle tip to target distance")
+TIP_POSITION = ("TIP-POSITION", "Needle tip position")
+NEEDLE_TIP = ("NEEDLE-TIP", "Needle tip")
+BLOCK_RESULT = ("BLOCK-RESULT", "Block result")
+CAUTION = ("CAUTION", "Caution")
+SAFETY_WARNING = ("SAFETY-WARNING", "Safety warning")
+FINDING_VALUE = ("FINDING-VALUE", "Finding value")
+FINDING_ANGLE = ("FINDING-ANGLE", "Finding angle")
+
+
+def code_value(key: str) -> str:
+    """The code value (at most 16 characters) of one of our ids."""
+    if key in ABBREVIATIONS:
+        return ABBREVIATIONS[key]
+    v = key.upper().replace("_", "-").replace(" ", "-")
+    if len(v) <= 16:
+        return v
+    return f"{v[:11]}-{zlib.crc32(key.encode()) & 0xFFFF:04X}"
+
+
+def meaning(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= 64 else text[:63] + "…"
+
+
+@dataclass(frozen=True)
+class CodeTable:
+    """Code values <-> ids for one kind of value (finding codes, sites, statuses, ...)."""
+
+    to_id: dict[str, str]
+
+    @classmethod
+    def of(cls, ids: Iterable[str]) -> CodeTable:
+        table: dict[str, str] = {}
+        for key in ids:
+            v = code_value(key)
+            if table.get(v, key) != key:
+                raise ValueError(f"the codes {table[v]!r} and {key!r} share the code value {v!r}")
+            table[v] = key
+        return cls(table)
+
+    def id_of(self, value: str) -> str:
+        """Our id of a code value; an unknown value comes back unchanged."""
+        return self.to_id.get(value, value)
+
+
+STATUSES = ("on_target", "near", "off", "insufficient")
+BLOCKS = ("none", "partial", "complete", "not_assessed")
+CONCLUSIONS = ("not_responsible", "possibly_responsible", "responsible", "no_conclusion")
+CAUTIONS = ("check_level", "position_unconfirmed")
+
+
+def tables(config: Any = None) -> dict[str, CodeTable]:
+    """The tables of every kind of value, with the findings vocabulary of ``config``
+    (default: the shipped one) and the warnings of its table."""
+    from annotator.rules import load_config
+
+    config = config if config is not None else load_config()
+    findings = list(config.findings)
+    sites = sorted({s for f in config.findings.values() for s in f.sites})
+    values = sorted({v for f in config.findings.values() for v in f.values})
+    return {
+        "finding": CodeTable.of(findings),
+        "site": CodeTable.of(sites),
+        "value": CodeTable.of(values),
+        "status": CodeTable.of(STATUSES),
+        "block": CodeTable.of(BLOCKS),
+        "conclusion": CodeTable.of(CONCLUSIONS),
+        "caution": CodeTable.of(CAUTIONS),
+        "warning": CodeTable.of(config.warnings),
+    }
+
+
+def coded(key: str, label: str) -> Any:
+    """A highdicom ``CodedConcept`` of our id ``key`` with ``label`` as its meaning."""
+    from highdicom.sr import CodedConcept
+
+    return CodedConcept(value=code_value(key), scheme_designator=SCHEME, meaning=meaning(label))
+
+
+def concept(pair: tuple[str, str]) -> Any:
+    from highdicom.sr import CodedConcept
+
+    return CodedConcept(value=pair[0], scheme_designator=SCHEME, meaning=pair[1])
