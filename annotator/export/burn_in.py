@@ -9,7 +9,8 @@ then taller than the film.
 Order of drawing: redaction rectangles first and always (black, opaque, even
 for a "clean" film), then target zone, annotations, verdict text, legend,
 scale bar, caption. Colours and sizes come from ``annotator.render.style``,
-the definition the screen uses too.
+the definition the screen uses too; marker shapes and labels are the
+screen's (``annotator.render.labels``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 from annotator.errors import ExportError
 from annotator.export.fonts import pil_font
 from annotator.export.text import status_label, word
+from annotator.export.text_layout import Box, layout_boxes, wrap_text
 from annotator.model import Annotation, Film, Role, ShapeKind
 from annotator.render import style
 
@@ -136,63 +138,72 @@ class _Painter:
         self.draw.text(xy, s, font=self.font, fill=color, anchor=anchor,
                        stroke_width=max(1, self.pad // 3), stroke_fill=style.TEXT_SHADOW)
 
-    def text_box(self, xy: tuple[float, float], lines: Sequence[tuple[str, Any]], anchor_right: bool = False,
-                 anchor_bottom: bool = False) -> None:
-        """Lines of (text, colour) on a translucent dark box at ``xy``."""
-        if not lines:
-            return
-        boxes = [self.draw.textbbox((0, 0), s, font=self.font) for s, _ in lines]
-        lh = int(self.font_px * 1.3)
-        w = max(b[2] - b[0] for b in boxes) + 2 * self.pad
-        h = lh * len(lines) + 2 * self.pad
-        x, y = xy
-        if anchor_right:
-            x -= w
-        if anchor_bottom:
-            y -= h
-        self.draw.rectangle([x, y, x + w, y + h], fill=(0, 0, 0))
-        for i, (s, color) in enumerate(lines):
-            self.draw.text((x + self.pad, y + self.pad + i * lh), s, font=self.font, fill=color)
+    def draw_box(self, box: Box) -> None:
+        """A laid-out text box (``text_layout.layout_boxes``): dark ground, coloured lines, a
+        drawn warning triangle before warning lines (no font has to carry a "⚠" glyph)."""
+        font = pil_font(max(1, int(round(box.font_px))), self.lang)
+        pad = max(2.0, box.font_px * 0.4)
+        lh = int(box.font_px * 1.3)
+        self.draw.rectangle([box.x, box.y, box.x + box.w, box.y + box.h], fill=(0, 0, 0))
+        icon = box.font_px * 1.1 if any(w for _, _, w in box.lines) else 0.0
+        for i, (s, color, warn) in enumerate(box.lines):
+            x, y = box.x + pad, box.y + pad + i * lh
+            if warn:
+                t = box.font_px * 0.95
+                tri = [(x, y + t), (x + t / 2, y + t * 0.08), (x + t, y + t)]
+                self.draw.polygon(tri, fill=color)
+                self.draw.text((x + t / 2, y + t * 0.98), "!", font=pil_font(max(1, int(t * 0.75)), self.lang),
+                               fill=(0, 0, 0), anchor="ms")
+            self.draw.text((x + icon, y), s, font=font, fill=color)
+
+    def measure(self, s: str, font_px: float) -> float:
+        return float(self.draw.textlength(s, font=pil_font(max(1, int(round(font_px))), self.lang)))
 
 
-def _label_text(a: Annotation, film: Film, lang: str) -> str:
-    if a.role in (Role.RULER, Role.CALIBRATION) and len(a.points) == 2:
-        cal = film.effective_calibration()
-        n = cal.length(a.points[0], a.points[1])
-        return (a.text + " " if a.text else "") + f"{n:.1f} {cal.unit_label}"
-    if a.role is Role.ANGLE:
-        (ax, ay), (vx, vy), (bx, by) = a.points
-        ang = abs(math.degrees(math.atan2(by - vy, bx - vx) - math.atan2(ay - vy, ax - vx))) % 360
-        return f"{min(ang, 360 - ang):.0f}°"
-    return a.text or (a.level or "")
+def draw_annotation(p: _Painter, a: Annotation, film: Film, tip_color: Any = None, config: Any = None) -> None:
+    """One annotation as the screen draws it (``annotator.ui.viewport.painting``): role colour and
+    dash of the shared style, point markers as a "+" with a dark outline (the needle tip with a
+    ring and a solid centre, in the verdict colour ``tip_color`` when there is a verdict), a
+    filled arrow head, and the label of ``annotator.render.labels`` beside the last point."""
+    from annotator.render.labels import annotation_label
 
-
-def draw_annotation(p: _Painter, a: Annotation, film: Film) -> None:
     st = style.role_style(a.role)
-    color, width = st.color, p._width(a.role)
+    color = tip_color if (a.role is Role.TIP and tip_color is not None) else st.color
+    width = p._width(a.role)
+    scale = p.h / style.REFERENCE_HEIGHT
     if a.kind is ShapeKind.POINT:
         (x, y) = a.points[0]
         r = style.marker_radius(p.h)
+        for c, w in ((style.TEXT_SHADOW, width + 2), (color, width)):
+            p.draw.line([(x - r, y), (x + r, y)], fill=c, width=w)
+            p.draw.line([(x, y - r), (x, y + r)], fill=c, width=w)
+            if a.role is Role.TIP:
+                q = r * 0.6
+                p.draw.ellipse([x - q, y - q, x + q, y + q], outline=c, width=w)
         if a.role is Role.TIP:
-            p.draw.line([(x - r, y - r), (x + r, y + r)], fill=color, width=width)
-            p.draw.line([(x - r, y + r), (x + r, y - r)], fill=color, width=width)
-        else:
-            p.draw.ellipse([x - r / 2, y - r / 2, x + r / 2, y + r / 2], outline=color, width=width)
-    elif a.kind in (ShapeKind.POLYGON, ShapeKind.ELLIPSE, ShapeKind.RECT):
-        p.polyline(a.outline(), color, width, st.dash, closed=True)
+            d = max(1.5, r / 2)
+            p.draw.ellipse([x - d, y - d, x + d, y + d], fill=color)
     else:
-        p.polyline(a.points, color, width, st.dash)
-        if a.role is Role.ARROW:
+        pts = a.outline() if a.kind in (ShapeKind.POLYGON, ShapeKind.ELLIPSE, ShapeKind.RECT) else a.points
+        closed = a.kind in (ShapeKind.POLYGON, ShapeKind.ELLIPSE, ShapeKind.RECT)
+        p.polyline(pts, style.TEXT_SHADOW, width + 2, closed=closed)  # the screen's dark halo
+        p.polyline(pts, color, width, st.dash, closed=closed)
+        if a.role is Role.ARROW and len(a.points) >= 2:
             (x0, y0), (x1, y1) = a.points[-2], a.points[-1]
             ang = math.atan2(y1 - y0, x1 - x0)
-            r = style.marker_radius(p.h) * 1.5
-            for d in (2.6, -2.6):
-                p.draw.line([(x1, y1), (x1 + r * math.cos(ang + d), y1 + r * math.sin(ang + d))],
-                            fill=color, width=width)
-    label = _label_text(a, film, p.lang) if (st.label or a.text) else ""
+            size = max(6.0, 12.0 * scale)
+            head = [(x1, y1)] + [(x1 + size * math.cos(ang + d), y1 + size * math.sin(ang + d))
+                                 for d in (math.radians(155), -math.radians(155))]
+            p.draw.polygon(head, fill=color)
+    label = annotation_label(a, film, p.lang, config)
     if label:
         x, y = a.points[-1] if a.kind is not ShapeKind.POINT else a.points[0]
-        p.text((x + style.marker_radius(p.h) + 2, y), label, color=color, anchor="lm")
+        off = max(4.0, 9.0 * scale)
+        tw = float(p.draw.textlength(label, font=p.font))
+        lx = x + off if x + off + tw <= p.img.width - 2 else x - off - tw
+        lx = min(max(2.0, lx), max(2.0, p.img.width - 2 - tw))
+        ly = min(max(p.font_px + 2, y - off), p.h - 2)
+        p.text((lx, ly), label, color=color, anchor="ls")
 
 
 def draw_zone(p: _Painter, img: Any, verdict: Any) -> Any:
@@ -258,6 +269,7 @@ def burn_film(
     lang: str = "en",
     frame: int | None = None,
     text_scale: float = 1.0,
+    config: Any = None,
 ) -> Any:
     """The film as a Pillow RGB image at full resolution with the chosen layers drawn in.
 
@@ -266,6 +278,8 @@ def burn_film(
     text already free of identity (the caller scrubs it). ``frame``: whose
     annotations to draw (default ``film.key_frame``). ``text_scale``: text size
     relative to the screen style (slides use larger text: they are seen smaller).
+    ``config``: the rules' configuration whose findings vocabulary names finding markers.
+    Verdict box and legend never overlap (``text_layout.layout_boxes``).
     """
     from PIL import Image
 
@@ -277,26 +291,27 @@ def burn_film(
         img = draw_zone(p, img, verdict)
         p = _Painter(img, lang, text_scale)
     shown = [a for a in film.annotations if a.frame == frame and not a.suggested]
+    tip_color = style.status_color(verdict.status) if verdict is not None else None
     if layers.annotations:
         for a in sorted(shown, key=lambda a: a.role is Role.TIP):  # the needle tip on top
-            draw_annotation(p, a, film)
+            draw_annotation(p, a, film, tip_color, config)
+    verdict_lines: list[tuple[str, Any, bool]] = []
     if layers.verdict and (verdict is not None or warnings):
-        lines: list[tuple[str, Any]] = []
         if verdict is not None:
-            color = style.status_color(verdict.status)
             head = f"{word('verdict', lang)}: {status_label(verdict.status, lang)}"
             if verdict.distance is not None:
                 head += f" ({verdict.distance:.1f} {verdict.unit})"
-            lines.append((head, color))
+            verdict_lines.append((head, style.status_color(verdict.status), False))
         for wng in warnings:
-            sev = getattr(wng, "severity", "")
-            lines.append(("⚠ " + wng.message(lang), style.STATUS_COLORS["off"] if sev == "danger"
-                          else style.STATUS_COLORS["near"]))
-        p.text_box((p.pad, p.pad), lines)
+            danger = getattr(wng, "severity", "") == "danger"
+            verdict_lines.append((wng.message(lang), style.STATUS_COLORS["off" if danger else "near"], True))
+    legend_lines: list[tuple[str, Any, bool]] = []
     if layers.legend and layers.annotations and shown:
         roles = list(dict.fromkeys(a.role for a in shown))
-        p.text_box((img.width - p.pad, p.pad),
-                   [("— " + role_name(r, lang), style.role_color(r)) for r in roles], anchor_right=True)
+        legend_lines = [("— " + role_name(r, lang), style.role_color(r), False) for r in roles]
+    reserve = p.pad * 6 + p.font_px if layers.scale_bar else 0.0
+    for box in layout_boxes(img.width, img.height, verdict_lines, legend_lines, p.font_px, p.measure, reserve):
+        p.draw_box(box)
     if layers.scale_bar:
         _scale_bar(p, film)
     if layers.caption and caption:
@@ -318,24 +333,6 @@ def _with_caption(img: Any, caption: str, lang: str, text_scale: float = 1.0) ->
     od = ImageDraw.Draw(out)
     for i, s in enumerate(lines):
         od.text((img.width * 0.02, img.height + lh // 4 + i * lh), s, font=font, fill=style.TEXT_COLOR)
-    return out
-
-
-def wrap_text(text: str, measure: Any, width: float) -> list[str]:
-    """Greedy wrap by words, or by characters for CJK text without spaces."""
-    out: list[str] = []
-    for para in text.splitlines() or [""]:
-        tokens = para.split(" ") if para.isascii() else list(para)
-        sep = " " if para.isascii() else ""
-        line = ""
-        for tok in tokens:
-            cand = f"{line}{sep}{tok}" if line else tok
-            if measure(cand) <= width or not line:
-                line = cand
-            else:
-                out.append(line)
-                line = tok
-        out.append(line)
     return out
 
 

@@ -71,6 +71,7 @@ class PreparedFilm:
     findings: tuple[str, ...] = ()  # finding texts on this film
     window: tuple[float, float] | None = None  # (centre, width) in modality units, grey films
     burned_in: str | None = None  # the source's BurnedInAnnotation ("YES"/"NO"), None if not said
+    config: Any = None  # the rules' configuration (findings vocabulary for marker labels)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -102,7 +103,7 @@ class PreparedFilm:
             self._cache[key] = burn_film(
                 self.buffer, self.film, layers=layers, verdict=self.verdict, warnings=self.warnings,
                 caption=self.caption if annotated else self.short_caption, lang=self.lang,
-                text_scale=text_scale,
+                text_scale=text_scale, config=self.config,
             )
         return self._cache[key]
 
@@ -184,7 +185,7 @@ def prepare_film(
         index=index,
         label=tx.figure_label(case_number, index, film), buffer=buffer, path=path,
         is_dicom=image.info.format == "DICOM", lang=lang, verdict=verdict, warnings=warnings,
-        findings=findings, window=window, burned_in=burned_in,
+        findings=findings, window=window, burned_in=burned_in, config=config,
     )
     pf.sentence = _sentence(pf, scrub)
     return pf

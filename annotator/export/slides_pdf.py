@@ -46,8 +46,10 @@ class _Page:
             fs = max(8.0, size - 2 * indent)
             self.c.setFont(self.font, fs)
             left = x * PT + indent * 0.4 * PT
-            for part in wrap_text(line.strip(), lambda s, fs=fs: stringWidth(s, self.font, fs),
-                                  w * PT - (left - x * PT)):
+            def measure(s: str, fs: float = fs) -> float:
+                return float(stringWidth(s, self.font, fs))
+
+            for part in wrap_text(line.strip(), measure, w * PT - (left - x * PT)):
                 if center:
                     self.c.drawCentredString(x * PT + w * PT / 2, cursor, part)
                 else:

@@ -138,3 +138,33 @@ def test_export_png_with_the_users_layers(tmp_path: Path) -> None:
     x0, y0, x1, y1 = TEXT_BOX
     assert clean[y0:y1, x0:x1].max() == 0
     assert (clean[..., 0] == clean[..., 1]).all()  # grey: nothing drawn
+
+
+def test_export_overlay_matches_the_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Labels from annotator.render.labels (finding names, iliac crest, pedicle level); markers are the
+    screen's "+" with the needle tip's centre in the verdict colour."""
+    from PIL import ImageDraw
+
+    drawn: list[str] = []
+    real = ImageDraw.ImageDraw.text
+
+    def spy(self, xy, text, *a, **k):
+        drawn.append(str(text))
+        return real(self, xy, text, *a, **k)
+
+    monkeypatch.setattr(ImageDraw.ImageDraw, "text", spy)
+    f = _film()
+    f.annotations += [
+        Annotation(Role.FINDING, ShapeKind.POINT, ((60.0, 250.0),), text="contrast_cutoff"),
+        Annotation(Role.ILIAC_CREST, ShapeKind.LINE, ((0.0, 60.0), (255.0, 60.0))),
+        Annotation(Role.LEVEL_LABEL, ShapeKind.POINT, ((40.0, 150.0),), text="L4"),
+    ]
+    only_marks = Layers(target_zone=False, verdict=False, legend=False, scale_bar=False, caption=False)
+    img = np.asarray(burn_film(BUF, f, layers=only_marks, verdict=_verdict("near")))
+    assert "contrast cut-off" in drawn and "contrast_cutoff" not in drawn  # the vocabulary's name
+    assert "iliac crest (≈ L4 / L4-5)" in drawn and "L5" in drawn and "L4" in drawn  # crest, pedicle, level
+    r = int(style.marker_radius(300))
+    assert tuple(img[120, 150]) == style.status_color("near")  # tip centre: verdict colour, as on screen
+    assert tuple(img[120, 150 + r]) == style.status_color("near")  # "+" arm
+    assert tuple(img[120 - r + 1, 150 - r + 1]) == (200, 200, 200)  # no "x" diagonal
+    assert tuple(img[150, 40 + r]) == style.role_color(Role.LEVEL_LABEL)  # level marker "+" arm too

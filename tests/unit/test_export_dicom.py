@@ -192,10 +192,13 @@ def test_burned_in_sc_matches_the_film_grid(exported) -> None:
     gsps = pydicom.dcmread(files["fig1A-gsps.dcm"])
     for ds in (sc, gsps):  # lumbar spine: unpaired, so no (empty) Laterality; the body part says why
         assert "Laterality" not in ds and ds.BodyPartExamined == "LSPINE"
-    tip = (110, 121)  # (row, column) of the AP film's needle tip: drawn in the tip colour
     from annotator.render import style
+    from annotator.rules import evaluate_film
 
-    assert tuple(sc.pixel_array[tip]) == style.role_color(Role.TIP)
+    case = exported[0]
+    verdict = evaluate_film(case.roots[0].films[0], case.roots[0]).verdict
+    tip = (110, 121)  # (row, column) of the AP film's needle tip: its centre in the verdict colour (as on screen)
+    assert tuple(sc.pixel_array[tip]) == style.status_color(verdict.status)
 
 
 def test_identified_export_keeps_original_uids_and_names(tmp_path: Path) -> None:
