@@ -373,7 +373,7 @@ class CasePanel(QWidget):
             known.add(rel)
             films.append(film_from_image(rel, image))
         if films:
-            with doc.macro(trf("Add {n} film(s)", n=len(films))):
+            with doc.macro(f"Add {len(films)} film(s)"):  # named at display (ui.undo_text)
                 for film in films:
                     doc.add_film(root_id, film)
         if problems:

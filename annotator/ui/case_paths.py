@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from annotator.ui.i18n import tr
-
 
 def set_document_path(document: Any, path: Path) -> None:
     fn = getattr(document, "set_path", None)
@@ -29,6 +27,6 @@ def rebase_film_paths(document: Any, old_folder: Path, new_folder: Path) -> None
             if rel != film.path:
                 edits.append((film.id, rel))
     if edits:
-        with document.macro(tr("Move case")):
+        with document.macro("Move case"):  # named at display (ui.undo_text)
             for film_id, rel in edits:
                 document.update_film(film_id, path=rel)

@@ -10,6 +10,12 @@ The language follows the system locale (``QLocale``) at start unless the user
 chose one (remembered in ``QSettings`` under ``ui/language``). Widgets that
 show text connect to ``signals().language_changed`` and re-read their labels
 through ``tr`` when it fires.
+
+Qt's own texts (the Yes / No / OK / Cancel buttons of message boxes, the
+file dialogs, a line edit's context menu) come from Qt's catalogue
+``qtbase_zh_CN.qm`` in ``QLibraryInfo``'s translations folder (PyQt6 ships
+it), installed on the application while the language is Chinese
+(``qt_translator_loaded()`` says whether it was found).
 """
 
 from __future__ import annotations
@@ -17,13 +23,14 @@ from __future__ import annotations
 import gettext
 from pathlib import Path
 
-from PyQt6.QtCore import QLocale, QObject, QSettings, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings, QTranslator, pyqtSignal
 
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
 LOCALE_DIR = Path(__file__).with_name("locale")
 SETTINGS_KEY = "ui/language"
 
-_state: dict[str, object] = {"lang": "en", "catalog": None}
+_state: dict[str, object] = {"lang": "en", "catalog": None, "qt": None}
+QT_CATALOGS = {"zh": "qtbase_zh_CN"}
 _signals: _LanguageSignals | None = None
 
 
@@ -82,10 +89,34 @@ def set_language(lang: str, remember: bool = True) -> None:
     changed = lang != _state["lang"]
     _state["lang"] = lang
     _state["catalog"] = None if lang == "en" else _load_catalog(lang)
+    _install_qt_translator(lang)
     if remember:
         QSettings().setValue(SETTINGS_KEY, lang)
     if changed:
         signals().language_changed.emit(lang)
+
+
+def _install_qt_translator(lang: str) -> None:
+    """Qt's own strings in ``lang``: install its catalogue on the application (remove it for English)."""
+    app = QCoreApplication.instance()
+    old = _state.get("qt")
+    if app is None:
+        return
+    if isinstance(old, QTranslator):
+        app.removeTranslator(old)
+        _state["qt"] = None
+    name = QT_CATALOGS.get(lang)
+    if name is None:
+        return
+    translator = QTranslator(app)
+    if translator.load(name, QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+        _state["qt"] = translator
+
+
+def qt_translator_loaded() -> bool:
+    """True while Qt's own catalogue for the current language is installed."""
+    return isinstance(_state.get("qt"), QTranslator)
 
 
 def system_language() -> str:

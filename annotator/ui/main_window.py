@@ -25,6 +25,7 @@ from annotator.ui.image_cache import ImageCache
 from annotator.ui.messages import user_error
 from annotator.ui.record_panel import RecordPanel
 from annotator.ui.tools_toolbar import build_tools_toolbar, retranslate_tools
+from annotator.ui.undo_text import undo_label
 from annotator.ui.verdict_panel import VerdictPanel
 
 log = logging.getLogger(__name__)
@@ -331,8 +332,8 @@ class MainWindow(QMainWindow):
         can_redo = bool(doc is not None and doc.can_redo)
         acts["undo"].setEnabled(can_undo)
         acts["redo"].setEnabled(can_redo)
-        acts["undo"].setText(trf("&Undo {what}", what=tr(doc.undo_text)) if can_undo else tr("&Undo"))
-        acts["redo"].setText(trf("&Redo {what}", what=tr(doc.redo_text)) if can_redo else tr("&Redo"))
+        acts["undo"].setText(trf("&Undo {what}", what=undo_label(doc.undo_text)) if can_undo else tr("&Undo"))
+        acts["redo"].setText(trf("&Redo {what}", what=undo_label(doc.redo_text)) if can_redo else tr("&Redo"))
 
     def _update_title(self) -> None:
         doc = self.document

@@ -99,7 +99,7 @@ def create_case(request: NewCaseRequest, open_image: Any = None) -> tuple[Any, l
     problems: list[str] = []
     taken: set[str] = set()
     seen: set[Path] = set()
-    with doc.macro(tr("New case")):
+    with doc.macro("New case"):
         for path in expand_paths([Path(p) for p in request.files]):
             if path.resolve() in seen:
                 continue

@@ -74,7 +74,7 @@ def test_undo_redo_through_the_edit_menu(window, synthetic_case):
     assert not undo.isEnabled() and not redo.isEnabled()
     start = w.document.case.roots[0].films[0].first(Role.TIP).points
     move_tip(w.document, 0, (10.0, 10.0))
-    assert undo.isEnabled() and w.document.undo_text in undo.text()
+    assert undo.isEnabled() and undo.text() == "&Undo Edit needle tip"
     undo.trigger()
     assert w.document.case.roots[0].films[0].first(Role.TIP).points == start
     assert redo.isEnabled() and not undo.isEnabled()

@@ -89,12 +89,13 @@ class LevelLabelTool(PointTool):
 
 
 def finding_options() -> list[tuple[str, str]]:
-    """(code, shown name) of the findings vocabulary (rules config), in its order."""
+    """(code, shown name) of the findings vocabulary (rules config), in its order; the name in
+    the interface language (a department's vocabulary without a Chinese name shows its English one)."""
     from annotator.rules.config import load_config
     from annotator.ui.i18n import current_language
 
     lang = current_language()
-    return [(code, f"{d.name(lang)} ({code})") for code, d in load_config().findings.items()]
+    return [(code, d.name(lang) or d.name("en") or code) for code, d in load_config().findings.items()]
 
 
 class FindingMarkerTool(PointTool):
@@ -116,7 +117,7 @@ class FindingMarkerTool(PointTool):
         finding_id = new_id()
         ann = Annotation(role=Role.FINDING, kind=ShapeKind.POINT, points=(p,), frame=ctx.frame, text=code,
                          attrs={"finding_id": finding_id})
-        with ctx.document.macro(tr("Add finding")):
+        with ctx.document.macro(f"Add finding {code.replace('_', ' ')}"):  # named at display (ui.undo_text)
             ctx.document.add_annotation(ctx.film_id, ann)
             ctx.document.add_finding(ctx.root_id, Finding(code=code, id=finding_id, film_id=ctx.film_id,
                                                           annotation_id=ann.id))
