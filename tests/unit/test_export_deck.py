@@ -219,3 +219,22 @@ def test_libreoffice_opens_the_chinese_deck(tmp_path: Path) -> None:
     text = subprocess.run([pdftotext, str(tmp_path / "lo-out" / "zh.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "岁男性" in text and "阻滞结果：完全阻滞" in text  # LibreOffice spaces Latin runs apart
+
+
+def test_clean_slide_shows_the_film_without_marks_and_the_reveal_with_them(tmp_path: Path) -> None:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    case = make_case(tmp_path / "c", n_films=1)
+    export_case(case, tmp_path / "c", pptx=tmp_path / "d.pptx")
+    clean, revealed = (
+        np.asarray(Image.open(io.BytesIO(s.image.blob)).convert("RGB")).astype(int)
+        for slide in _slides(tmp_path / "d.pptx")[1:3] for s in slide.shapes if s.shape_type == 13)
+
+    def coloured(px: np.ndarray) -> int:
+        return int(((abs(px[..., 0] - px[..., 1]) > 40) | (abs(px[..., 1] - px[..., 2]) > 40)).sum())
+
+    assert coloured(clean) == 0  # a grey film: no mark, zone, verdict or legend on the clean slide
+    assert coloured(revealed) > 500  # the reveal has them

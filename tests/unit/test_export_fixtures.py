@@ -56,7 +56,9 @@ NESTED = {"operator_code_meaning": "Nestorius Operatorson", "device_serial": "SN
           "admission": "ADM-3141592", "private": "Privatovsky was here", "overlay": "Overlayne name",
           "acquisition_comments": "acquired by Acquirovna", "icon_creator": "Iconsworth"}
 XA_CLASS = "1.2.840.10008.5.1.4.1.1.12.1"
-TEXT_BOX = (8, 8, 120, 24)  # where the fake burned-in name is painted (x0, y0, x1, y1)
+# where the fake burned-in name is painted (x0, y0, x1, y1): where no text box, legend, scale bar,
+# mark or target zone is drawn, so a missing redaction shows in every annotated output
+TEXT_BOX = (170, 225, 230, 245)
 
 
 def make_dicom(path: Path, rows: int = 256, cols: int = 240, identity: dict | None = None,
