@@ -61,6 +61,7 @@ class VerdictPanel(QWidget):
         self.banner.hide()
         self.body = QTextBrowser(self)
         self.body.setOpenLinks(False)
+        self._html = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.banner)
@@ -105,7 +106,13 @@ class VerdictPanel(QWidget):
         self._show(body, banners)
 
     def _show(self, body_html: str, banners: list[str]) -> None:
-        self.body.setHtml(body_html)
+        """Show the body, keeping the reader's scroll position (an edit must not jump to the top)."""
+        if body_html != self._html:
+            bar = self.body.verticalScrollBar()
+            at = bar.value()
+            self.body.setHtml(body_html)
+            self._html = body_html
+            bar.setValue(min(at, bar.maximum()))
         if banners:
             self.banner.setText("\n".join(banners))
             self.banner.show()
