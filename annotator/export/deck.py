@@ -174,6 +174,15 @@ def summary_slide(case: Case, number: int, lang: str, config: Any, scrub: Any,
     if summary is not None:
         bullets.append(summary.headline(lang))
     notes = [scrub(t) for r in case.roots for t in (r.notes.strip(), r.adjustments.strip()) if t]
+    for root in case.roots:  # the findings and verdicts of every root, also when check says no more
+        finds = [tx.finding_text(f, lang, config) + (f" — {scrub(f.note)}" if f.note.strip() else "")
+                 for f in root.findings if not f.suggested]
+        verdicts = [f"{pf.label} {tx.status_label(pf.verdict.status, lang)}"
+                    for pf in films if pf.root is root and pf.verdict is not None]
+        notes.append(f"{tx.root_label(root, lang)}{c}{tx.word('findings', lang)}{c}"
+                     f"{_sep(lang).join(finds) or tx.word('none', lang)}")
+        if verdicts:
+            notes.append(f"{tx.root_label(root, lang)}{c}{tx.word('verdict', lang)}{c}{_sep(lang).join(verdicts)}")
     if summary is not None:
         from annotator.rules.report import case_summary_lines
 

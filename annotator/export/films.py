@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 # a caption the user wrote in full, figure number included: "Fig 7A (...): ...", "图7A（...）：..."
 _FULL_CAPTION = re.compile(r"^\s*(?:Fig(?:ure)?\.?\s*\d+[A-Za-z]*\b|图\s*\d+[A-Za-z]*)")
+_HEAD = re.compile(r"^\s*(?P<zh>图)?(?:Fig(?:ure)?\.?)?\s*(?P<label>\d+[A-Za-z]*)[^:：]*(?:[:：]\s*(?P<rest>.*))?$", re.S)
 
 
 def evaluate(film: Film, root: Root, config: Any) -> tuple[Any, tuple[Any, ...]]:
@@ -72,11 +73,25 @@ class PreparedFilm:
     window: tuple[float, float] | None = None  # (centre, width) in modality units, grey films
     burned_in: str | None = None  # the source's BurnedInAnnotation ("YES"/"NO"), None if not said
     config: Any = None  # the rules' configuration (findings vocabulary for marker labels)
+    root_findings: tuple[str, ...] = ()  # finding texts of the root tagged on no film of it
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def _other_language_head(self) -> tuple[str, str] | None:
+        """(label, sentence) of a complete user caption written in the other language's style
+        ("Fig 7A (...): ..." in a Chinese deck): its head is generated again in the deck's."""
+        m = _HEAD.match(self.sentence) if _FULL_CAPTION.match(self.sentence) else None
+        if m is None or bool(m.group("zh")) == (self.lang == "zh"):
+            return None
+        return m.group("label"), (m.group("rest") or "").strip()
 
     @property
     def caption(self) -> str:
-        """Article-style caption; a user caption that is already complete ("Fig 7A (...): ...") as it is."""
+        """Article-style caption; a user caption that is already complete ("Fig 7A (...): ...") as it
+        is, but with figure label, view and phase in the deck's language when it was written in the
+        other one (the user's sentence is kept as written)."""
+        other = self._other_language_head()
+        if other is not None:
+            return tx.caption(other[0], self.film, other[1], self.lang)
         if _FULL_CAPTION.match(self.sentence):
             return self.sentence
         return tx.caption(self.label, self.film, self.sentence, self.lang)
@@ -84,6 +99,9 @@ class PreparedFilm:
     @property
     def short_caption(self) -> str:
         """Caption without the sentence, for the clean slide (the reveal keeps the answer back)."""
+        other = self._other_language_head()
+        if other is not None:
+            return tx.caption(other[0], self.film, "", self.lang)
         if _FULL_CAPTION.match(self.sentence):
             return re.split(r"[:：]", self.sentence, maxsplit=1)[0].strip()
         return tx.caption(self.label, self.film, "", self.lang)
@@ -108,7 +126,8 @@ class PreparedFilm:
         return self._cache[key]
 
     def notes(self) -> list[str]:
-        """Speaker notes: verdict sentence, warnings, findings on this film."""
+        """Speaker notes: verdict sentence, warnings, findings on this film, and the findings of
+        its root that belong to no film (tip in the sheath, resistance, spread...)."""
         out = []
         if self.verdict is not None:
             out.append(f"{tx.word('verdict', self.lang)}: {self.verdict.explain(self.lang)}")
@@ -117,6 +136,10 @@ class PreparedFilm:
         if self.findings:
             sep = "；" if self.lang == "zh" else "; "
             out.append(f"{tx.word('findings', self.lang)}: {sep.join(self.findings)}")
+        if self.root_findings:
+            sep = "；" if self.lang == "zh" else "; "
+            out.append(f"{tx.word('findings', self.lang)} ({tx.root_label(self.root, self.lang)}): "
+                       f"{sep.join(self.root_findings)}")
         return out
 
 
@@ -180,12 +203,18 @@ def prepare_film(
         for f in root.findings
         if f.film_id == film.id and not f.suggested
     )
+    film_ids = {f.id for f in root.films}
+    root_findings = tuple(
+        tx.finding_text(f, lang, config) + (f" — {scrub(f.note)}" if f.note.strip() else "")
+        for f in root.findings
+        if f.film_id not in film_ids and not f.suggested
+    )
     pf = PreparedFilm(
         case_number=case_number, root=root, film=scrubbed_film(film, scrub) if scrubber is not None else film,
         index=index,
         label=tx.figure_label(case_number, index, film), buffer=buffer, path=path,
         is_dicom=image.info.format == "DICOM", lang=lang, verdict=verdict, warnings=warnings,
-        findings=findings, window=window, burned_in=burned_in, config=config,
+        findings=findings, window=window, burned_in=burned_in, config=config, root_findings=root_findings,
     )
     pf.sentence = _sentence(pf, scrub)
     return pf

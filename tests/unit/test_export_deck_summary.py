@@ -63,3 +63,35 @@ def test_summary_of_a_confirmed_case_has_no_caution(tmp_path: Path) -> None:
     summary, _ = _summary_and_notes(out)
     assert "caution" not in summary and "needle position confirmed" in summary
     assert "Responsible level(s): right L5." in summary
+
+
+def test_notes_carry_the_roots_findings_and_verdicts(tmp_path: Path) -> None:
+    """tip_in_sheath is tagged on the root, on no film: film and summary notes still name it."""
+    from pptx import Presentation
+
+    case = make_case(tmp_path / "c", n_films=2)
+    out = tmp_path / "en.pptx"
+    export_case(case, tmp_path / "c", pptx=out)
+    slides = list(Presentation(str(out)).slides)
+    film_notes = slides[2].notes_slide.notes_text_frame.text
+    assert "Findings (right L5): tip confirmed in the root sheath" in film_notes
+    summary_notes = slides[-1].notes_slide.notes_text_frame.text
+    assert "right L5: Findings: " in summary_notes and "tip confirmed in the root sheath" in summary_notes
+    assert "(pedicle / lateral recess) — seen by [removed]" in summary_notes  # site and (scrubbed) note
+    assert "right L5: Tip position: 1A " in summary_notes and "; 1B " in summary_notes
+
+
+def test_chinese_deck_makes_the_generated_parts_of_an_english_caption_chinese(tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    case = make_case(tmp_path / "c", n_films=1)
+    case.roots[0].films[0].caption = "Fig 7A (intraoperative AP film): contrast along the root sheath"
+    out = tmp_path / "zh.pptx"
+    export_case(case, tmp_path / "c", pptx=out, lang="zh")
+    slides = list(Presentation(str(out)).slides)
+
+    def texts(slide) -> list[str]:
+        return [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+
+    assert "图7A（术中正位片，注射造影剂后）" in texts(slides[1])  # clean slide: the head only, in Chinese
+    assert "图7A（术中正位片，注射造影剂后）：contrast along the root sheath" in texts(slides[2])  # user's words kept
