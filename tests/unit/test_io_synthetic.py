@@ -91,6 +91,13 @@ def _open(tmp_path: Path, **kwargs):
         ({"ViewPosition": "LAT"}, "lateral", "ViewPosition = 'LAT'"),
         ({"ViewPosition": "LAO"}, "oblique", "ViewPosition = 'LAO'"),
         ({"ViewPosition": "RPO"}, "oblique", "ViewPosition = 'RPO'"),
+        ({"ViewPosition": "RLO"}, "oblique", "ViewPosition = 'RLO'"),  # the standard's obliques
+        ({"ViewPosition": "LLO"}, "oblique", "ViewPosition = 'LLO'"),
+        ({"ViewPosition": "RAO"}, "oblique", "ViewPosition = 'RAO'"),
+        ({"ViewPosition": "LPO"}, "oblique", "ViewPosition = 'LPO'"),
+        # a value that is no view decides nothing: the next evidence does, else it is named
+        ({"ViewPosition": "RLD", "PositionerPrimaryAngle": 2}, "AP", "PositionerPrimaryAngle = 2°"),
+        ({"ViewPosition": "RLD"}, "unknown", "ViewPosition = 'RLD' is not a known view: set the view"),
         # ViewPosition beats the angle
         ({"ViewPosition": "LL", "PositionerPrimaryAngle": 0}, "lateral", "ViewPosition = 'LL'"),
         ({"PositionerPrimaryAngle": 3}, "AP", "PositionerPrimaryAngle = 3°"),
@@ -107,7 +114,21 @@ def _open(tmp_path: Path, **kwargs):
         ({"SeriesDescription": "腰椎正位"}, "AP", "SeriesDescription contains '正位'"),
         ({"ImageComments": "右斜位"}, "oblique", "ImageComments contains '斜位'"),
         ({"SeriesDescription": "腰椎前后位"}, "AP", "SeriesDescription contains '前后位'"),
-        ({"SeriesDescription": "L-spine AP/LAT"}, "lateral", "SeriesDescription contains 'LAT'"),
+        # a text naming two views decides nothing; a later tag may
+        ({"SeriesDescription": "L-spine AP/LAT"}, "unknown",
+         "SeriesDescription names several views ('AP', 'LAT'): set the view"),
+        ({"SeriesDescription": "AP+LAT"}, "unknown", "SeriesDescription names several views ('AP', 'LAT'): set the view"),
+        ({"SeriesDescription": "腰椎正侧位"}, "unknown", "SeriesDescription names several views ('正', '侧'): set the view"),
+        ({"SeriesDescription": "腰椎正侧位", "ImageComments": "侧位"}, "lateral",
+         "ImageComments contains '侧位'; SeriesDescription names several views ('正', '侧')"),
+        ({"SeriesDescription": "AP/OBL"}, "unknown", "SeriesDescription names several views ('AP', 'OBL'): set the view"),
+        # an oblique word next to the view it qualifies is one oblique view
+        ({"SeriesDescription": "L5 LAT OBL"}, "oblique", "SeriesDescription contains 'OBL'"),
+        ({"SeriesDescription": "lumbar AP oblique"}, "oblique", "SeriesDescription contains 'oblique'"),
+        ({"ImageComments": "右前斜"}, "oblique", "ImageComments contains '右前斜'"),
+        ({"ImageComments": "左前斜 30°"}, "oblique", "ImageComments contains '左前斜'"),
+        ({"SeriesDescription": "左后斜位"}, "oblique", "SeriesDescription contains '左后斜'"),
+        ({"SeriesDescription": "腰椎右后斜"}, "oblique", "SeriesDescription contains '右后斜'"),
         ({"SeriesDescription": "Lumbar Lateral"}, "lateral", "SeriesDescription contains 'Lateral'"),
         ({"SeriesDescription": "LSPINE LAT"}, "lateral", "SeriesDescription contains 'LAT'"),
         ({"ProtocolName": "L-spine AP"}, "AP", "ProtocolName contains 'AP'"),
