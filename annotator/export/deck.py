@@ -15,6 +15,7 @@ identity when the deck is built de-identified: the writers add none.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 from collections.abc import Sequence
@@ -48,6 +49,8 @@ class Slide:
     bullets: list[str] = field(default_factory=list)
     image: SlideImage | None = None
     caption: str = ""
+    caption_lines: list[str] = field(default_factory=list)  # the caption fitted to CAPTION_BOX
+    caption_pt: float = 16.0
     notes: str = ""
     accent: tuple[int, int, int] | None = None  # verdict status colour for the annotated slide
 
@@ -100,8 +103,8 @@ def film_slides(pf: PreparedFilm) -> list[Slide]:
     lang = pf.lang
     head = f"{tx.word('case', lang)} {pf.case_number} · {tx.root_label(pf.root, lang)}"
     notes = "\n".join(pf.notes())
-    clean = Slide("film_clean", head, image=encode_slide_image(pf.image(annotated=False)),
-                  caption=pf.short_caption, notes=notes)
+    clean = _with_caption(Slide("film_clean", head, image=encode_slide_image(pf.image(annotated=False)),
+                                notes=notes), pf.short_caption)
     accent = None
     if pf.verdict is not None:
         from annotator.render import style
@@ -109,8 +112,59 @@ def film_slides(pf: PreparedFilm) -> list[Slide]:
         accent = style.status_color(pf.verdict.status)
     revealed = Slide("film_annotated", head,
                      image=encode_slide_image(pf.image(annotated=True, text_scale=SLIDE_TEXT_SCALE)),
-                     caption=pf.caption, notes=notes, accent=accent)
-    return [clean, revealed]
+                     notes=notes, accent=accent)
+    return [clean, _with_caption(revealed, pf.caption)]
+
+
+def _with_caption(slide: Slide, caption: str) -> Slide:
+    """``slide`` with ``caption`` fitted to the caption box; when even the smallest size cannot
+    hold it, the box ends with "…" and the speaker notes start with the whole caption."""
+    slide.caption = caption
+    slide.caption_lines, slide.caption_pt, cut = fit_caption(caption, slide_lang(slide))
+    if cut:
+        slide.notes = caption + ("\n" + slide.notes if slide.notes else "")
+    return slide
+
+
+def slide_lang(slide: Slide) -> str:
+    return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in slide.caption + slide.title) else "en"
+
+
+def _width(s: str, font: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return float(stringWidth(s, font, size))
+
+
+def fit_caption(text: str, lang: str, box: tuple[float, float, float, float] | None = None
+                ) -> tuple[list[str], float, bool]:
+    """(lines, font size in pt, truncated) of ``text`` in ``box`` (default ``CAPTION_BOX``, inches):
+    the largest size from ``CAPTION_PT`` down to ``CAPTION_MIN_PT`` at which the wrapped lines
+    fit (line height ``LINE_SPACING`` x size; width measured with the export font, with a margin
+    for the PPTX viewer's own font); at the floor, cut with an ellipsis."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from annotator.export.fonts import reportlab_font
+    from annotator.export.text_layout import wrap_text
+
+    _x, _y, w_in, h_in = box or CAPTION_BOX
+    font = reportlab_font(lang)
+    width = w_in * 72 * CAPTION_WIDTH_MARGIN
+    size = float(CAPTION_PT)
+    while True:
+        lines = wrap_text(text, functools.partial(_width, font=font, size=size), width)
+        fits = int((h_in * 72 - CAPTION_INSET_PT) // (size * LINE_SPACING))
+        if len(lines) <= fits:
+            return lines, size, False
+        if size <= CAPTION_MIN_PT:
+            break
+        size = max(float(CAPTION_MIN_PT), size - 1.0)
+    kept = lines[:max(1, fits)]
+    last = kept[-1]
+    while last and stringWidth(last + " …", font, size) > width:
+        last = last[:-1]
+    kept[-1] = last.rstrip() + " …"
+    return kept, size, True
 
 
 def evaluate_summary(case: Case, config: Any) -> Any:
@@ -210,6 +264,10 @@ IMAGE_AREA = (0.5, 1.1, 12.3, 5.25)
 CAPTION_BOX = (0.5, 6.45, 12.3, 0.9)
 BODY_BOX = (0.8, 1.3, 11.7, 5.8)
 TITLE_PT, BODY_PT, CAPTION_PT = 28, 20, 16
+CAPTION_MIN_PT = 10  # smallest caption size before it is cut (the full caption goes to the notes)
+LINE_SPACING = 1.3  # line height / font size, both writers
+CAPTION_WIDTH_MARGIN = 0.94  # PowerPoint measures with its own font: room for a slightly wider one
+CAPTION_INSET_PT = 7.2  # a PowerPoint text box's top and bottom insets (0.05 in each)
 
 
 def fit_image(width: int, height: int, area: tuple[float, float, float, float] = IMAGE_AREA

@@ -84,7 +84,7 @@ def _draw_slide(p: _Page, s: dk.Slide) -> None:
         if s.accent is not None:
             p.rect((x - 0.12, y, 0.08, h), s.accent)
     if s.caption:
-        p.text(dk.CAPTION_BOX, [s.caption], dk.CAPTION_PT)
+        p.text(dk.CAPTION_BOX, s.caption_lines or [s.caption], s.caption_pt)
     if s.kind == "summary":
         p.text(dk.BODY_BOX, s.bullets, dk.body_size(len(s.bullets)))
 

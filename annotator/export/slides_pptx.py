@@ -27,7 +27,7 @@ def _rgb(c: tuple[int, int, int]) -> Any:
     return RGBColor(*c)
 
 
-def _style_run(run: Any, size: int, color: tuple[int, int, int], bold: bool = False) -> None:
+def _style_run(run: Any, size: float, color: tuple[int, int, int], bold: bool = False) -> None:
     from lxml import etree
     from pptx.oxml.ns import qn
     from pptx.util import Pt
@@ -45,7 +45,7 @@ def _style_run(run: Any, size: int, color: tuple[int, int, int], bold: bool = Fa
     ea.set("typeface", PPTX_EA_FONT)
 
 
-def _text_box(slide: Any, box: tuple[float, float, float, float], lines: list[str], size: int,
+def _text_box(slide: Any, box: tuple[float, float, float, float], lines: list[str], size: float,
               color: tuple[int, int, int] = dk.FOREGROUND, bold: bool = False, center: bool = False) -> Any:
     from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
     from pptx.util import Inches
@@ -103,7 +103,10 @@ def _add_slide(prs: Any, s: dk.Slide) -> None:
             bar.fill.fore_color.rgb = _rgb(s.accent)
             bar.line.fill.background()
     if s.caption:
-        _text_box(slide, dk.CAPTION_BOX, [s.caption], dk.CAPTION_PT)
+        from pptx.enum.text import MSO_AUTO_SIZE
+
+        box = _text_box(slide, dk.CAPTION_BOX, s.caption_lines or [s.caption], s.caption_pt)
+        box.text_frame.auto_size = MSO_AUTO_SIZE.NONE  # fitted already (deck.fit_caption): no growing
     if s.kind == "summary":
         from pptx.enum.text import MSO_AUTO_SIZE
 
