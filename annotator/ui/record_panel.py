@@ -7,6 +7,12 @@ in one field carry the same ``merge_key`` so a typing burst is one undo step
 when the document supports it. On every document event the panel re-reads
 the model and writes a widget only when its value differs, so the cursor of
 the field being typed in never jumps and no edit loops back.
+
+Number fields take the model's limits (an age up to 120); a value the model
+accepts but that is implausible (``PLAUSIBLE``: 500 ml of contrast for a root
+study) is stored and flagged under its field. The drug table
+(``ui.drug_table``) and the root's findings (``ui.findings_list``) sit below
+the root's fields, the full width of the panel.
 """
 
 from __future__ import annotations
@@ -18,23 +24,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -45,13 +46,15 @@ from annotator.model import (
     BlockResult,
     CheckResult,
     Concordance,
-    DrugDose,
     Phase,
     Resistance,
     Side,
     Technique,
 )
-from annotator.ui.i18n import current_language, signals, tr
+from annotator.ui.drug_table import DrugTable
+from annotator.ui.findings_list import FindingsList
+from annotator.ui.i18n import current_language, signals, tr, trf
+from annotator.ui.messages import user_error
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +76,17 @@ def enum_label(value: str) -> str:
     return tr(str(value).replace("_", " ").replace("follow up", "follow-up"))
 
 
+# (low, high) of number fields, as the model checks them (None: no limit but the widget's)
+RANGES: dict[str, tuple[float, float]] = {"age": (0, 120), "contrast_volume_ml": (0, 999),
+                                          "block_assessed_min": (0, 9999)}
+# above these a number is stored but flagged as probably mistyped: (limit, English template)
+PLAUSIBLE: dict[str, tuple[float, str]] = {
+    "contrast_volume_ml": (10.0, tr_noop("{value:g} ml of contrast is far more than a root study uses "
+                                         "(usually 1–5 ml): check the value.")),
+    "block_assessed_min": (240.0, tr_noop("{value:g} min after the block is unusually late: check the value.")),
+}
+
+
 @dataclass
 class Binding:
     scope: str  # "case", "root", "film"
@@ -81,127 +95,6 @@ class Binding:
     widget: QWidget
     kind: str  # "text", "plain", "int", "float", "bool", "tri", "choice"
     choices: tuple[Any, ...] = ()
-
-
-class DrugTable(QWidget):
-    """Drugs given on a root: drug (from the drug table), concentration %, dose mg, volume ml.
-
-    Emits ``drugs_edited(list[DrugDose])`` with the whole new list after any edit;
-    ``show_drugs(drugs, warnings)`` rewrites it from the model.
-    """
-
-    drugs_edited = pyqtSignal(list)
-    COLUMNS = (tr_noop("Drug"), tr_noop("Concentration (%)"), tr_noop("Dose (mg)"), tr_noop("Volume (ml)"))
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._loading = False
-        self.table = QTableWidget(0, 4, self)
-        self.table.setObjectName("drugTable")
-        self.table.verticalHeader().hide()
-        self.table.setMinimumHeight(90)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setMinimumSectionSize(40)
-        self.table.itemChanged.connect(lambda _item: self._emit())
-        self.add_button = QPushButton(self)
-        self.remove_button = QPushButton(self)
-        self.add_button.clicked.connect(self.add_row)
-        self.remove_button.clicked.connect(self.remove_row)
-        self.warnings = QLabel(self)
-        self.warnings.setObjectName("drugWarnings")
-        self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet("color: #c05000;")
-        row = QHBoxLayout()
-        row.addWidget(self.add_button)
-        row.addWidget(self.remove_button)
-        row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table)
-        layout.addLayout(row)
-        layout.addWidget(self.warnings)
-
-    @staticmethod
-    def drug_ids() -> list[str]:
-        try:
-            from annotator.rules import load_config
-
-            return list(load_config().drugs)
-        except Exception:
-            return []
-
-    def retranslate(self) -> None:
-        self.table.setHorizontalHeaderLabels([tr(c) for c in self.COLUMNS])
-        self.add_button.setText(tr("Add drug"))
-        self.remove_button.setText(tr("Remove drug"))
-        self.show_drugs(self.drugs(), None, force=True)
-
-    def _drug_combo(self, drug: str) -> QComboBox:
-        combo = QComboBox()
-        _narrow(combo)
-        lang = current_language()
-        try:
-            from annotator.rules import load_config
-
-            table = load_config().drugs
-        except Exception:
-            table = {}
-        ids = list(table) or [drug]
-        if drug not in ids:
-            ids.append(drug)
-        for d in ids:
-            info = table.get(d)
-            combo.addItem(info.name(lang) if info is not None else d, d)
-        combo.setCurrentIndex(ids.index(drug))
-        combo.currentIndexChanged.connect(lambda _i: self._emit())
-        return combo
-
-    def show_drugs(self, drugs: list[DrugDose], warnings: list[str] | None, force: bool = False) -> None:
-        if warnings is not None:
-            self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings))
-            self.warnings.setVisible(bool(warnings))
-        if not force and drugs == self.drugs() and self.table.rowCount() == len(drugs):
-            return
-        self._loading = True
-        try:
-            self.table.setRowCount(len(drugs))
-            for r, d in enumerate(drugs):
-                self.table.setCellWidget(r, 0, self._drug_combo(d.drug))
-                for c, v in enumerate((d.concentration_pct, d.dose_mg, d.volume_ml), start=1):
-                    self.table.setItem(r, c, QTableWidgetItem("" if v is None else f"{v:g}"))
-        finally:
-            self._loading = False
-
-    def drugs(self) -> list[DrugDose]:
-        out = []
-        for r in range(self.table.rowCount()):
-            combo = self.table.cellWidget(r, 0)
-            if combo is None:
-                continue
-            nums = []
-            for c in (1, 2, 3):
-                item = self.table.item(r, c)
-                try:
-                    nums.append(float(item.text().replace(",", ".")) if item and item.text().strip() else None)
-                except ValueError:
-                    nums.append(None)
-            out.append(DrugDose(str(combo.currentData()), *nums))
-        return out
-
-    def add_row(self) -> None:
-        ids = self.drug_ids()
-        self.drugs_edited.emit(self.drugs() + [DrugDose(ids[0] if ids else "lidocaine")])
-
-    def remove_row(self) -> None:
-        drugs = self.drugs()
-        row = self.table.currentRow()
-        if drugs:
-            del drugs[row if 0 <= row < len(drugs) else -1]
-            self.drugs_edited.emit(drugs)
-
-    def _emit(self) -> None:
-        if not self._loading:
-            self.drugs_edited.emit(self.drugs())
 
 
 class RecordPanel(QScrollArea):
@@ -219,6 +112,7 @@ class RecordPanel(QScrollArea):
         self._loading = False
         self.bindings: list[Binding] = []
         self.labels: dict[str, QLabel] = {}
+        self.notes: dict[str, QLabel] = {}  # warnings under number fields (implausible values)
         body = QWidget()
         outer = QVBoxLayout(body)
         self.groups: dict[str, QGroupBox] = {}
@@ -249,7 +143,8 @@ class RecordPanel(QScrollArea):
             w.textChanged.connect(lambda s=scope, a=attr: self._edited(s, a))
         elif kind in ("int", "float"):
             w = QSpinBox() if kind == "int" else QDoubleSpinBox()
-            w.setRange(-1, 9999)
+            lo, hi = RANGES.get(attr, (0, 9999))
+            w.setRange(int(lo) - 1, int(hi))
             if kind == "float":
                 w.setDecimals(1)
                 w.setSingleStep(0.5)
@@ -268,6 +163,14 @@ class RecordPanel(QScrollArea):
         lab = QLabel()
         self.labels[f"{scope}.{attr}"] = lab
         self.groups[scope].layout().addRow(lab, w)
+        if attr in PLAUSIBLE:  # the warning line of an implausible value, under its field
+            note = QLabel()
+            note.setObjectName(f"{scope}_{attr}_warning")
+            note.setWordWrap(True)
+            note.setStyleSheet("color: #c05000;")
+            note.hide()
+            self.notes[f"{scope}.{attr}"] = note
+            self.groups[scope].layout().addRow(note)
         return w
 
     def _build_fields(self) -> None:
@@ -290,7 +193,12 @@ class RecordPanel(QScrollArea):
         self.drug_table = DrugTable(self)
         self.drug_table.drugs_edited.connect(self._drugs_edited)
         self.labels["root.drugs"] = QLabel()
-        self.groups["root"].layout().addRow(self.labels["root.drugs"], self.drug_table)
+        self.groups["root"].layout().addRow(self.labels["root.drugs"])  # the table below, full width
+        self.groups["root"].layout().addRow(self.drug_table)
+        self.findings = FindingsList(self)
+        self.labels["root.findings"] = QLabel()
+        self.groups["root"].layout().addRow(self.labels["root.findings"])
+        self.groups["root"].layout().addRow(self.findings)
         f("root", "concordance", tr_noop("Concordant radiating pain"), "choice", tuple(Concordance))
         f("root", "block_result", tr_noop("Block result"), "choice", tuple(BlockResult))
         f("root", "block_assessed_min", tr_noop("Assessed after (min)"), "float")
@@ -309,6 +217,7 @@ class RecordPanel(QScrollArea):
         for b in self.bindings:
             self.labels[f"{b.scope}.{b.attr}"].setText(tr(b.label))
         self.labels["root.drugs"].setText(tr("Drugs"))
+        self.labels["root.findings"].setText(tr("Findings"))
         was = self._loading
         self._loading = True
         try:
@@ -321,6 +230,7 @@ class RecordPanel(QScrollArea):
                         combo.addItem(self._choice_label(b, c))
                     combo.setCurrentIndex(idx)
             self.drug_table.retranslate()
+            self.findings.retranslate()
         finally:
             self._loading = was
         self.refresh()
@@ -381,8 +291,22 @@ class RecordPanel(QScrollArea):
                     self._write(b, getattr(obj, b.attr))
             root = objs["root"]
             self.drug_table.show_drugs(list(root.drugs) if root is not None else [], self._drug_warnings(root))
+            self.findings.show_root(self.document, root)
+            self._check_plausible(objs)
         finally:
             self._loading = False
+
+    def _check_plausible(self, objs: dict[str, Any]) -> None:
+        for key, note in self.notes.items():
+            scope, attr = key.split(".")
+            obj = objs[scope]
+            value = getattr(obj, attr, None) if obj is not None else None
+            limit, template = PLAUSIBLE[attr]
+            if isinstance(value, int | float) and value > limit:
+                note.setText("⚠ " + trf(template, value=value))
+                note.show()
+            else:
+                note.hide()
 
     def _drug_warnings(self, root: Any) -> list[str]:
         """One line per problem of the recorded drugs (range, maximum, particulate steroid)."""
@@ -473,7 +397,7 @@ class RecordPanel(QScrollArea):
             log.info("edit refused: %s", exc)
             window = self.window()
             if hasattr(window, "statusBar"):
-                window.statusBar().showMessage(str(exc), 8000)
+                window.statusBar().showMessage(user_error(tr("Value not recorded"), exc), 8000)
             self.refresh()
 
 
