@@ -27,6 +27,7 @@ from annotator.ui.record_panel import RecordPanel
 from annotator.ui.tools_toolbar import build_tools_toolbar, retranslate_tools
 from annotator.ui.undo_text import undo_label
 from annotator.ui.verdict_panel import VerdictPanel
+from annotator.ui.view_keys import install_view_keys, retranslate_view_keys
 
 log = logging.getLogger(__name__)
 VIEWS = (View.AP, View.LATERAL, View.OBLIQUE)
@@ -156,6 +157,8 @@ class MainWindow(QMainWindow):
         self.menus["edit"].addActions([acts["undo"], acts["redo"]])
         v = self.menus["view"]
         v.addActions([acts["three_views"], acts["single_view"]])
+        self.film_menu = v.addMenu("")  # the viewport keys, acting on the active viewport from anywhere
+        self.view_key_actions = install_view_keys(self, self.film_menu)
         v.addSeparator()
         self.language_menu = v.addMenu("")
         self.language_menu.addActions(list(self.language_actions.values()))
@@ -187,6 +190,8 @@ class MainWindow(QMainWindow):
         self.identity_action.setText(tr("Show patient identity"))
         self.language_menu.setTitle(tr("Language"))
         self.panels_menu.setTitle(tr("Panels"))
+        self.film_menu.setTitle(tr("Film"))
+        retranslate_view_keys(self.view_key_actions)
         for key, text in (("case", tr("Case")), ("verdict", tr("Verdicts")), ("record", tr("Record"))):
             self.docks[key].setWindowTitle(text)
         retranslate_tools(self.toolbar, self.tool_actions)

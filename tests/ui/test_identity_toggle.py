@@ -36,12 +36,13 @@ def _corner_lines(w) -> list[str]:
 
 def test_identity_hidden_until_turned_on(win):
     assert not win.identity_action.isChecked()
-    assert not any("PHANTOM" in line for line in _corner_lines(win))
+    # the patient's name (PHANTOM^TEST) and ID; "PHANTOM DEFAULT" is the file's window name, not identity
+    assert not any("PHANTOM TEST" in line or "FAKE-0001" in line for line in _corner_lines(win))
     win.identity_action.setChecked(True)
     assert any("PHANTOM TEST" in line for line in _corner_lines(win))
     assert any("FAKE-0001" in line for line in _corner_lines(win))
     win.identity_action.setChecked(False)
-    assert not any("PHANTOM" in line for line in _corner_lines(win))
+    assert not any("PHANTOM TEST" in line or "FAKE-0001" in line for line in _corner_lines(win))
 
 
 def test_choice_survives_opening_another_case(win, tmp_path):

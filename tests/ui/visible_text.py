@@ -97,9 +97,17 @@ def visible_strings(root: QWidget) -> list[tuple[str, str]]:
         elif hasattr(w, "corner_text") and hasattr(w, "hint_text"):  # a viewport's canvas: painted text
             if w.display is None:
                 out.append((name + " hint", w.hint_text()))
-            else:
-                out.extend((name + " corner", line) for lines in w.corner_text().values() for line in lines)
+            else:  # the file's own window names (DICOM explanations) are data, not interface text
+                own = [p.explanation for p in w.display.image.info.windows if p.explanation]
+                out.extend((name + " corner", _without(line, own)) for lines in w.corner_text().values()
+                           for line in lines)
     return [(where, text) for where, text in out if text and text.strip()]
+
+
+def _without(text: str, parts: list[str]) -> str:
+    for part in parts:
+        text = text.replace(part, " ")
+    return text
 
 
 def english_words(text: str) -> list[str]:

@@ -4,9 +4,11 @@ Mouse: wheel zooms about the cursor; middle-drag pans; right-drag sets the
 window (horizontal = width, vertical = level: right widens, down raises the
 level, as OHIF/Weasis); left button = the active tool. Keys: Space fits,
 ``i`` inverts, ``h``/``v`` flip, ``r`` rotates 90°, ``1``-``5`` window
-presets (the file's, then automatic), ``m`` toggles the magnifier, ``,``/``.``
+presets (the file's, then automatic, full range, high and low contrast: ``display``),
+``m`` toggles the magnifier, ``,``/``.``
 or Left/Right step frames, Enter/Esc/Delete/Backspace go to the tool or the
-selection, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y undo and redo through the document.
+selection, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y undo and redo through the document. In the main
+window the view keys are also window shortcuts (``ui.view_keys``) acting on the active viewport.
 
 The canvas owns no annotation state: it reads the film from the document on
 every paint and rebuilds the overlay when the document announces a change.
@@ -32,7 +34,7 @@ from PyQt6.QtGui import (
 from PyQt6.QtWidgets import QWidget
 
 from annotator.io.image import FluoroImage
-from annotator.ui.i18n import signals, tr
+from annotator.ui.i18n import signals, tr, trf
 from annotator.ui.qimage import array_to_qimage
 from annotator.ui.tools import (
     Selection,
@@ -223,6 +225,9 @@ class Canvas(QWidget):
             return
         self._render()
         self.view_changed.emit()
+        c, w = self.display.window or (preset.center, preset.width)
+        self.status_message.emit(trf("Window {name}: C/W {c:.0f} / {w:.0f}",
+                                     name=self.display.window_name() or f"[{number}]", c=c, w=w))
 
     def toggle_invert(self) -> None:
         if self.display is not None:

@@ -5,6 +5,12 @@ Wraps the render layer's ``FrameRenderer`` and adds the subtraction view
 for spotting vascular uptake. ``buffer()`` returns the uint8 display buffer
 (H x W or H x W x 3, stored pixel grid); ``window`` is (centre, width) in
 modality units (or in difference units while subtracting).
+
+Window presets on keys 1-5 (``presets()``, named by ``preset_names()``): the
+file's own windows first, then four derived from the frame's modality values:
+automatic (0.5-99.5 percentile of the histogram), full range (minimum to maximum),
+high contrast and low contrast (the automatic centre, half and twice its width);
+near-duplicates are dropped, five at most. Colour films have the file's only.
 """
 
 from __future__ import annotations
@@ -13,6 +19,18 @@ import numpy as np
 
 from annotator.io.image import FluoroImage, WindowPreset
 from annotator.render import FrameRenderer
+from annotator.ui.i18n import tr, trf
+
+MAX_PRESETS = 5
+SAMPLE_STEP = 4  # every 4th pixel in each direction is plenty for percentiles
+
+
+def tr_noop(text: str) -> str:
+    return text
+
+
+DERIVED_NAMES = {"auto": tr_noop("Automatic"), "full": tr_noop("Full range"),
+                 "high": tr_noop("High contrast"), "low": tr_noop("Low contrast")}
 
 
 class FilmDisplay:
@@ -23,6 +41,8 @@ class FilmDisplay:
         self.renderer = FrameRenderer(image, frame=frame)
         self.mask_frame: int | None = None  # subtraction off when None
         self._sub_window: tuple[float, float] | None = None
+        self._presets: tuple[int, list[tuple[WindowPreset, str]]] | None = None  # (frame, [(preset, kind)])
+        self.preset_number: int | None = None  # the key (1-5) of the window shown; None once the user drags
 
     @property
     def frames(self) -> int:
@@ -50,13 +70,44 @@ class FilmDisplay:
             self._sub_window = (c, w)
         else:
             self.renderer.window = (c, w)
+        self.preset_number = None
+
+    def _preset_list(self) -> list[tuple[WindowPreset, str]]:
+        """(preset, kind) for keys 1..5; kind "file", "default" or a ``DERIVED_NAMES`` key."""
+        if self._presets is not None and self._presets[0] == self.frame:
+            return self._presets[1]
+        out: list[tuple[WindowPreset, str]] = [(p, p.source if p.source == "default" else "file")
+                                               for p in self.image.info.windows]
+        if not self.image.is_color:
+            for preset, kind in self._derived():
+                if not any(_same(preset, q) for q, _k in out):
+                    out.append((preset, kind))
+        out = out[:MAX_PRESETS]
+        self._presets = (self.frame, out)
+        return out
+
+    def _derived(self) -> list[tuple[WindowPreset, str]]:
+        auto = self.image.auto_window(self.frame)
+        values = self.image.modality_frame(self.frame)[::SAMPLE_STEP, ::SAMPLE_STEP]
+        if values.size == 0:
+            return [(auto, "auto")]
+        lo, hi = float(values.min()), float(values.max())
+        return [
+            (auto, "auto"),
+            (WindowPreset((lo + hi) / 2.0, max(hi - lo, 1.0), "full range", "auto"), "full"),
+            (WindowPreset(auto.center, max(auto.width / 2.0, 1.0), "high contrast (half the automatic width)",
+                          "auto"), "high"),
+            (WindowPreset(auto.center, 2.0 * auto.width, "low contrast (twice the automatic width)", "auto"), "low"),
+        ]
 
     def presets(self) -> list[WindowPreset]:
-        """Window presets for keys 1..5: the file's, then the automatic one."""
-        out = list(self.image.info.windows)
-        if not self.image.is_color:
-            out.append(self.image.auto_window(self.frame))
-        return out[:5]
+        """Window presets for keys 1..5 (see the module docstring)."""
+        return [p for p, _kind in self._preset_list()]
+
+    def preset_names(self) -> list[str]:
+        """The name of each preset in the interface language: a file window by its explanation."""
+        return [self._file_window_name(i) if kind in ("file", "default") else tr(DERIVED_NAMES[kind])
+                for i, (_p, kind) in enumerate(self._preset_list(), start=1)]
 
     def apply_preset(self, number: int) -> WindowPreset | None:
         """Key ``number`` (1-based); None when there is no such preset."""
@@ -68,7 +119,39 @@ class FilmDisplay:
             self._sub_window = None
         else:
             self.renderer.window = preset
+        self.preset_number = number
         return preset
+
+    def window_name(self) -> str | None:
+        """The key and name of the window shown ("[1] PHANTOM DEFAULT"); None for a window the
+        user dragged. The film's opening window is named without computing the derived presets."""
+        if self.subtracting:
+            return None
+        files = self.image.info.windows
+        number = self.preset_number
+        if number is None:
+            current = self.renderer.preset
+            if current is None or current.source == "user":
+                return None
+            number = next((i for i, p in enumerate(files[:MAX_PRESETS], start=1) if p is current), None)
+            if number is None and current.source == "auto" and len(files) < MAX_PRESETS:
+                number = len(files) + 1  # the automatic window comes right after the file's
+            if number is None:
+                return None
+        if number <= len(files):
+            name = self._file_window_name(number)
+        else:
+            names = self.preset_names()
+            if number > len(names):
+                return None
+            name = names[number - 1]
+        return f"[{number}] {name}"
+
+    def _file_window_name(self, number: int) -> str:
+        p = self.image.info.windows[number - 1]
+        if p.source == "default":
+            return tr("As stored")
+        return p.explanation or trf("File window {n}", n=number)
 
     @property
     def invert(self) -> bool:
@@ -112,3 +195,11 @@ class FilmDisplay:
         if self.renderer.invert:
             y = 255.0 - y
         return np.clip(y, 0, 255).astype(np.uint8)
+
+
+def _same(a: WindowPreset, b: WindowPreset) -> bool:
+    """Two windows that would look the same (centres and widths within 1 % of the width)."""
+    if a.lut is not None or b.lut is not None:
+        return a is b
+    scale = max(abs(a.width), abs(b.width), 1e-9)
+    return abs(a.center - b.center) <= 0.01 * scale and abs(a.width - b.width) <= 0.01 * scale

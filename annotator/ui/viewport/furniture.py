@@ -147,7 +147,8 @@ def paint_empty_hint(p: QPainter, c, text: str, error: bool = False) -> QRectF:
 
 
 def corner_text(c) -> dict[str, list[str]]:
-    """Corner lines: top-left frame/time, bottom-left window and zoom, top-right view/tool state."""
+    """Corner lines: top-left frame/time, bottom-left window (preset key and name, C/W) and zoom,
+    top-right view/tool state."""
     out: dict[str, list[str]] = {"top_left": [], "bottom_left": [], "top_right": []}
     if c.display is None:
         return out
@@ -158,6 +159,9 @@ def corner_text(c) -> dict[str, list[str]]:
     if info.frame_time_ms and n > 1:
         out["top_left"].append(tr("t = {s:.2f} s").format(s=c.frame * info.frame_time_ms / 1000.0))
     win = c.display.window
+    name = c.display.window_name()
+    if name:
+        out["bottom_left"].append(name)
     if win is not None:
         out["bottom_left"].append(tr("C/W: {c:.0f} / {w:.0f}").format(c=win[0], w=win[1]))
     out["bottom_left"].append(tr("Zoom: {z:.0f}%").format(z=c.transform.zoom * 100))
