@@ -349,8 +349,20 @@ class MainWindow(QMainWindow):
     # -- commands --------------------------------------------------------------------------
 
     def undo(self) -> None:
+        """Edit ▸ Undo (Ctrl+Z): a shape in progress loses its last point first; else the
+        document's last step is undone."""
+        for vp in self._viewports_active_first():
+            if vp.canvas.undo_sketch():
+                return
         if self.document is not None and self.document.can_undo:
             self.document.undo()
+
+    def _viewports_active_first(self) -> list[Any]:
+        ws = self.workspace
+        if not hasattr(ws, "viewports"):
+            return []
+        active = ws.active_viewport()
+        return [active] + [vp for vp in ws.viewports().values() if vp is not active]
 
     def redo(self) -> None:
         if self.document is not None and self.document.can_redo:

@@ -101,23 +101,64 @@ def test_foramen_polygon_by_clicks_and_enter_on_the_lateral_film(qtbot, tmp_path
     assert c.result.verdict.status == "insufficient"  # no tip yet: the rule names it
 
 
-def test_undo_redo_keys(ap_view, qtbot):
-    doc, _root, ap, vp = ap_view
-    c = vp.canvas
-    vp.set_tool("tip")
+@pytest.fixture
+def window_ap(qtbot, synthetic_case):
+    """The real main window on the synthetic case, its AP viewport (Ctrl+Z is the window's Undo action)."""
+    from annotator.ui.dialogs import ScriptedPrompter
+    from annotator.ui.main_window import MainWindow
+
+    w = MainWindow(prompter=ScriptedPrompter(), restore_layout=False)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.open_case(synthetic_case)
+    ap = w.document.case.roots[0].films[0]
+    yield w, ap, w.workspace.viewport("AP").canvas
+    w.autosaver.timer.stop()
+    w.hide()
+
+
+def test_undo_redo_keys(window_ap, qtbot):
+    w, ap, c = window_ap
+    doc = w.document
+    w.tool_actions["tip"][0].trigger()
     qtbot.mouseClick(c, L, pos=widget_pos(c, 121, 103))
     qtbot.mouseClick(c, L, pos=widget_pos(c, 130, 140))
     first, second = (121, 103), (130, 140)
     tol = 1.0 / c.transform.zoom
-    qtbot.keyClick(c, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(c, Qt.Key.Key_Z, ctrl)
     assert near(stored_tip(doc, ap.id), first, tol)
-    qtbot.keyClick(c, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(c, Qt.Key.Key_Z, ctrl | Qt.KeyboardModifier.ShiftModifier)
     assert near(stored_tip(doc, ap.id), second, tol)
-    qtbot.keyClick(c, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(c, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert stored_tip(doc, ap.id) is None
-    qtbot.keyClick(c, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(c, Qt.Key.Key_Z, ctrl)
+    qtbot.keyClick(c, Qt.Key.Key_Z, ctrl)
+    assert near(stored_tip(doc, ap.id), (121, 102), tol)  # the case's own tip again
+    qtbot.keyClick(c, Qt.Key.Key_Y, ctrl)
     assert near(stored_tip(doc, ap.id), first, tol)
+
+
+def test_ctrl_z_during_a_shape_takes_back_its_last_point_only(window_ap, qtbot):
+    w, ap, c = window_ap
+    doc = w.document
+    w.tool_actions["tip"][0].trigger()
+    qtbot.mouseClick(c, L, pos=widget_pos(c, 125, 104))  # an edit before the shape
+    moved = stored_tip(doc, ap.id)
+    w.tool_actions["contrast_path"][0].trigger()
+    for xy in ((60, 60), (80, 90), (100, 130)):
+        qtbot.mouseClick(c, L, pos=widget_pos(c, *xy))
+    assert c.tool.busy and len(c.tool.sketches()[0].points) >= 3
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(c, Qt.Key.Key_Z, ctrl)
+    assert c.tool.busy and [len(s.points) for s in c.tool.sketches()][0] in (2, 3)  # 2 points (+ cursor)
+    assert stored_tip(doc, ap.id) == moved and "needle tip" in w.actions_by_key["undo"].text()
+    qtbot.keyClick(c, Qt.Key.Key_Z, ctrl)
+    qtbot.keyClick(c, Qt.Key.Key_Z, ctrl)
+    assert not c.tool.busy and stored_tip(doc, ap.id) == moved
+    assert doc.film(ap.id).first(Role.CONTRAST_PATH) is None
+    qtbot.keyClick(c, Qt.Key.Key_Z, ctrl)  # no shape in progress: the tip move is undone
+    assert stored_tip(doc, ap.id) == (121.0, 102.0)
 
 
 def test_right_drag_sets_width_horizontally_and_level_vertically(ap_view, qtbot):

@@ -181,13 +181,18 @@ class LiveWireTool(Tool):
                 return False
             self.finish(ctx)
             return True
-        if key == "backspace" and self._anchors:
-            self._anchors.pop()
-            if self._segments:
-                self._segments.pop()
-            self._rubber = self._rubber_to = None
+        if key == "backspace" and self.remove_last_point():
             return True
         return super().key(ctx, key)
+
+    def remove_last_point(self) -> bool:
+        if not self._anchors:
+            return False
+        self._anchors.pop()
+        if self._segments:
+            self._segments.pop()
+        self._rubber = self._rubber_to = None
+        return True
 
     def path_points(self) -> list[Point]:
         """The path through the anchors placed so far (without the rubber band), frame pixels."""

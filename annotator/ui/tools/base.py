@@ -121,6 +121,10 @@ class Tool:
         """Drop the shape in progress; True when there was one."""
         return False
 
+    def remove_last_point(self) -> bool:
+        """Take back the last point of a click-by-click shape (Backspace, Ctrl+Z); True when done."""
+        return False
+
     @property
     def busy(self) -> bool:
         """A shape is in progress (Esc would cancel it)."""

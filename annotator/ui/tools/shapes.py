@@ -65,10 +65,17 @@ class PolyTool(Tool):
                 return False
             self.finish(ctx)
             return True
-        if key == "backspace" and self._points:
-            self._points.pop()
+        if key == "backspace" and self.remove_last_point():
             return True
         return super().key(ctx, key)
+
+    def remove_last_point(self) -> bool:
+        if not self._points:
+            return False
+        self._points.pop()
+        if not self._points:
+            self._cursor = None
+        return True
 
     def finish(self, ctx: ToolContext) -> bool:
         """Store the shape when it has enough points; True when stored."""

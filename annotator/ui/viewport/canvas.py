@@ -66,6 +66,7 @@ class Canvas(QWidget):
     status_message = pyqtSignal(str)
     frame_changed = pyqtSignal(int)
     view_changed = pyqtSignal()  # window, zoom, flips: the corner text changed
+    film_changed = pyqtSignal()  # the document changed something of this film (key frame, annotations, ...)
 
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -294,6 +295,7 @@ class Canvas(QWidget):
             self.tool.cancel()  # a drag in progress must not edit an item that just changed under it
         if event.film_id in (None, self.film_id) or event.root_id in (None, self.root_id):
             self._refresh()
+            self.film_changed.emit()
 
     def overlay_items(self) -> list[OverlayItem]:
         """The overlay model painted now (rebuilt lazily after each change)."""
@@ -460,8 +462,8 @@ class Canvas(QWidget):
                 self.document.redo()
                 return True
             if key == K.Key_Z:
-                self.tool.cancel()
-                self.document.undo()
+                if not self.undo_sketch():
+                    self.document.undo()
                 return True
             return False
         ctx = self.context()
@@ -494,6 +496,16 @@ class Canvas(QWidget):
             self.apply_preset(key - K.Key_1 + 1)
             return True
         return False
+
+    def undo_sketch(self) -> bool:
+        """Ctrl+Z while a shape is in progress: its last point goes (the shape, when it has no
+        other), and the document's undo stack is left alone. False when no shape is in progress."""
+        if not self.tool.busy:
+            return False
+        if not self.tool.remove_last_point():
+            self.tool.cancel()
+        self._after_tool()
+        return True
 
     def toggle_magnifier(self) -> None:
         self.magnifier = not self.magnifier

@@ -55,6 +55,7 @@ class CineBar(QWidget):
             row.addWidget(w)
         row.setStretch(1, 1)
         canvas.frame_changed.connect(self._frame_changed)
+        canvas.film_changed.connect(lambda: self._frame_changed(self.canvas.frame))  # key frame undone / redone
         signals().language_changed.connect(self.retranslate)
         self.retranslate()
         self.reset()
