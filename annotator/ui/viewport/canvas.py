@@ -82,6 +82,7 @@ class Canvas(QWidget):
         self.magnifier = False
         self.hint_rect = None  # where the empty-viewport hint was last painted (QRectF, widget px)
         self.error: str | None = None  # why the film shown has no image (missing or unreadable file)
+        self.painted_labels: list = []  # (text, QRectF) of the labels of the last paint
         self.result = None  # the rules' FilmResult of the film, refreshed on every change
         self.show_foreign = True  # graphics of other tools' presentation states (read-only layer)
         self.show_identity = False  # patient identity in the corner text: only when the user turns it on
@@ -334,7 +335,7 @@ class Canvas(QWidget):
         p.drawImage(QPointF(0, 0), self._qimage)
         p.restore()
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painting.draw_items(p, self.overlay_items(), self.transform, qt)
+        self.painted_labels = painting.draw_items(p, self.overlay_items(), self.transform, qt)
         furniture.paint_letters(p, self)
         furniture.paint_scale_bar(p, self)
         furniture.paint_corners(p, self)

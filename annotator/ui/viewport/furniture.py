@@ -49,15 +49,61 @@ def text_metrics(c) -> QFontMetricsF:
     return QFontMetricsF(font)
 
 
+def redaction_rects(c) -> list[QRectF]:
+    """Widget rectangles (bounding boxes) of the film's redactions, as painted now."""
+    film = c.film
+    out = []
+    for r in (film.redactions if film is not None else []):
+        pts = [c.transform.to_widget(x, y) for x, y in ((r.x0, r.y0), (r.x1, r.y0), (r.x1, r.y1), (r.x0, r.y1))]
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        out.append(QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)).adjusted(-2, -2, 2, 2))
+    return out
+
+
+@dataclass(frozen=True)
+class CornerBlock:
+    """One corner's lines: ``x`` (start, or end when right-aligned), the first baseline ``y``,
+    and ``rect`` (widget px) around them."""
+
+    lines: list[str]
+    x: float
+    y: float
+    right: bool
+    rect: QRectF
+
+
+def corner_blocks(c, fm: QFontMetricsF) -> dict[str, CornerBlock]:
+    """Where each corner's text goes: its corner, moved clear of the redactions (a top block
+    below them, the bottom block above them), so the text stays readable and the redaction's
+    outline stays visible."""
+    text = corner_text(c)
+    boxes = redaction_rects(c)
+    out: dict[str, CornerBlock] = {}
+    for key, lines in text.items():
+        if not lines:
+            continue
+        width = max(fm.horizontalAdvance(s) for s in lines)
+        right = key == "top_right"
+        x = c.width() - 8.0 if right else 8.0
+        left = x - width if right else x
+        height = (len(lines) - 1) * LINE + fm.ascent() + fm.descent()
+        top_block = key != "bottom_left"
+        y = 36.0 if top_block else c.height() - 12.0 - (len(lines) - 1) * LINE
+        for _ in range(len(boxes) + 1):
+            rect = QRectF(left, y - fm.ascent(), width, height)
+            hit = [b for b in boxes if b.intersects(rect)]
+            if not hit:
+                break
+            y = (max(b.bottom() for b in hit) + fm.ascent() + 4 if top_block
+                 else min(b.top() for b in hit) - 4 - fm.descent() - (len(lines) - 1) * LINE)
+        out[key] = CornerBlock(lines, x, y, right, QRectF(left, y - fm.ascent(), width, height))
+    return out
+
+
 def bottom_left_rect(c, fm: QFontMetricsF) -> QRectF:
     """Widget rectangle of the bottom-left corner text (window, zoom); empty without lines."""
-    lines = corner_text(c)["bottom_left"]
-    if not lines:
-        return QRectF()
-    width = max(fm.horizontalAdvance(s) for s in lines)
-    base = c.height() - 12.0
-    top = base - (len(lines) - 1) * LINE - fm.ascent()
-    return QRectF(8.0, top, width, base + fm.descent() - top)
+    block = corner_blocks(c, fm).get("bottom_left")
+    return QRectF() if block is None else block.rect
 
 
 @dataclass(frozen=True)
@@ -191,15 +237,10 @@ def _identity_lines(c) -> list[str]:
 
 
 def paint_corners(p: QPainter, c) -> None:
-    text = corner_text(c)
-    line = LINE
-    for i, s in enumerate(text["top_left"]):
-        painting.draw_text(p, 8, 36 + i * line, s)
-    bl = text["bottom_left"]
-    for i, s in enumerate(bl):
-        painting.draw_text(p, 8, c.height() - 12 - (len(bl) - 1 - i) * line, s)
-    for i, s in enumerate(text["top_right"]):
-        painting.draw_text(p, c.width() - 8, 36 + i * line, s, align=Qt.AlignmentFlag.AlignRight)
+    for block in corner_blocks(c, QFontMetricsF(p.font())).values():
+        align = Qt.AlignmentFlag.AlignRight if block.right else Qt.AlignmentFlag.AlignLeft
+        for i, s in enumerate(block.lines):
+            painting.draw_text(p, block.x, block.y + i * LINE, s, align=align)
 
 def magnifier_geometry(c, cursor: tuple[float, float]) -> tuple[float, float, ViewTransform]:
     """Inset centre (widget px) near the cursor but off it, and the magnified transform that

@@ -9,15 +9,15 @@ without grabbing pixels; the canvas only translates items into QPainter calls.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from annotator.model import Annotation, Film, Role, ShapeKind
-from annotator.ui.i18n import tr
+from annotator.render import labels
+from annotator.render.labels import angle_degrees, format_length  # noqa: F401 (the overlay's helpers, re-exported)
+from annotator.ui.i18n import current_language
 from annotator.ui.tools.base import handle_points
 from annotator.ui.viewport import palette
-from annotator.ui.viewport.labels import finding_label
 from annotator.ui.viewport.palette import RGBA
 
 Point = tuple[float, float]
@@ -56,38 +56,18 @@ def _with_alpha(color: RGBA, alpha: int) -> RGBA:
     return (color[0], color[1], color[2], alpha)
 
 
-def angle_degrees(points: Sequence[Point]) -> float:
-    """Angle at the vertex ``points[1]`` between the two arms, in degrees (0..180)."""
-    (ax, ay), (vx, vy), (bx, by) = points[:3]
-    a1 = math.atan2(ay - vy, ax - vx)
-    a2 = math.atan2(by - vy, bx - vx)
-    d = abs(math.degrees(a1 - a2)) % 360
-    return 360 - d if d > 180 else d
-
-
-def format_length(value: float, unit: str) -> str:
-    return f"{value:.1f} {unit}" if unit != "px" else f"{value:.0f} px"
-
-
 def annotation_label(ann: Annotation, film: Film) -> str:
-    role = ann.role
-    if role in (Role.RULER,):
-        cal = film.effective_calibration()
-        return format_length(cal.length(ann.points[0], ann.points[1]), cal.unit_label)
-    if role is Role.ANGLE and len(ann.points) == 3:
-        return f"{angle_degrees(ann.points):.1f}°"
-    if role is Role.CALIBRATION:
-        mm = ann.attrs.get("length_mm")
-        return f"{float(mm):g} mm" if mm is not None else ""
-    if role is Role.ILIAC_CREST:
-        return tr("iliac crest (≈ L4 / L4-5)")
-    if role is Role.FINDING:
-        return finding_label(ann.text, short=True)  # vocabulary code -> its name; free text unchanged
-    if role in (Role.LEVEL_LABEL, Role.ARROW):
-        return ann.text
-    if role is Role.PEDICLE_MARGIN and ann.level:
-        return ann.level
-    return ""
+    """The label beside a shape, as the exports write it (``annotator.render.labels``), in the
+    interface language; a finding marker shows the short name of its finding."""
+    return labels.annotation_label(ann, film, current_language())
+
+
+def label_anchor(ann: Annotation) -> Point | None:
+    """Where a label goes: an arrow's text at its tail (the head points at what it names, so the
+    text never sits on it); other shapes at their last point (``None``: the default)."""
+    if ann.role is Role.ARROW and len(ann.points) >= 2:
+        return ann.points[0]
+    return None
 
 
 def annotation_items(ann: Annotation, film: Film, selected: bool, tip_color: RGBA | None) -> list[OverlayItem]:
@@ -101,8 +81,9 @@ def annotation_items(ann: Annotation, film: Film, selected: bool, tip_color: RGB
         color = _with_alpha(color, 170)
         dash = palette.SUGGESTED_DASH
         label = f"{label} ?".strip()
-    common = dict(color=color, width=width, dash=dash, label=label, role=str(ann.role), ann_id=ann.id,
-                  selected=selected, handles=handle_points(ann) if selected else ())
+    common = dict(color=color, width=width, dash=dash, label=label, label_at=label_anchor(ann),
+                  role=str(ann.role), ann_id=ann.id, selected=selected,
+                  handles=handle_points(ann) if selected else ())
     kind = ann.kind
     if kind is ShapeKind.POINT:
         return [OverlayItem("marker", ann.points, **common)]

@@ -60,9 +60,21 @@ def _geometry_path(item: OverlayItem) -> QPainterPath | None:
     return None
 
 
-def draw_items(painter: QPainter, items: list[OverlayItem], vt: ViewTransform, qt_transform: QTransform) -> None:
-    """Paint overlay items in order: geometry in image space, markers/labels in widget space."""
+def draw_items(painter: QPainter, items: list[OverlayItem], vt: ViewTransform,
+               qt_transform: QTransform) -> list[tuple[str, QRectF]]:
+    """Paint overlay items in order: geometry in image space, markers/labels in widget space.
+
+    Labels are painted after the shapes they belong to and before the first redaction (which
+    hides everything under it), each placed where it overlaps no label painted before it and,
+    when there is room, no point marker or arrow head (``place_label``). Returns the labels
+    painted, with their rectangles (widget px)."""
+    pending: list[OverlayItem] = []
+    painted: list[tuple[str, QRectF]] = []
+    flushed = False
     for item in items:
+        if item.layer == "redaction" and not flushed:
+            painted = _draw_labels(painter, pending, items, vt)
+            flushed = True
         path = _geometry_path(item)
         if path is not None:
             painter.save()
@@ -83,11 +95,56 @@ def draw_items(painter: QPainter, items: list[OverlayItem], vt: ViewTransform, q
         if item.selected and item.handles and item.shape != "marker":
             _draw_handles(painter, item, vt)
         if item.label:
-            anchor = item.label_at or item.points[-1]
-            sx, sy = vt.to_widget(*anchor)
-            x, y = label_position(sx, sy, painter.fontMetrics().horizontalAdvance(item.label),
-                                  painter.device().width(), painter.device().height())
-            draw_text(painter, x, y, item.label, item.color)
+            pending.append(item)
+    if not flushed:
+        painted = _draw_labels(painter, pending, items, vt)
+    return painted
+
+
+def _draw_labels(painter: QPainter, labelled: list[OverlayItem], items: list[OverlayItem],
+                 vt: ViewTransform) -> list[tuple[str, QRectF]]:
+    fm = painter.fontMetrics()
+    markers = [vt.to_widget(*it.points[0]) for it in items if it.shape == "marker" and it.points]
+    markers += [vt.to_widget(*it.points[-1]) for it in items if it.arrow_head and it.points]  # arrow heads
+    obstacles = [QRectF(x - MARKER_RADIUS - 1, y - MARKER_RADIUS - 1, 2 * MARKER_RADIUS + 2, 2 * MARKER_RADIUS + 2)
+                 for x, y in markers]
+    placed: list[QRectF] = []
+    view_w, view_h = painter.device().width(), painter.device().height()
+    for item in labelled:
+        anchor = item.label_at or item.points[-1]
+        sx, sy = vt.to_widget(*anchor)
+        x, y, rect = place_label(sx, sy, fm.horizontalAdvance(item.label), fm.ascent(), fm.descent(),
+                                 view_w, view_h, placed, obstacles)
+        placed.append(rect)
+        draw_text(painter, x, y, item.label, item.color)
+    return [(item.label, rect) for item, rect in zip(labelled, placed)]
+
+
+def place_label(sx: float, sy: float, text_w: float, ascent: float, descent: float, view_w: float,
+                view_h: float, placed: list[QRectF], obstacles: list[QRectF] = ()) -> tuple[float, float, QRectF]:
+    """Baseline start (x, y) and rectangle of a label beside the widget point (sx, sy): the usual
+    place (``label_position``) unless it overlaps a placed label; then beside, below, or a line
+    or more above or below, inside the view. Markers (``obstacles``) are avoided when possible."""
+    line = ascent + descent + 2
+
+    def rect_at(x: float, y: float) -> QRectF:
+        return QRectF(x - 1, y - ascent - 1, text_w + 2, ascent + descent + 2)
+
+    first = label_position(sx, sy, text_w, view_w, view_h)
+    other_x = sx - 9 - text_w if first[0] > sx else sx + 9
+    candidates = [first, (other_x, first[1]), (first[0], sy + 9 + ascent), (other_x, sy + 9 + ascent)]
+    for k in (1, 2, 3):
+        candidates += [(first[0], first[1] - k * line), (first[0], first[1] + k * line)]
+    inside = []
+    for x, y in candidates:
+        x = min(max(4.0, x), max(4.0, view_w - 4 - text_w))
+        y = min(max(ascent + 3, y), view_h - descent - 3)
+        inside.append((x, y, rect_at(x, y)))
+    for avoid in (placed + list(obstacles), placed):
+        for x, y, r in inside:
+            if not any(r.intersects(o) for o in avoid):
+                return x, y, r
+    return inside[0]
 
 
 def label_position(sx: float, sy: float, text_width: float, view_w: float, view_h: float) -> tuple[float, float]:
