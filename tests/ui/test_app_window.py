@@ -180,6 +180,10 @@ def test_tools_toolbar_is_exclusive_and_help_lists_keys(window, synthetic_case):
     w.tool_actions[names[1]][0].trigger()
     checked = [n for n, (a, _s) in w.tool_actions.items() if a.isChecked()]
     assert checked == [names[1]]
+    tools = {key: vp.canvas.tool.name for key, vp in w.workspace.viewports().items()}
+    assert tools == {"AP": names[1], "lateral": names[1], "oblique": names[1]}  # every viewport got it
+    w.tool_actions[names[2]][0].trigger()
+    assert {vp.canvas.tool.name for vp in w.workspace.viewports().values()} == {names[2]}
     text = help_html()
     for key in ("Space", "Ctrl+Z", "Ctrl+Y", "Esc", "1–5"):
         assert key in text

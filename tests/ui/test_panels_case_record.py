@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -56,18 +58,29 @@ def test_drop_files_and_folder_adds_films_and_reports_bad_ones(win, tmp_path):
     assert len(_films(win.document)) == before + 2
 
 
-def test_view_badge_corrects_the_view_in_one_step(win):
+def test_view_badge_corrects_the_view_in_one_step(win, qtbot):
+    from PyQt6.QtWidgets import QApplication
+
+    win.show()
+    qtbot.waitExposed(win)
     panel = win.case_panel
     film = _films(win.document)[0]
-    menu = panel.view_menu(film.id)
+    tree = panel.tree
+    item = panel._find_item("film", film.id)
+    badge = tree.visualItemRect(item)
+    badge.setLeft(tree.header().sectionPosition(1))  # the view badge: column 1
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=badge.center())
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    menu = QApplication.activePopupWidget()
     [oblique] = [a for a in menu.actions() if a.text() == "oblique"]
-    oblique.trigger()
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(oblique).center())
     assert win.document.film(film.id).view is View.OBLIQUE
     root_item = panel.tree.topLevelItem(0)
     groups = [root_item.child(i).text(0) for i in range(root_item.childCount())]
     assert "oblique" in groups
     win.document.undo()
     assert win.document.film(film.id).view is View.AP
+    win.hide()
 
 
 def test_add_and_remove_root(win):
@@ -145,10 +158,14 @@ def test_drop_on_the_window_opens_a_case_or_adds_films(win, tmp_path, synthetic_
     _drop_on(win, [img])
     assert len(_films(win.document)) == before + 1
     win.document.mark_saved()
-    opened = []
-    win.case_panel.open_requested.connect(opened.append)
-    _drop_on(win, [synthetic_case.parent])
-    assert opened == [str(synthetic_case.parent)]
+    other = tmp_path / "other_case"
+    import shutil
+
+    shutil.copytree(synthetic_case.parent, other)
+    _drop_on(win, [other])
+    assert Path(win.document.path) == (other / "case.json").resolve()  # the dropped case is open
+    assert win.case_panel.tree.topLevelItem(0).text(0) == "right L5"
+    assert win.statusBar().currentMessage() == "Opened other_case"
 
 
 def _drop_on(win, paths):
