@@ -8,9 +8,18 @@ modality units (after the modality LUT), as the standard defines them.
 ``full_range_window(bits)`` is the "as stored" window of plain images (the
 first preset of a plain greyscale PNG/TIFF/BMP/JPEG, so it shows exactly as
 saved). The automatic window takes the 0.5-99.5 percentiles of the modality values of
-one frame, on a subsample of at most ~65k pixels, after dropping a large
-plateau at the extreme values (the black collimator / outside-field region,
-or its white twin in MONOCHROME1).
+one frame, on a subsample of at most ~65k pixels, after dropping the
+background at either end of the histogram: the black collimator or the dark
+outside of the round image-intensifier field (or their white twins in
+MONOCHROME1). Background is a single extreme value covering more than
+``PLATEAU_FRACTION`` of the pixels, or -- when it is noisy -- a narrow,
+dominant histogram peak at an end: within ``BACKGROUND_SEARCH`` of the value
+range from that end, holding at least ``PLATEAU_FRACTION`` of the pixels, at
+its top at least ``BACKGROUND_PROMINENCE`` times the mean of the rest of the histogram,
+and narrow: falling to ``BACKGROUND_EDGE`` of its height within
+``BACKGROUND_WIDTH`` of the range past its top. It is cut at twice that
+half-width from its top, past its noise tail. A broad dark mode (muscle in MR,
+soft tissue in CT) is not narrow and stays in the window.
 """
 
 from __future__ import annotations
@@ -27,7 +36,12 @@ from annotator.io.safe_meta import get_cs, get_floats, get_int, get_lo, get_raw,
 AUTO_LOW_PERCENTILE = 0.5
 AUTO_HIGH_PERCENTILE = 99.5
 AUTO_MAX_SAMPLES = 256 * 256
-PLATEAU_FRACTION = 0.02  # an extreme value covering more than this share is background
+PLATEAU_FRACTION = 0.02  # an extreme value (or a background peak) covering more than this share is background
+BACKGROUND_SEARCH = 0.1  # a background peak's top lies within this share of the value range from an end
+BACKGROUND_PROMINENCE = 5.0  # ... and its top this many times the mean count of the rest
+BACKGROUND_EDGE = 0.1  # the peak ends where the smoothed histogram falls below this share of its top
+BACKGROUND_WIDTH = 0.04  # ... at most this share of the value range past its top (else: not background)
+OUTLIER_SHARE = 0.001  # this share of pixels at either end (dead or hot pixels) does not move the search
 _VOI_FUNCTIONS = {"LINEAR", "LINEAR_EXACT", "SIGMOID"}
 
 
@@ -118,11 +132,69 @@ def _percentile_range(counts: np.ndarray) -> tuple[int, int]:
     return min(i_lo, len(counts) - 1), min(max(i_hi, i_lo), len(counts) - 1)
 
 
+def _smooth(counts: np.ndarray, width: int) -> np.ndarray:
+    """Box-filtered counts (``width`` levels, centred; mean over the levels inside the array)."""
+    if width <= 1:
+        return counts.astype(np.float64)
+    cum = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+    n, half = counts.size, width // 2
+    lo = np.clip(np.arange(n) - half, 0, n)
+    hi = np.clip(np.arange(n) + (width - half), 0, n)
+    return (cum[hi] - cum[lo]) / (hi - lo)
+
+
+def _background_edge(counts: np.ndarray, smooth: np.ndarray, start: int, stop: int) -> int | None:
+    """Index just past a background peak at the low end of ``counts``, or None when there is none.
+
+    ``start`` is where the search begins (past the outliers), ``stop`` the last
+    index of the histogram's body (the other end's outliers excluded).
+    """
+    span = stop - start + 1
+    if span < 8:
+        return None
+    reach = max(1, int(BACKGROUND_SEARCH * span))
+    window = smooth[start:start + reach + 1]
+    peak = start + int(np.argmax(window))
+    top = float(smooth[peak])
+    if top <= 0:
+        return None
+    narrow = max(2, int(BACKGROUND_WIDTH * span))
+    beyond = np.flatnonzero(smooth[peak:peak + narrow + 1] < BACKGROUND_EDGE * top)
+    if beyond.size == 0:
+        return None  # not a narrow peak: a broad dark region of the image itself (MR, CT soft tissue)
+    # twice the peak's half-width at a tenth of its height: past the noise tail (4.3 sigma of a Gaussian)
+    edge = min(peak + 2 * int(beyond[0]), stop)
+    total = float(counts.sum())
+    inside = float(counts[:edge].sum())
+    rest = float(counts[edge:stop + 1].sum()) / max(stop + 1 - edge, 1)
+    if inside <= PLATEAU_FRACTION * total or inside >= total * (1.0 - PLATEAU_FRACTION):
+        return None
+    if top < BACKGROUND_PROMINENCE * rest:
+        return None
+    return edge
+
+
 def _drop_plateaus(counts: np.ndarray) -> np.ndarray:
+    """Zero the background at both ends of a histogram of stored values (see the module docstring)."""
     total = counts.sum()
-    for end in (0, -1):
+    for end in (0, -1):  # a flat plateau: one extreme value
         if counts[end] > PLATEAU_FRACTION * total and counts[end] < total:
             counts[end] = 0
+    total = counts.sum()
+    if total == 0 or counts.size < 8:
+        return counts
+    cum = np.cumsum(counts)
+    first = int(np.searchsorted(cum, OUTLIER_SHARE * total, side="right"))
+    last = int(np.searchsorted(cum, (1.0 - OUTLIER_SHARE) * total, side="left"))
+    smooth = _smooth(counts, max(1, (last - first + 1) // 256))
+    low = _background_edge(counts, smooth, first, last)
+    flipped = counts.size - 1
+    high = _background_edge(counts[::-1], smooth[::-1], flipped - last, flipped - first)
+    cut_lo = 0 if low is None else low
+    cut_hi = counts.size if high is None else counts.size - high
+    if cut_hi - cut_lo >= 2 and counts[cut_lo:cut_hi].sum() > PLATEAU_FRACTION * total:
+        counts[:cut_lo] = 0
+        counts[cut_hi:] = 0
     return counts
 
 
