@@ -14,6 +14,7 @@ caller. Grey level 0 is black, 255 white.
 from __future__ import annotations
 
 import os
+from collections.abc import Hashable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -105,9 +106,10 @@ def _file_window(image: FluoroImage) -> WindowPreset | None:
 class FrameRenderer:
     """Display state of one image: frame, window, inversion, gamma; ``buffer()`` renders it.
 
-    ``window`` defaults to ``image.default_window(frame)`` (decided on first use,
-    then kept when the frame changes so a cine does not flicker; see
-    ``reset_window``). Colour images are passed through unless a window, an
+    ``window`` defaults to ``image.default_window()``: the file's first window,
+    else the automatic window of frame 0, the same for every frame (a cine does
+    not flicker, and ``display_frame(image, n)`` equals what the viewer shows
+    after stepping to frame n from any frame). Colour images are passed through unless a window, an
     inversion or a gamma is set; a window then applies to each channel's stored
     values (no modality LUT for colour, PS3.3 C.7.6.3.1.2).
     """
@@ -122,7 +124,7 @@ class FrameRenderer:
         self._stored: np.ndarray | None = None  # the decoded current frame
         self._index: np.ndarray | None = None  # what the LUT is indexed with
         self._range: tuple[int, int, np.ndarray | None] | None = None  # lo, hi, slot index (lut.index_order)
-        self._modality: dict[tuple[int, int], np.ndarray] = {}
+        self._modality: dict[tuple[Hashable, int, int], np.ndarray] = {}
         self._lut: np.ndarray | None = None
         self._lut_key: tuple | None = None
         self.frame = frame
@@ -146,7 +148,7 @@ class FrameRenderer:
     def preset(self) -> WindowPreset | None:
         """The VOI in use (``None`` for a colour image shown as stored)."""
         if self._preset is None and not self.image.is_color:
-            self._preset = self.image.default_window(self._frame)
+            self._preset = self.image.default_window(self._frame)  # the same for every frame
         return self._preset
 
     @property
@@ -161,7 +163,7 @@ class FrameRenderer:
         self._preset = None if value is None else as_preset(value, like=like)
 
     def reset_window(self) -> None:
-        """Back to the image's default window for the current frame."""
+        """Back to the image's default window (``FluoroImage.default_window``)."""
         self._preset = None
 
     @property
@@ -189,9 +191,10 @@ class FrameRenderer:
         """The stored values of the current frame (decoded once, cached)."""
         if self._stored is None:
             raw = np.asarray(self.image.stored_frame(self._frame))
-            if raw.dtype.kind not in "ui":
+            if raw.dtype.kind not in "ui" or (self.image.is_color and raw.dtype != np.uint8):
                 raise UnsupportedImageError(
                     self.image.info.path, f"pixel data of type {raw.dtype} cannot be displayed"
+                    + (" (colour frames are 8-bit)" if self.image.is_color else "")
                 )
             self._stored = raw
         return self._stored
@@ -215,29 +218,29 @@ class FrameRenderer:
                 self._range = (lo, hi, None)
         return self._index, self._range
 
+    def _modality_key(self, lo: int, hi: int) -> tuple[Hashable, int, int]:
+        return (None if self.image.is_color else self.image.modality_key(self._frame), lo, hi)
+
     def _modality_values(self, lo: int, hi: int) -> np.ndarray:
-        key = (lo, hi)
+        key = self._modality_key(lo, hi)
         if key not in self._modality:
             if self.image.is_color:  # colour: no modality LUT, stored values as they are
                 values = np.arange(lo, hi + 1, dtype=np.float64)
             else:
-                values = np.asarray(self.image.modality_lut(lo, hi), dtype=np.float64)
+                values = np.asarray(self.image.frame_modality_lut(self._frame, lo, hi), dtype=np.float64)
                 if values.shape != (hi - lo + 1,):
                     raise ValueError(f"modality_lut({lo}, {hi}) returned shape {values.shape}")
-            self._modality = {key: values}  # one range per image in practice
+            self._modality = {key: values}  # one range (and one rescale) per image in practice
         return self._modality[key]
 
     def lut(self) -> np.ndarray:
         """The display LUT (``uint8``) for the current state, indexed like ``_prepare_index``."""
         _, (lo, hi, slots) = self._prepare_index()
-        preset = self.preset
-        if preset is None and self.image.is_color and self.stored().dtype != np.uint8:
-            bits = self.image.info.bits_stored or 8 * self.stored().dtype.itemsize
-            preset = WindowPreset(2 ** (bits - 1), 2**bits, source="auto", function="LINEAR_EXACT")
+        preset = self.preset  # None: a colour image, its uint8 values shown as they are
         flip = bool(self.image.invert) != self._invert
         # the preset's table is not part of its equality: key on the table's identity too
         table = None if preset is None else preset.lut
-        key = (lo, hi, preset, table if table is None else id(table), flip, self._gamma)
+        key = (self._modality_key(lo, hi), preset, table if table is None else id(table), flip, self._gamma)
         if self._lut is None or self._lut_key != key:
             by_value = display_lut(self._modality_values(lo, hi), preset, invert=flip, gamma=self._gamma)
             self._lut = by_value if slots is None else np.take(by_value, slots)
@@ -247,14 +250,8 @@ class FrameRenderer:
     def buffer(self) -> np.ndarray:
         """The display buffer of the current frame: H x W (grey) or H x W x 3 (RGB) ``uint8``."""
         raw = self.stored()
-        if (
-            self.image.is_color
-            and self._preset is None
-            and not self._invert
-            and self._gamma == 1.0
-            and raw.dtype == np.uint8
-        ):
-            return raw.copy()
+        if self.image.is_color and self._preset is None and not self._invert and self._gamma == 1.0:
+            return raw.copy()  # colour frames are H x W x 3 uint8 (io's contract): shown as stored
         lut = self.lut()
         index, _ = self._prepare_index()
         return apply_lut(lut, index, parallel=self.parallel)

@@ -32,6 +32,9 @@ from annotator.io.image import WindowPreset
 
 OUT_MAX = 255.0  # ymax - ymin of the VOI output (ymin = 0)
 FUNCTIONS = ("LINEAR", "LINEAR_EXACT", "SIGMOID")
+# A VOI LUT whose entries use this many bits fewer than its descriptor says is scaled by the
+# entries' own depth: a 12-bit table (0..4095) declared 16-bit must still reach white.
+TABLE_DEPTH_SLACK = 4
 
 
 def voi_window(values: np.ndarray, center: float, width: float, function: str = "LINEAR") -> np.ndarray:
@@ -89,17 +92,20 @@ def voi_table(values: np.ndarray, table: np.ndarray, first: int, bits: int = 0) 
     ``first`` is the first input value mapped (LUT Descriptor value 2); inputs
     below it take the first entry, inputs past the last entry take the last
     (C.11.1.1.1). Non-integer inputs are floored, as pydicom's ``apply_voi``
-    does. ``bits`` is the entry depth (Descriptor value 3); when 0 or smaller
-    than the largest entry needs, the entries' own range decides.
+    does. ``bits`` is the entry depth (Descriptor value 3), whose largest value
+    ``2**bits - 1`` is white; the entries' own depth (the bit length of the
+    largest entry) decides instead when the descriptor is missing, too small
+    for the entries, or at least ``TABLE_DEPTH_SLACK`` bits too large -- the
+    common "16 declared, 12 used" table would otherwise show as a few dark greys.
     """
     tab = np.asarray(table).ravel()
     if tab.size == 0:
         raise ValueError("VOI LUT table is empty")
     tab = tab.astype(np.float64)
-    top = float(tab.max())
-    full = float(2 ** int(bits) - 1) if bits and bits > 0 else 0.0
-    if full < top:  # descriptor missing or lying (common: 16 declared, 12 used)
-        full = float(2 ** max(int(top).bit_length(), 1) - 1)
+    own = max(int(tab.max()).bit_length(), 1)  # the entries' own depth
+    declared = int(bits) if bits and bits > 0 else 0
+    depth = declared if own <= declared < own + TABLE_DEPTH_SLACK else own
+    full = float(2**depth - 1)
     idx = np.floor(np.asarray(values, dtype=np.float64)) - int(first)
     idx = np.clip(idx, 0, tab.size - 1).astype(np.intp)
     return tab[idx] * (OUT_MAX / full)

@@ -120,6 +120,17 @@ def test_voi_lut_table_clamps_and_scales():
     assert voi_table(np.array([13]), table, first=10, bits=8)[0] == 255
 
 
+def test_voi_table_declared_16_bits_with_12_bit_entries_reaches_white():
+    """The common vendor table: entries 0..4095 under a 16-bit descriptor. 4095 is white, not 16/255."""
+    table = np.arange(4096, dtype=np.uint16)  # identity, 12-bit entries
+    y = voi_table(np.array([0, 1365, 4095, 9999]), table, first=0, bits=16)
+    np.testing.assert_allclose(y, [0.0, 85.0, 255.0, 255.0])  # 1365 / 4095 = 1/3 of white
+    # 8-bit entries in a 16-bit descriptor (PS3.3 C.11.2.1.1 note): 255 is white
+    assert voi_table(np.array([255]), np.arange(256), first=0, bits=16)[0] == 255.0
+    # a real 16-bit table keeps its descriptor: 30000 of 65535 is a mid grey
+    assert voi_table(np.array([1]), np.array([0, 30000]), first=0, bits=16)[0] == pytest.approx(116.74, abs=0.01)
+
+
 @pytest.mark.parametrize("dtype,lo,hi", [(np.uint16, 0, 4095), (np.int16, -1024, 3071), (np.uint8, 0, 255),
                                          (np.int32, -60000, 60000)])
 @pytest.mark.parametrize("photometric,user_invert", [("MONOCHROME2", False), ("MONOCHROME1", False),
@@ -190,20 +201,70 @@ def test_renderer_window_change_rebuilds_lut_not_frame():
     np.testing.assert_array_equal(second, ref_display(stored, 1, 0, lambda x: ref_linear(x, 1000, 500)))
 
 
-def test_renderer_default_window_kept_across_frames_and_reset():
+def _two_frames() -> FakeImage:
     f0 = np.full((8, 8), 100, np.uint16)
     f1 = np.full((8, 8), 3000, np.uint16)
     f0[0, 0] = f1[0, 0] = 0
-    img = FakeImage([f0, f1])
+    return FakeImage([f0, f1])
+
+
+def test_renderer_default_window_kept_across_frames_and_reset():
+    img = _two_frames()
     r = FrameRenderer(img)
     w0 = r.window
     assert img.calls["auto"] == 1
     r.frame = 1
     assert r.window == w0  # a cine does not flicker
+    r.window = (5, 6)
     r.reset_window()
-    assert r.window != w0
+    assert r.window == w0  # back to the film's one default window, frame 0's automatic one
     with pytest.raises(IndexError):
         r.frame = 2
+
+
+def test_one_default_window_whatever_frame_is_shown_first():
+    """render --frame 1 / export of key frame 1 / the viewer opened on frame 1 or stepped there all agree."""
+    img = _two_frames()
+    auto0 = img.auto_window(0)
+    assert auto0 != img.auto_window(1)  # the frames alone would get different windows
+    stepped = FrameRenderer(img)
+    stepped.buffer()
+    stepped.frame = 1
+    opened_there = FrameRenderer(img, frame=1)
+    assert stepped.window == opened_there.window == (auto0.center, auto0.width)
+    np.testing.assert_array_equal(display_frame(img, 1), stepped.buffer())
+    np.testing.assert_array_equal(opened_there.buffer(), stepped.buffer())
+    want = ref_display(img.frames[1], 1.0, 0.0, lambda x: ref_linear(x, auto0.center, auto0.width))
+    np.testing.assert_array_equal(display_frame(img, 1), want)
+
+
+class PerFrameRescale(FakeImage):
+    """Frame k rescaled by (slope_k, intercept_k), like an enhanced file's per-frame functional groups."""
+
+    def __init__(self, frames, rescales, **kw):
+        super().__init__(frames, **kw)
+        self.rescales = rescales
+
+    def frame_modality_lut(self, index, lo, hi):
+        slope, intercept = self.rescales[index]
+        return np.arange(lo, hi + 1, dtype=np.float64) * slope + intercept
+
+    def modality_key(self, index):
+        return self.rescales[index]
+
+
+def test_renderer_uses_each_frames_own_modality_lut():
+    stored = RNG.integers(0, 4096, (12, 10)).astype(np.uint16)
+    img = PerFrameRescale([stored, stored, stored], [(1.0, -1024.0), (1.0, -1024.0), (2.0, 0.0)],
+                          windows=[WindowPreset(40, 400)])
+    r = FrameRenderer(img)
+    lut = r.lut()
+    r.frame = 1
+    assert r.lut() is lut  # same rescale: the table is kept
+    r.frame = 2
+    np.testing.assert_array_equal(r.buffer(), ref_display(stored, 2.0, 0.0, lambda x: ref_linear(x, 40, 400)))
+    np.testing.assert_array_equal(display_frame(img, 0),
+                                  ref_display(stored, 1.0, -1024.0, lambda x: ref_linear(x, 40, 400)))
 
 
 def test_user_pair_keeps_file_function():
