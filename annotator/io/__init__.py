@@ -16,6 +16,7 @@ from annotator.io.folder import FolderImport, import_folder
 from annotator.io.image import (
     MAX_DIMENSION,
     MAX_FRAMES,
+    MAX_PLAIN_PIXELS,
     MAX_TOTAL_PIXELS,
     FluoroImage,
     ImageInfo,
@@ -26,6 +27,7 @@ from annotator.io.image import (
 __all__ = [
     "MAX_DIMENSION",
     "MAX_FRAMES",
+    "MAX_PLAIN_PIXELS",
     "MAX_TOTAL_PIXELS",
     "FluoroImage",
     "FolderImport",
@@ -41,15 +43,24 @@ _HEAD = 132
 
 
 def _looks_like_raw_dicom(head: bytes) -> bool:
-    """A DICOM data set without preamble: starts with a group 0002/0008 element."""
+    """A DICOM data set without preamble: starts with a group 0002/0008 element.
+
+    Little endian (implicit or explicit VR), or explicit VR big endian (the
+    retired 1.2.840.10008.1.2.2, whose data set starts with group 0008: the file
+    meta, group 0002, is always little endian).
+    """
     if len(head) < 8:
         return False
+    vr = head[4:6]
+    explicit = vr.isalpha() and vr.isupper()
+    group, element = int.from_bytes(head[0:2], "big"), int.from_bytes(head[2:4], "big")
+    if group == 0x0008 and element <= 0x0200 and explicit:
+        return True  # explicit VR big endian
     group = int.from_bytes(head[0:2], "little")
     element = int.from_bytes(head[2:4], "little")
     if group not in (0x0002, 0x0008) or element > 0x0200:
         return False
-    vr = head[4:6]
-    if vr.isalpha() and vr.isupper():
+    if explicit:
         return True  # explicit VR
     return int.from_bytes(head[4:8], "little") < 1024  # implicit VR: a small length
 

@@ -17,18 +17,22 @@ preset for a faint scan that needs stretching.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from annotator.errors import (
     CorruptImageError,
+    ImageLoadError,
     ImageTooLargeError,
     NotAnImageError,
     UnsupportedImageError,
 )
 from annotator.geometry import Calibration, Directions
-from annotator.io.image import MAX_DIMENSION, MAX_TOTAL_PIXELS, FluoroImage, ImageInfo, WindowPreset
+from annotator.io.image import MAX_DIMENSION, MAX_PLAIN_PIXELS, FluoroImage, ImageInfo, WindowPreset
 from annotator.io.view_detect import PLAIN_IMAGE_VIEW
 from annotator.io.voi_windows import COLOR_WINDOW, full_range_window, robust_window
 
@@ -53,11 +57,63 @@ def sniff_plain(head: bytes) -> str | None:
 
 def _check_size(path: Path, width: int, height: int) -> None:
     if width <= 0 or height <= 0:
-        raise CorruptImageError(path, f"the header says the image is {width} x {height} pixels: nothing to show")
-    if width > MAX_DIMENSION or height > MAX_DIMENSION or width * height > MAX_TOTAL_PIXELS:
+        raise CorruptImageError(
+            path, f"the header says the image is {width} x {height} pixels: a zero-size image, nothing to show"
+        )
+    if width > MAX_DIMENSION or height > MAX_DIMENSION:
         raise ImageTooLargeError(
             path, f"{width} x {height} pixels is larger than the limit of {MAX_DIMENSION} per side"
         )
+    if width * height > MAX_PLAIN_PIXELS:  # not reachable while MAX_PLAIN_PIXELS = MAX_DIMENSION ** 2
+        raise ImageTooLargeError(
+            path, f"{width} x {height} pixels is more than the limit of {MAX_PLAIN_PIXELS:,} pixels"
+        )
+
+
+def _header_size(path: Path, fmt: str | None) -> tuple[int, int] | None:
+    """(width, height) from a PNG IHDR, BMP info header or JPEG SOF, when Pillow cannot say."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 16)
+    except OSError:
+        return None
+    if fmt == "PNG" and len(head) >= 24 and head[12:16] == b"IHDR":
+        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    if fmt == "BMP" and len(head) >= 26:
+        if int.from_bytes(head[14:18], "little") == 12:  # OS/2 BITMAPCOREHEADER: 16-bit sizes
+            return int.from_bytes(head[18:20], "little"), int.from_bytes(head[20:22], "little")
+        return (int.from_bytes(head[18:22], "little", signed=True),
+                abs(int.from_bytes(head[22:26], "little", signed=True)))
+    if fmt == "JPEG":
+        from annotator.io.codestream import Incomplete, codestream_geometry
+
+        try:
+            g = codestream_geometry(head)
+        except Incomplete:
+            return None
+        return None if g is None else (g.columns, g.rows)
+    return None
+
+
+# Pillow refuses images above 2 * Image.MAX_IMAGE_PIXELS as decompression bombs (~179 M pixels
+# by default) before our own limit is asked. While a plain image is read here its guard is
+# raised to our limit (Pillow then only warns above it, and refuses above twice it, where our
+# own check has already refused), under a lock, and put back: elsewhere Pillow keeps its default.
+_PILLOW_LOCK = threading.Lock()
+
+
+@contextmanager
+def _pillow_limit() -> Iterator[None]:
+    from PIL import Image
+
+    with _PILLOW_LOCK:
+        saved = Image.MAX_IMAGE_PIXELS
+        if saved is not None:
+            Image.MAX_IMAGE_PIXELS = max(saved, MAX_PLAIN_PIXELS)
+        try:
+            yield
+        finally:
+            Image.MAX_IMAGE_PIXELS = saved
 
 
 def _normalise(path: Path, arr: np.ndarray) -> np.ndarray:
@@ -121,15 +177,38 @@ def _upright(img):
     return ImageOps.exif_transpose(img) if orientation not in (None, 1) else img
 
 
-def _read_pillow(path: Path) -> tuple[np.ndarray, str]:
+def _read_pillow(path: Path, sniffed: str | None = None) -> tuple[np.ndarray, str]:
+    with _pillow_limit():
+        return _read_pillow_unguarded(path, sniffed)
+
+
+def _unreadable(path: Path, sniffed: str | None) -> ImageLoadError:
+    """Why Pillow could not even identify a file: zero size, a damaged header, or not an image."""
+    size = _header_size(path, sniffed)
+    if size is not None and (size[0] <= 0 or size[1] <= 0):
+        return CorruptImageError(
+            path, f"the header says the image is {size[0]} x {size[1]} pixels: a zero-size image, nothing to show"
+        )
+    if size is not None and (size[0] > MAX_DIMENSION or size[1] > MAX_DIMENSION):
+        return ImageTooLargeError(
+            path, f"{size[0]} x {size[1]} pixels is larger than the limit of {MAX_DIMENSION} per side"
+        )
+    if sniffed:
+        return CorruptImageError(path, f"the {sniffed} file is damaged or cut short: its header cannot be read")
+    return NotAnImageError(path, "not a DICOM file or a supported image format")
+
+
+def _read_pillow_unguarded(path: Path, sniffed: str | None) -> tuple[np.ndarray, str]:
     from PIL import Image, UnidentifiedImageError
 
     try:
         img = Image.open(path)
     except UnidentifiedImageError:
-        raise NotAnImageError(path, "not a DICOM file or a supported image format") from None
-    except Image.DecompressionBombError:
-        raise ImageTooLargeError(path, f"the image is larger than the limit of {MAX_DIMENSION} per side") from None
+        raise _unreadable(path, sniffed) from None
+    except Image.DecompressionBombError:  # more than twice MAX_PLAIN_PIXELS: beyond our limit too
+        size = _header_size(path, sniffed)
+        said = f"{size[0]} x {size[1]} pixels is" if size else "the image is"
+        raise ImageTooLargeError(path, f"{said} larger than the limit of {MAX_DIMENSION} per side") from None
     except Exception as exc:
         raise CorruptImageError(path, f"the image header is damaged ({type(exc).__name__})") from None
     with img:
@@ -193,7 +272,7 @@ def open_plain(path: str | Path, fmt: str | None = None) -> PlainImage:
     if fmt == "TIFF":
         arr = _read_tiff(path)
     else:
-        arr, fmt = _read_pillow(path)
+        arr, fmt = _read_pillow(path, fmt)
     arr = _normalise(path, arr)
     colour = arr.ndim == 3
     bits = 16 if arr.dtype == np.uint16 else 8

@@ -12,7 +12,7 @@ from pydicom.data import get_testdata_file
 
 from annotator.errors import CorruptImageError, ImageTooLargeError, NotAnImageError
 from annotator.geometry import CalibrationSource
-from annotator.io import MAX_DIMENSION, open_image
+from annotator.io import MAX_DIMENSION, MAX_PLAIN_PIXELS, open_image
 from annotator.io.plain_image import PlainImage
 
 
@@ -164,3 +164,58 @@ def test_exif_orientation_is_applied(tmp_path):
     img = open_image(tmp_path / "phone.jpg")
     assert (img.info.rows, img.info.columns) == (50, 40)
     assert np.abs(img.stored_frame().astype(int) - np.rot90(arr, -1)).max() <= 8
+
+
+def _png(width: int, height: int, idat: bytes = b"") -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat or zlib.compress(b"\0" * 10)) \
+        + chunk(b"IEND", b"")
+
+
+def test_pillows_bomb_guard_does_not_refuse_images_within_our_limit(tmp_path, monkeypatch):
+    """Pillow refuses above 2 * MAX_IMAGE_PIXELS; while we read, its guard is our limit, then restored."""
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # a guard far below our limit
+    arr = _ramp(100, 100)
+    Image.fromarray(arr).save(tmp_path / "ok.png")
+    img = open_image(tmp_path / "ok.png")  # 10 000 pixels: Pillow alone would call it a bomb
+    np.testing.assert_array_equal(img.stored_frame(), arr)
+    assert Image.MAX_IMAGE_PIXELS == 1000  # not changed for the rest of the process
+    with pytest.raises(Image.DecompressionBombError):
+        Image.open(tmp_path / "ok.png")
+
+
+def test_14000_square_png_is_within_the_limit(tmp_path):
+    """196 M pixels, above Pillow's default guard (179 M): what stops it is its cut-short data, not a limit."""
+    (tmp_path / "big.png").write_bytes(_png(14000, 14000))
+    with pytest.raises(CorruptImageError, match="damaged or truncated"):
+        open_image(tmp_path / "big.png")
+
+
+def test_far_too_large_png_names_its_size(tmp_path):
+    (tmp_path / "huge.png").write_bytes(_png(100000, 100000))
+    with pytest.raises(ImageTooLargeError, match=r"100000 x 100000 pixels is larger than the limit of 16384 per side"):
+        open_image(tmp_path / "huge.png")
+    assert MAX_PLAIN_PIXELS == MAX_DIMENSION**2
+
+
+def test_zero_size_png_and_bmp(tmp_path):
+    (tmp_path / "z.png").write_bytes(_png(0, 0))
+    import struct
+
+    bmp = b"BM" + struct.pack("<IHHI", 54, 0, 0, 54) + struct.pack("<IiiHHIIiiII", 40, 0, 0, 1, 24, 0, 0, 0, 0, 0, 0)
+    (tmp_path / "z.bmp").write_bytes(bmp)
+    for name in ("z.png", "z.bmp"):
+        with pytest.raises(CorruptImageError, match=f"^{name}: .*0 x 0 pixels: a zero-size image"):
+            open_image(tmp_path / name)
+
+
+def test_png_cut_inside_its_header_is_damaged_not_unknown(tmp_path):
+    (tmp_path / "h.png").write_bytes(_png(40, 30)[:40])  # the IHDR and the start of the IDAT length
+    with pytest.raises(CorruptImageError, match="the PNG file is damaged or cut short"):
+        open_image(tmp_path / "h.png")
