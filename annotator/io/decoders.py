@@ -27,8 +27,14 @@ DECODER_PACKAGES: dict[str, str] = {
     "1.2.840.10008.1.2.4.201": "pylibjpeg-openjpeg",  # HTJ2K Lossless
     "1.2.840.10008.1.2.4.202": "pylibjpeg-openjpeg",  # HTJ2K Lossless RPCL
     "1.2.840.10008.1.2.4.203": "pylibjpeg-openjpeg",  # HTJ2K
-    "1.2.840.10008.1.2.5": "pylibjpeg-rle",  # RLE Lossless
+    # RLE Lossless is not listed: pydicom decodes it itself, its decoder is always available
 }
+
+# 12-bit JPEG Extended: Pillow and GDCM (as pydicom drives them) decode only 8-bit JPEG; the one
+# plugin that decodes 12 bits is pylibjpeg with pylibjpeg-libjpeg, which is GPL (ADR 0001: never listed).
+JPEG_EXTENDED = "1.2.840.10008.1.2.4.51"
+JPEG_12BIT_PLUGINS = ("pylibjpeg",)
+JPEG_12BIT_PACKAGE = "pylibjpeg-libjpeg"
 
 
 # JPEG 2000 / HTJ2K: pylibjpeg-openjpeg decodes faster than gdcm (RG1_J2KI.dcm:
@@ -71,3 +77,18 @@ def check_decoder(path: Path, uid: str, name: str) -> None:
         package = DECODER_PACKAGES.get(str(uid))
         hint = f"install it with: pip install {package}" if package else "no decoder plugin is available"
         raise DecoderMissingError(path, f"no decoder for {name} is installed; {hint}")
+
+
+def check_jpeg_extended_12bit(path: Path) -> None:
+    """Raise ``DecoderMissingError`` when no installed plugin decodes 12-bit JPEG Extended."""
+    from pydicom.pixels import get_decoder
+
+    try:
+        plugins = get_decoder(JPEG_EXTENDED).available_plugins
+    except Exception:
+        plugins = ()
+    if not any(p in plugins for p in JPEG_12BIT_PLUGINS):
+        raise DecoderMissingError(
+            path, "no installed decoder handles 12-bit JPEG Extended (Pillow and GDCM decode 8 bits only); "
+            f"install {JPEG_12BIT_PACKAGE} (GPL, not shipped) or convert the file"
+        )

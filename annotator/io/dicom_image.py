@@ -9,7 +9,14 @@ says. ``stored_frame(i)`` then decodes only frame ``i`` (pydicom 3
 ``pixel_array(ds, index=i)``, JPEG 2000 through pylibjpeg first when installed,
 the fastest plugin; for encapsulated data only that frame's
 fragments are decompressed) and keeps the last few frames in a bounded LRU
-cache.
+cache. Before a compressed frame is decoded, the size its own JPEG / JPEG-LS /
+JPEG 2000 header claims is checked against Rows/Columns (``codestream.py``):
+a mismatch is refused instead of letting the decoder allocate it.
+
+Enhanced multi-frame files keep their rescale and window in the functional
+groups: ``frame_modality_lut(i, ...)`` applies frame ``i``'s Pixel Value
+Transformation (per-frame, else shared), consistent with the Frame VOI LUT
+window ``file_windows`` reads.
 
 A native multi-frame file cut short (a cine run copied in half) still opens:
 the frames whose bytes are all present decode as usual (``complete_frames``
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +49,8 @@ from annotator.errors import (
     UnsupportedImageError,
 )
 from annotator.io.calibration_detect import detect_calibration
-from annotator.io.decoders import check_decoder, preferred_plugin
+from annotator.io.codestream import FrameLocator, frame_geometry, geometry_problem, is_checked_syntax
+from annotator.io.decoders import JPEG_EXTENDED, check_decoder, check_jpeg_extended_12bit, preferred_plugin
 from annotator.io.image import (
     MAX_DIMENSION,
     MAX_FRAMES,
@@ -51,9 +60,11 @@ from annotator.io.image import (
     WindowPreset,
 )
 from annotator.io.safe_meta import (
+    acquisition_offset,
     acquisition_time,
     frame_time_ms,
     get_cs,
+    get_float,
     get_int,
     get_raw,
     no_image_description,
@@ -77,6 +88,7 @@ _FLOAT_PIXEL_TAGS = (0x7FE00008, 0x7FE00009)
 _MONO = ("MONOCHROME1", "MONOCHROME2")
 _COLOR = ("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT", "YBR_RCT")
 _IMPLICIT_LE = "1.2.840.10008.1.2"
+MEDIA_DIRECTORY = "1.2.840.10008.1.3.10"  # Media Storage Directory Storage (DICOMDIR)
 
 
 def _quiet_value_validation() -> None:
@@ -150,7 +162,13 @@ def _check_geometry(path: Path, ds: Any) -> tuple[int, int, int, int, int, int, 
     alloc = get_int(ds, "BitsAllocated")
     if alloc is None:
         raise CorruptImageError(path, "the DICOM header has no BitsAllocated")
-    stored = get_int(ds, "BitsStored") or alloc
+    stored = get_int(ds, "BitsStored")
+    if stored is None:
+        stored = alloc
+    if stored < 1 or alloc < 1:
+        raise CorruptImageError(
+            path, f"the header is inconsistent: {stored} bits stored in {alloc} allocated (nothing to show)"
+        )
     if stored > alloc or spp not in (1, 3):
         raise CorruptImageError(
             path, f"the header is inconsistent: {stored} bits stored in {alloc}, {spp} samples per pixel"
@@ -213,8 +231,11 @@ class DicomImage(FluoroImage):
         self._frames: OrderedDict[int, np.ndarray] = OrderedDict()
         frame_bytes = info.rows * info.columns * (3 if self.is_color else 2)
         self._cache_frames = max(2, min(CACHE_MAX_FRAMES, CACHE_BYTES // max(frame_bytes, 1)))
-        self._lut_key: tuple[int, int] | None = None
-        self._lut: np.ndarray | None = None
+        self._luts: OrderedDict[tuple[Hashable, int, int], np.ndarray] = OrderedDict()
+        # enhanced files: the rescale of each frame from the functional groups (None: top-level tags)
+        self._fg_rescale = _has_group_item(ds, "PixelValueTransformationSequence")
+        self._rescale: dict[int, tuple[float, float] | None] = {}
+        self._locator: FrameLocator | None = None  # where each compressed frame starts, parsed once
         self._auto: dict[int, WindowPreset] = {}
         expected = info.rows * info.columns * info.samples_per_pixel * info.frames * max(info.bits_allocated, 8) // 8
         self._stream = native and info.frames > 1 and expected > STREAM_NATIVE_BYTES and not self.truncated
@@ -265,7 +286,7 @@ class DicomImage(FluoroImage):
         if index >= self.complete_frames:
             raise CorruptImageError(
                 self._path, f"{self._frame_name(index)} is missing: the file is cut short "
-                f"(only frames 1-{self.complete_frames} are complete)"
+                f"(only frames 1..{self.complete_frames} are complete)"
             )
         raw = self._frame_bytes_of_partial(index)
         options: dict[str, Any] = {
@@ -289,11 +310,31 @@ class DicomImage(FluoroImage):
             ) from None
         return self._to_stored(arr, index)
 
+    def _check_codestream(self, index: int) -> None:
+        """Refuse a compressed frame whose own header disagrees with the film's size (before decoding)."""
+        info = self.info
+        if self._native or not is_checked_syntax(info.transfer_syntax_uid or ""):
+            return
+        try:
+            data = self._ds.PixelData
+            if self._locator is None or self._locator.buf is not data:
+                self._locator = FrameLocator(data, info.frames, get_raw(self._ds, "ExtendedOffsetTable"))
+            geometry = frame_geometry(data, index, info.frames, self._locator.extended_offsets, self._locator)
+        except Exception:  # the pixel data cannot even be read: the decoder reports it
+            return
+        problem = None if geometry is None else geometry_problem(
+            geometry, info.rows, info.columns, info.samples_per_pixel)
+        if problem:
+            raise CorruptImageError(
+                self._path, f"the pixel data of {self._frame_name(index)} is damaged: {problem}"
+            )
+
     def _decode(self, index: int) -> np.ndarray:
         from pydicom.pixels import pixel_array
 
         if self.truncated:
             return self._decode_partial(index)
+        self._check_codestream(index)
         src = self._path if self._stream else self._ds
         try:
             arr = None
@@ -373,17 +414,50 @@ class DicomImage(FluoroImage):
                 self._frames.popitem(last=False)
             return arr
 
+    def _frame_rescale(self, index: int) -> tuple[float, float] | None:
+        """(slope, intercept) of frame ``index`` from the functional groups, None: use the top level."""
+        if not self._fg_rescale:
+            return None
+        if index not in self._rescale:
+            item = _group_item(self._ds, index, "PixelValueTransformationSequence")
+            slope = get_float(item, "RescaleSlope") if item is not None else None
+            intercept = get_float(item, "RescaleIntercept") if item is not None else None
+            if len(self._rescale) > 4096:
+                self._rescale.clear()
+            self._rescale[index] = None if slope is None or intercept is None else (slope, intercept)
+        return self._rescale[index]
+
+    def modality_key(self, index: int) -> Hashable:
+        return self._frame_rescale(int(index))
+
     def modality_lut(self, lo: int, hi: int) -> np.ndarray:
-        """Modality values (float64) for stored values lo..hi, exactly pydicom's ``apply_modality_lut``."""
+        """Modality values (float64) for stored values lo..hi of frame 0 (see ``frame_modality_lut``)."""
+        return self.frame_modality_lut(0, lo, hi)
+
+    def frame_modality_lut(self, index: int, lo: int, hi: int) -> np.ndarray:
+        """Modality values (float64) for stored values lo..hi of frame ``index``.
+
+        pydicom's ``apply_modality_lut`` on the top-level Modality LUT / Rescale
+        tags; in an enhanced file, the frame's Pixel Value Transformation
+        (per-frame functional group, else the shared one) instead, as
+        ``stored * slope + intercept`` -- the same arithmetic.
+        """
         lo, hi = int(lo), int(hi)
         if hi < lo or hi - lo + 1 > MAX_LUT_ENTRIES:
             raise ValueError(f"stored value range {lo}..{hi} is empty or wider than {MAX_LUT_ENTRIES}")
         with self._lock:
-            if self._lut_key == (lo, hi) and self._lut is not None:
-                return self._lut
+            rescale = None if self.is_color else self._frame_rescale(int(index))
+            key = (rescale, lo, hi)
+            cached = self._luts.get(key)
+            if cached is not None:
+                self._luts.move_to_end(key)
+                return cached
             values = np.arange(lo, hi + 1, dtype=np.int64)
             if self.is_color:
                 lut = values.astype(np.float64)
+            elif rescale is not None:
+                lut = values.astype(np.float64) * rescale[0]
+                lut += rescale[1]
             else:
                 from pydicom.pixels import apply_modality_lut
 
@@ -394,7 +468,9 @@ class DicomImage(FluoroImage):
                         self._path, f"the modality LUT / rescale values are damaged ({type(exc).__name__})"
                     ) from None
             lut.setflags(write=False)
-            self._lut_key, self._lut = (lo, hi), lut
+            self._luts[key] = lut
+            while len(self._luts) > 4:
+                self._luts.popitem(last=False)
             return lut
 
     def auto_window(self, index: int = 0) -> WindowPreset:
@@ -403,8 +479,41 @@ class DicomImage(FluoroImage):
             return COLOR_WINDOW
         with self._lock:
             if index not in self._auto:
-                self._auto[index] = robust_window(self.stored_frame(index), self.modality_lut)
+                self._auto[index] = robust_window(
+                    self.stored_frame(index), lambda lo, hi: self.frame_modality_lut(index, lo, hi)
+                )
             return self._auto[index]
+
+
+def _jpeg_precision(ds: Any, frames: int, bits_stored: int) -> int:
+    """Sample precision of frame 0's JPEG data when it is in memory, else BitsStored."""
+    elem = ds.get_item(_PIXEL_TAG, keep_deferred=True)
+    value = getattr(elem, "value", None)
+    if isinstance(value, (bytes, bytearray)):
+        geometry = frame_geometry(value, 0, frames, get_raw(ds, "ExtendedOffsetTable"))
+        if geometry is not None and geometry.precision:
+            return geometry.precision
+    return bits_stored
+
+
+def _group_item(ds: Any, index: int, keyword: str) -> Any:
+    """The first item of functional-group macro ``keyword`` for frame ``index`` (per-frame, else shared)."""
+    for seq_kw, i in (("PerFrameFunctionalGroupsSequence", index), ("SharedFunctionalGroupsSequence", 0)):
+        try:
+            seq = get_raw(ds, seq_kw)
+            if not seq or len(seq) <= i:
+                continue
+            inner = seq[i].get(keyword)
+            if inner:
+                return inner[0]
+        except Exception:  # a damaged group: as if absent
+            continue
+    return None
+
+
+def _has_group_item(ds: Any, keyword: str) -> bool:
+    """Whether the shared group or the first per-frame group carries macro ``keyword``."""
+    return _group_item(ds, 0, keyword) is not None
 
 
 def _native_frame_bytes(info: ImageInfo) -> int:
@@ -421,13 +530,20 @@ def _raise_no_pixels(path: Path, ds: Any) -> None:
     or has no SOP class at all, is reported as damaged.
     """
     sop = valid_uid(get_raw(ds, "SOPClassUID"))
+    if sop is None:  # a DICOMDIR and other media files name their class in the file meta only
+        sop = valid_uid(get_raw(getattr(ds, "file_meta", None), "MediaStorageSOPClassUID"))
+    if sop == MEDIA_DIRECTORY:
+        raise NoPixelDataError(
+            path, "this file is a DICOMDIR (the index of a DICOM disc or folder): it has no image; "
+            "open the image files it lists instead"
+        )
     name = uid_name(sop) or ""
     describes_image = "Image" in name or any(get_raw(ds, kw) is not None for kw in ("Rows", "Columns"))
     if sop is None or describes_image:
         raise CorruptImageError(
             path, "the DICOM file is damaged or cut short: its pixel data is missing"
         )
-    raise NoPixelDataError(path, f"this file is {no_image_description(ds)}: it has no image")
+    raise NoPixelDataError(path, f"this file is {no_image_description(ds, sop)}: it has no image")
 
 
 def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False) -> DicomImage:
@@ -450,6 +566,8 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
     ts_name = uid_name(ts) or str(ts)
     native = not ts.is_encapsulated if ts.is_transfer_syntax else True
     check_decoder(path, ts, ts_name)
+    if str(ts) == JPEG_EXTENDED and _jpeg_precision(ds, frames, stored) > 8:
+        check_jpeg_extended_12bit(path)
     complete = frames
     if native:
         expected = rows * cols * frames * spp * alloc // 8
@@ -484,9 +602,12 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
         view=view,
         directions=detect_directions(ds, view.view),
         acquisition_time=acquisition_time(ds),
+        utc_offset=acquisition_offset(ds),
         instance_number=get_int(ds, "InstanceNumber"),
         frame_time_ms=frame_time_ms(ds, frames),
         windows=() if spp == 3 or photometric == "PALETTE COLOR" else file_windows(ds),
+        complete_frames=None if complete == frames else complete,
+        presentation_inverse=get_cs(ds, "PresentationLUTShape") == "INVERSE" and spp == 1,
     )
     image = DicomImage(path, ds, info, native, complete)
     if force:  # frame-by-frame reading from the path needs the file meta

@@ -1,7 +1,7 @@
 """Importing every film of a folder, in acquisition order.
 
-Order: acquisition time (films without one last), then InstanceNumber, then
-file name. Files that are not images (reports, DICOMDIR, SR, RT plans,
+Order: acquisition time (films without one last; in UTC when the files state
+their offsets, see ``acquisition_order``), then InstanceNumber, then file name. Files that are not images (reports, DICOMDIR, SR, RT plans,
 damaged files) are skipped with a one-line reason, never fatal. JSON files
 (``case.json``, ``*.truth.json``) are skipped unopened as "not an image"; a
 plain image (PNG/JPEG/TIFF/BMP) whose stem matches a DICOM film in the same
@@ -11,9 +11,10 @@ copy and is skipped as "display copy of 01_lateral.dcm".
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from annotator.errors import AnnotatorError
@@ -37,11 +38,26 @@ def _is_sidecar(file: Path) -> bool:
     return file.suffix.lower() == ".json"
 
 
-def _order(image: FluoroImage) -> tuple:
-    info = image.info
-    t = info.acquisition_time
-    n = info.instance_number
-    return (t is None, t or datetime.min, n is None, n or 0, info.path.name, str(info.path))
+def acquisition_order(images: list[FluoroImage]) -> Callable[[FluoroImage], tuple]:
+    """Sort key for ``images``: acquisition time (on one clock), instance number, file name.
+
+    Times with a UTC offset are compared in UTC. A time without one is taken to
+    be in the offset most of the others state (the same C-arm), else compared
+    as it is. Films without a time come last.
+    """
+    offsets = Counter(i.info.utc_offset for i in images if i.info.utc_offset is not None
+                      and i.info.acquisition_time is not None)
+    assumed = offsets.most_common(1)[0][0] if offsets else timedelta(0)
+
+    def key(image: FluoroImage) -> tuple:
+        info = image.info
+        t = info.acquisition_time
+        if t is not None:
+            t = t - (info.utc_offset if info.utc_offset is not None else assumed)
+        n = info.instance_number
+        return (t is None, t or datetime.min, n is None, n or 0, info.path.name, str(info.path))
+
+    return key
 
 
 def import_folder(
@@ -105,6 +121,6 @@ def import_folder(
             tick()
         else:
             add(file)
-    images.sort(key=_order)
+    images.sort(key=acquisition_order(images))
     skipped.sort(key=lambda item: str(item[0]))
     return FolderImport(images, skipped)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
@@ -179,11 +179,33 @@ def get_strs(ds: Any, keyword: str) -> list[str]:
 _DT = re.compile(r"^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.(\d{1,6}))?")
 
 
-def parse_dt(text: str | None) -> datetime | None:
-    """DICOM DT/DA(+TM) text to a naive ``datetime`` (offsets are ignored)."""
+_ZONE = re.compile(r"([+-])(\d{2})(\d{2})")  # TimezoneOffsetFromUTC: "+0800"
+_DT_ZONE = re.compile(r"(?<=\d)([+-])(\d{2})(\d{2})$")  # a DT value's suffix: "20240101070000-0500"
+
+
+def parse_offset(text: str | None) -> timedelta | None:
+    """A UTC offset: TimezoneOffsetFromUTC ("+0800") or the ``&ZZXX`` ending a DT value; None when absent."""
     if not text:
         return None
-    m = _DT.match(text.strip().replace(":", "").replace("-", ""))
+    text = text.strip()
+    m = _ZONE.fullmatch(text) or (_DT_ZONE.search(text) if len(text) >= 9 else None)
+    if not m:
+        return None
+    sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3))
+    if hours > 14 or minutes >= 60:
+        return None
+    delta = timedelta(hours=hours, minutes=minutes)
+    return -delta if sign == "-" else delta
+
+
+def parse_dt(text: str | None) -> datetime | None:
+    """DICOM DT/DA(+TM) text to a naive ``datetime`` in the time it states (see ``parse_offset``)."""
+    if not text:
+        return None
+    text = text.strip()
+    if parse_offset(text) is not None:
+        text = text[:-5]
+    m = _DT.match(text.replace(":", "").replace("-", ""))
     if not m:
         return None
     year, month, day, hour, minute, second, frac = m.groups()
@@ -197,8 +219,21 @@ def parse_dt(text: str | None) -> datetime | None:
         return None
 
 
+def acquisition_offset(ds: Any) -> timedelta | None:
+    """UTC offset of the acquisition time: AcquisitionDateTime's own, else TimezoneOffsetFromUTC."""
+    text = get_str(ds, "AcquisitionDateTime")
+    own = parse_offset(text) if text and parse_dt(text) is not None else None
+    if own is not None:
+        return own
+    zone = get_str(ds, "TimezoneOffsetFromUTC")
+    return parse_offset(zone) if zone and _ZONE.fullmatch(zone.strip()) else None
+
+
 def acquisition_time(ds: Any) -> datetime | None:
-    """AcquisitionDateTime, else AcquisitionDate+Time, else ContentDate+Time, else SeriesDate+Time."""
+    """AcquisitionDateTime, else AcquisitionDate+Time, else ContentDate+Time, else SeriesDate+Time.
+
+    Naive, in the local time the file states; ``acquisition_offset`` says its UTC offset.
+    """
     dt = parse_dt(get_str(ds, "AcquisitionDateTime"))
     if dt is not None:
         return dt
@@ -248,9 +283,9 @@ def uid_name(uid: Any) -> str | None:
     return str(name).strip() or text
 
 
-def no_image_description(ds: Any) -> str:
-    """'a DICOM Comprehensive SR' and the like, from the SOP class."""
-    uid = valid_uid(get_raw(ds, "SOPClassUID"))
+def no_image_description(ds: Any, sop_class: str | None = None) -> str:
+    """'a DICOM Comprehensive SR' and the like, from the SOP class (``sop_class`` or the data set's)."""
+    uid = valid_uid(sop_class or get_raw(ds, "SOPClassUID"))
     if uid is None:
         return "a DICOM object"
     name = uid_name(uid) or uid

@@ -90,11 +90,29 @@ def test_empty_file_missing_file_and_folder(tmp_path):
         ("test-SR.dcm", "this file is a DICOM Comprehensive SR: it has no image"),
         ("waveform_ecg.dcm", "Waveform: it has no image"),
         ("rtstruct.dcm", "RT Structure Set"),
+        # no SOPClassUID in the data set: the file meta names the class
+        ("DICOMDIR", "this file is a DICOMDIR (the index of a DICOM disc or folder): it has no image"),
+        # no preamble, no file meta: sniffed in either byte order
+        ("ExplVR_LitEndNoMeta.dcm", "this file is a DICOM RT Ion Plan: it has no image"),
+        ("ExplVR_BigEndNoMeta.dcm", "this file is a DICOM RT Ion Plan: it has no image"),
     ],
 )
 def test_dicom_without_pixels_says_what_it_is(tmp_path, name, words):
     err = _fails(_copy(name, tmp_path), NoPixelDataError, decode=False)
     assert words in str(err)
+
+
+def test_big_endian_image_without_preamble_opens(tmp_path):
+    ds = make_dataset(ViewPosition="AP")
+    want = ds.pixel_array
+    ds.PixelData = want.astype(">u2").tobytes()  # pydicom writes OW bytes as given
+    del ds.file_meta
+    path = tmp_path / "be_raw"
+    ds.save_as(path, implicit_vr=False, little_endian=False)
+    assert path.read_bytes()[:2] == b"\x00\x08"
+    img = open_image(path)
+    assert img.info.transfer_syntax_uid == "1.2.840.10008.1.2.2" and img.info.view.view == "AP"
+    np.testing.assert_array_equal(img.stored_frame(), want)
 
 
 def test_image_object_without_pixels_is_damaged(tmp_path):
@@ -241,7 +259,6 @@ def test_unknown_transfer_syntax(tmp_path):
     "name, package",
     [
         ("JPEG2000.dcm", "pylibjpeg-openjpeg"),
-        ("MR_small_RLE.dcm", "pylibjpeg-rle"),
         ("JPEG-LL.dcm", "python-gdcm"),
         ("MR_small_jpeg_ls_lossless.dcm", "pyjpegls"),
     ],
@@ -256,6 +273,19 @@ def test_decoder_missing_names_the_package(tmp_path, monkeypatch, name, package)
     )
     err = _fails(path, DecoderMissingError, decode=False)
     assert f"pip install {package}" in str(err)
+
+
+def test_rle_is_decoded_by_pydicom_itself_so_no_package_is_named(tmp_path, monkeypatch):
+    """pydicom's own RLE plugin is always there: no "pip install" hint could ever be true."""
+    from pydicom.pixels import get_decoder
+    from pydicom.uid import RLELossless
+
+    assert "pydicom" in get_decoder(RLELossless).available_plugins
+    assert str(RLELossless) not in DECODER_PACKAGES
+    original = Decoder.is_available  # a decoder missing anyway (a broken install) names no package
+    monkeypatch.setattr(Decoder, "is_available", property(lambda self: self.is_native and original.fget(self)))
+    err = _fails(_copy("MR_small_RLE.dcm", tmp_path), DecoderMissingError, decode=False)
+    assert "pip install" not in str(err)
 
 
 # --- identity never leaks ----------------------------------------------------------
@@ -311,3 +341,19 @@ def test_inconsistent_bit_depth(tmp_path):
     ds = make_dataset()
     ds.BitsAllocated, ds.BitsStored = 8, 12
     _fails(make_dicom(tmp_path / "bits.dcm", dataset=ds), CorruptImageError, decode=False)
+
+
+def test_zero_bits_stored_is_damaged_not_16(tmp_path):
+    ds = make_dataset()
+    ds.BitsStored = 0
+    err = _fails(make_dicom(tmp_path / "bits0.dcm", dataset=ds), CorruptImageError, decode=False)
+    assert "0 bits stored in 16 allocated" in str(err)
+
+
+def test_12_bit_jpeg_extended_says_at_open_which_decoder_it_needs(tmp_path):
+    """Pillow and GDCM decode 8-bit JPEG only: opening (so `info` too) names the package, not a decode error."""
+    err = _fails(_copy("JPGExtended.dcm", tmp_path), DecoderMissingError, decode=False)
+    assert "12-bit JPEG Extended" in str(err) and "pylibjpeg-libjpeg" in str(err)
+    from annotator.io.decoders import DECODER_PACKAGES, JPEG_EXTENDED
+
+    assert DECODER_PACKAGES[JPEG_EXTENDED] == "pillow"  # 8-bit JPEG Extended decodes with Pillow

@@ -101,3 +101,20 @@ def test_same_stem_without_dicom_is_imported(tmp_path):
     assert sorted(img.info.path.name for img in result.images) == ["film.png", "other.dcm"]
     skipped = dict((p.name, r) for p, r in result.skipped)
     assert skipped["other.png"] == "display copy of other.dcm" and "film.txt" in skipped
+
+
+def test_order_across_time_zones(tmp_path):
+    """09:00+0800 is 01:00 UTC, before 07:00+0000; a time without offset takes the others' offset."""
+    d = tmp_path / "zones"
+    d.mkdir()
+    make_dicom(d / "a_utc.dcm", AcquisitionDateTime="20240101070000+0000")
+    make_dicom(d / "b_beijing.dcm", AcquisitionDateTime="20240101090000+0800")
+    make_dicom(d / "c_beijing_tag.dcm", AcquisitionDate="20240101", AcquisitionTime="100000",
+               TimezoneOffsetFromUTC="+0800")
+    make_dicom(d / "d_no_offset.dcm", AcquisitionDate="20240101", AcquisitionTime="093000")  # taken as +0800
+    result = import_folder(d)
+    assert [i.info.path.name for i in result.images] == [
+        "b_beijing.dcm", "d_no_offset.dcm", "c_beijing_tag.dcm", "a_utc.dcm"]
+    beijing = result.images[0].info
+    assert beijing.acquisition_time.hour == 9 and beijing.utc_offset.total_seconds() == 8 * 3600
+    assert str(beijing.acquisition_aware) == "2024-01-01 09:00:00+08:00"

@@ -234,12 +234,31 @@ def test_calibration_from_enhanced_functional_groups(tmp_path):
         ({"AcquisitionDate": "20240315", "AcquisitionTime": "093012"}, datetime(2024, 3, 15, 9, 30, 12)),
         ({"ContentDate": "20240316", "ContentTime": "1105"}, datetime(2024, 3, 16, 11, 5)),
         ({"AcquisitionDate": "20241345", "ContentDate": "20240316"}, datetime(2024, 3, 16)),  # bad date skipped
+        # the offset is not part of the time (it is kept apart, see test_acquisition_offset)
+        ({"AcquisitionDateTime": "20240315093012-0500"}, datetime(2024, 3, 15, 9, 30, 12)),
         ({}, None),
     ],
 )
 @pytest.mark.filterwarnings("ignore:Invalid value for VR DA")
 def test_acquisition_time(tmp_path, tags, expected):
     assert _open(tmp_path, **tags).info.acquisition_time == expected
+
+
+@pytest.mark.parametrize(
+    "tags, hours",
+    [
+        ({"AcquisitionDateTime": "20240315093012.5+0800"}, 8.0),
+        ({"AcquisitionDateTime": "20240315093012-0530"}, -5.5),
+        ({"AcquisitionDate": "20240315", "AcquisitionTime": "0930", "TimezoneOffsetFromUTC": "+0100"}, 1.0),
+        ({"AcquisitionDateTime": "20240315093012+0000", "TimezoneOffsetFromUTC": "+0100"}, 0.0),  # its own wins
+        ({"AcquisitionDateTime": "20240315093012"}, None),
+        ({"AcquisitionDateTime": "20240315093012+9900"}, None),  # no such offset
+    ],
+)
+def test_acquisition_offset(tmp_path, tags, hours):
+    info = _open(tmp_path, **tags).info
+    assert (None if info.utc_offset is None else info.utc_offset.total_seconds() / 3600) == hours
+    assert info.acquisition_time.tzinfo is None  # naive, comparable with every other file's time
 
 
 @pytest.mark.parametrize(
