@@ -51,10 +51,12 @@ def info_dict(info: ImageInfo) -> dict[str, Any]:
         "columns": info.columns,
         "rows": info.rows,
         "frames": info.frames,
+        "complete_frames": info.frames_complete,
         "bits_stored": info.bits_stored,
         "bits_allocated": info.bits_allocated,
         "samples_per_pixel": info.samples_per_pixel,
         "photometric": info.photometric,
+        "presentation_inverse": info.presentation_inverse,
         "transfer_syntax": info.transfer_syntax,
         "transfer_syntax_uid": info.transfer_syntax_uid,
         "sop_class": info.sop_class,
@@ -68,7 +70,7 @@ def info_dict(info: ImageInfo) -> dict[str, Any]:
         },
         "view": {"view": info.view.view, "evidence": info.view.evidence},
         "directions": {"x": info.directions.x, "y": info.directions.y, "source": info.directions.source},
-        "acquisition_time": info.acquisition_time.isoformat() if info.acquisition_time else None,
+        "acquisition_time": info.acquisition_aware.isoformat() if info.acquisition_aware else None,
         "instance_number": info.instance_number,
         "frame_time_ms": info.frame_time_ms,
     }
@@ -76,6 +78,12 @@ def info_dict(info: ImageInfo) -> dict[str, Any]:
 
 def _num(v: float | None) -> str:
     return "-" if v is None else f"{v:g}"
+
+
+def _frames_text(info: ImageInfo) -> str:
+    if not info.cut_short:
+        return str(info.frames)
+    return f"{info.frames} ({info.frames_complete} complete: the file is cut short)"
 
 
 def _window_text(w: WindowPreset) -> str:
@@ -103,17 +111,18 @@ def info_text(info: ImageInfo) -> str:
         ("file", info.path.name),
         ("format", info.format),
         ("size", f"{info.columns} x {info.rows} px (columns x rows)"),
-        ("frames", str(info.frames)),
+        ("frames", _frames_text(info)),
         ("bits", f"{info.bits_stored} stored / {info.bits_allocated} allocated"),
         ("samples/pixel", str(info.samples_per_pixel)),
-        ("photometric", info.photometric),
+        ("photometric", info.photometric + (
+            " (PresentationLUTShape INVERSE: shown inverted)" if info.presentation_inverse else "")),
         ("transfer syntax", ts),
         ("SOP class", info.sop_class or "-"),
         ("modality", info.modality or "-"),
         ("calibration", f"{calib}; source: {cal.source}" if cal.is_mm else calib),
         ("view", f"{info.view.view}; evidence: {info.view.evidence}"),
         ("directions", f"+x = {d.x}, +y = {d.y}; source: {d.source}"),
-        ("acquisition", info.acquisition_time.isoformat(sep=" ") if info.acquisition_time else "-"),
+        ("acquisition", info.acquisition_aware.isoformat(sep=" ") if info.acquisition_aware else "-"),
         ("instance", "-" if info.instance_number is None else str(info.instance_number)),
         ("frame time", "-" if info.frame_time_ms is None else f"{_num(info.frame_time_ms)} ms"),
     ]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import AnnotatorError, ExportError
+from annotator.io.image import ImageInfo
 
 
 def parse_window(text: str) -> tuple[float, float]:
@@ -38,7 +39,8 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("path", help="a DICOM file or a PNG/JPEG/TIFF/BMP image")
     p.add_argument("--out", required=True, type=Path, help="the PNG file to write")
-    p.add_argument("--frame", type=int, default=0, help="frame number, from 0 (default 0)")
+    p.add_argument("--frame", type=int, default=0, metavar="N",
+                   help="frame index, counted from 0: --frame 0 is the viewer's frame 1 (default 0)")
     p.add_argument(
         "--window",
         type=parse_window,
@@ -49,6 +51,20 @@ def register(subparsers: Any) -> None:
     p.add_argument("--invert", action="store_true", help="invert grey levels (on top of MONOCHROME1)")
     p.add_argument("--gamma", type=float, default=1.0, help="display gamma, > 1 brightens (default 1)")
     p.set_defaults(run=run)
+
+
+def check_frame(info: ImageInfo, frame: int) -> None:
+    """Refuse a ``--frame`` the film does not have, in --frame numbers and in the viewer's (from 1)."""
+    name, frames, complete = info.path.name, info.frames, info.frames_complete
+    if not 0 <= frame < frames:
+        shown = "its only frame is --frame 0" if frames == 1 else (
+            f"its {frames} frames are --frame 0..{frames - 1} (frames 1..{frames} in the viewer)")
+        raise AnnotatorError(f"{name}: there is no --frame {frame}: --frame counts from 0 and {shown}")
+    if frame >= complete:
+        raise AnnotatorError(
+            f"{name}: --frame {frame} (frame {frame + 1} of {frames} in the viewer) is missing: the file is cut "
+            f"short and only --frame 0..{complete - 1} (frames 1..{complete}) are complete"
+        )
 
 
 def write_png(buffer: Any, out: Path) -> None:
@@ -71,12 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if not (math.isfinite(args.gamma) and args.gamma > 0):
         raise AnnotatorError(f"gamma {args.gamma:g}: must be a positive number")
     image = open_image(args.path)
-    frames = image.info.frames
-    if not 0 <= args.frame < frames:
-        raise AnnotatorError(
-            f"{image.info.path.name}: frame {args.frame} does not exist "
-            f"(frames are numbered 0..{frames - 1})"
-        )
+    check_frame(image.info, args.frame)
     buffer = display_frame(image, args.frame, window=args.window, invert=args.invert, gamma=args.gamma)
     write_png(buffer, out)
     return 0

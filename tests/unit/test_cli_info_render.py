@@ -229,3 +229,99 @@ def test_real_process(film, tmp_path):
     r = subprocess.run([*_cli_command(), "info", str(tmp_path / "nothing.dcm")], capture_output=True,
                        text=True, cwd=ROOT, timeout=120)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "nothing.dcm" in r.stderr
+
+
+def _cut_short_cine(tmp_path: Path) -> Path:
+    """A 6-frame run whose file ends half-way through its third frame: two frames are complete."""
+    pixels = np.random.default_rng(9).integers(0, 4096, (6, 16, 20)).astype(np.uint16)
+    path = write_dicom(tmp_path / "run.dcm", pixels, photometric="MONOCHROME2", slope=1.0, intercept=0.0)
+    data = path.read_bytes()
+    frame_bytes = 16 * 20 * 2
+    path.write_bytes(data[: len(data) - 3 * frame_bytes - frame_bytes // 2])
+    return path
+
+
+def test_info_says_a_cine_is_cut_short(tmp_path, capsys):
+    path = _cut_short_cine(tmp_path)
+    code, out, _ = run_cli(capsys, "info", str(path))
+    assert code == 0 and "frames:          6 (2 complete: the file is cut short)\n" in out
+    code, out, _ = run_cli(capsys, "info", str(path), "--json")
+    d = json.loads(out)
+    assert (d["frames"], d["complete_frames"]) == (6, 2)
+    whole = write_dicom(tmp_path / "whole.dcm", np.zeros((3, 4, 4), np.uint16), photometric="MONOCHROME2")
+    _, out, _ = run_cli(capsys, "info", str(whole))
+    assert "frames:          3\n" in out
+
+
+@pytest.mark.parametrize("frame, message", [
+    ("2", "cut.dcm: --frame 2 (frame 3 of 6 in the viewer) is missing: the file is cut short and only "
+          "--frame 0..1 (frames 1..2) are complete"),
+    ("6", "cut.dcm: there is no --frame 6: --frame counts from 0 and its 6 frames are --frame 0..5 "
+          "(frames 1..6 in the viewer)"),
+])
+def test_render_frame_messages_say_both_numberings(tmp_path, capsys, frame, message):
+    path = _cut_short_cine(tmp_path).rename(tmp_path / "cut.dcm")
+    code, out, err = run_cli(capsys, "render", str(path), "--out", str(tmp_path / "o.png"), "--frame", frame)
+    assert code == 2 and err == f"error: {message}\n"
+    code, _, _ = run_cli(capsys, "render", str(path), "--out", str(tmp_path / "o.png"), "--frame", "1")
+    assert code == 0
+
+
+def test_render_of_a_cine_without_window_uses_frame_0s_automatic_window(tmp_path, capsys):
+    """As the viewer does when it steps to frame N: one automatic window for the run (frame 0's)."""
+    from annotator.io import open_image
+    from annotator.render.display import FrameRenderer
+
+    rng = np.random.default_rng(4)
+    pixels = np.stack([rng.integers(500, 1500, (24, 32)), rng.integers(2000, 4000, (24, 32))]).astype(np.uint16)
+    path = write_dicom(tmp_path / "nowin.dcm", pixels, photometric="MONOCHROME2", slope=1.0, intercept=0.0,
+                       window=None)
+    image = open_image(path)
+    viewer = FrameRenderer(image)  # the viewport opens on frame 0 and steps
+    viewer.buffer()
+    viewer.frame = 1
+    out_png = tmp_path / "f1.png"
+    assert run_cli(capsys, "render", str(path), "--out", str(out_png), "--frame", "1")[0] == 0
+    got = np.asarray(Image.open(out_png))
+    np.testing.assert_array_equal(got, viewer.buffer())
+    w = image.auto_window(0)
+    np.testing.assert_array_equal(got, reference_display(path, 1, w.center, w.width, False))
+    assert (got == 255).mean() > 0.99  # frame 1 is brighter than frame 0's window: mostly white
+
+
+def test_presentation_lut_shape_inverse_inverts_once(tmp_path, capsys):
+    import pydicom
+
+    pixels = np.random.default_rng(2).integers(-2048, 2048, (48, 64)).astype(np.int16)
+    plain = write_dicom(tmp_path / "m2.dcm", pixels, photometric="MONOCHROME2")
+    ds = pydicom.dcmread(plain)
+    ds.PresentationLUTShape = "INVERSE"
+    ds.save_as(tmp_path / "inverse.dcm")
+    ds.PhotometricInterpretation = "MONOCHROME1"  # DX: MONOCHROME1 carries INVERSE too -- still once
+    ds.save_as(tmp_path / "m1_inverse.dcm")
+    want = reference_display(plain, 0, 300, 500, invert=True)
+    for name in ("inverse.dcm", "m1_inverse.dcm"):
+        out_png = tmp_path / f"{name}.png"
+        assert run_cli(capsys, "render", str(tmp_path / name), "--out", str(out_png))[0] == 0
+        np.testing.assert_array_equal(np.asarray(Image.open(out_png)), want)
+    code, out, _ = run_cli(capsys, "info", str(tmp_path / "inverse.dcm"))
+    assert "MONOCHROME2 (PresentationLUTShape INVERSE: shown inverted)" in out
+
+
+def test_monochrome1_voi_table_of_12_bit_entries_declared_16(tmp_path, capsys):
+    """Stored 0 is white and 4095 black, as the 12-bit table means -- not greys 239..255."""
+    import pydicom
+    from pydicom.dataset import Dataset
+
+    stored = np.array([[0, 1365, 2730, 4095]], np.uint16)
+    path = write_dicom(tmp_path / "m1.dcm", stored, photometric="MONOCHROME1", slope=1.0, intercept=0.0,
+                       window=None)
+    ds = pydicom.dcmread(path)
+    item = Dataset()
+    item.LUTDescriptor = [4096, 0, 16]
+    item.add_new("LUTData", "US", list(range(4096)))
+    ds.VOILUTSequence = [item]
+    ds.save_as(path)
+    out_png = tmp_path / "m1.png"
+    assert run_cli(capsys, "render", str(path), "--out", str(out_png))[0] == 0
+    assert np.asarray(Image.open(out_png)).tolist() == [[255, 170, 85, 0]]
