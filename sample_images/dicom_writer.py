@@ -27,7 +27,9 @@ ROOT_UID = "1.2.826.0.1.3680043.8.498."  # pydicom's UID root, for derived UIDs
 PATIENT = {"PatientName": "PHANTOM^TEST", "PatientID": "FAKE-0001", "PatientBirthDate": "19560101",
            "PatientSex": "M", "PatientAge": "070Y"}
 
-_VIEW_POSITION = {"AP": "AP", "lateral": "LL", "oblique": "LAO"}
+# ViewPosition defined terms (DX Positioning module): AP, PA, LL, RL, RLD, LLD, RLO, LLO. The
+# oblique is named by the side the C-arm turns to: LAO (positive angle) -> LLO, RAO -> RLO.
+_VIEW_POSITION = {"AP": "AP", "lateral": "LL"}
 _VIEW_WORDS = {"AP": "AP 正位", "lateral": "LAT 侧位", "oblique": "OBL 斜位"}
 
 
@@ -100,7 +102,7 @@ def write_film(path: Path, pixels: np.ndarray, *, case: str, study_desc: str, se
     ds.PositionerMotion = "STATIC" if n == 1 else "STATIC"
     ds.PositionerPrimaryAngle = float(angle_deg)
     ds.PositionerSecondaryAngle = 0.0
-    ds.ViewPosition = _VIEW_POSITION[view]
+    ds.ViewPosition = _VIEW_POSITION.get(view) or ("LLO" if angle_deg > 0 else "RLO")
     ds.PatientOrientation = list(patient_orientation)
     ds.StudyInstanceUID = uid(case, "study")
     ds.SeriesInstanceUID = uid(case, "series", series_number)
