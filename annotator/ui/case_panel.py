@@ -240,6 +240,10 @@ class CasePanel(QWidget):
             tip += "\n" + film.view_evidence
         item.setToolTip(1, tip)
         item.setToolTip(0, film.path)
+        folder = getattr(self.document, "folder", None)
+        if folder is not None and not (Path(folder) / film.path).exists():  # a moved or deleted file
+            item.setForeground(0, QBrush(QColor("#c02020")))
+            item.setToolTip(0, trf("film file not found: {name} — relink or remove it", name=name))
         return item
 
     def root_of_item(self, item: QTreeWidgetItem | None) -> str | None:
@@ -338,10 +342,35 @@ class CasePanel(QWidget):
             for phase in Phase:
                 phases.addAction(phase_label(phase)).triggered.connect(
                     lambda _=False, p=phase: self.document.update_film(film_id, phase=p))
+            menu.addAction(tr("Relink film…")).triggered.connect(lambda: self.relink_film(film_id))
             menu.addAction(tr("Remove film")).triggered.connect(lambda: self.document.remove_film(film_id))
         else:
             menu.addAction(tr("Remove root")).triggered.connect(lambda: self.document.remove_root(root_id))
         menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    def relink_film(self, film_id: str, path: Path | None = None) -> bool:
+        """Point film ``film_id`` at another file (asked for when ``path`` is None), e.g. a film
+        whose file was moved; one undo step. False when cancelled or the file cannot be read."""
+        doc = self.document
+        if doc is None:
+            return False
+        if path is None:
+            from PyQt6.QtWidgets import QFileDialog
+
+            chosen, _ = QFileDialog.getOpenFileName(self, tr("Relink film…"), str(doc.folder),
+                                                    tr("Images (*.dcm *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;All files (*)"))
+            if not chosen:
+                return False
+            path = Path(chosen)
+        try:
+            self._opener()(Path(path))
+        except Exception as exc:  # not an image: say so, keep the old link
+            self.status_message.emit(str(exc) or f"{Path(path).name}: cannot be opened")
+            return False
+        rel = Path(os.path.relpath(Path(path).resolve(), Path(doc.folder).resolve())).as_posix()
+        doc.update_film(film_id, path=rel)
+        self.status_message.emit(trf("Film relinked to {name}", name=Path(path).name))
+        return True
 
     def add_files(self, paths: list[Path], root_id: str | None = None) -> tuple[list[str], list[str]]:
         """Add image files (folders walked) as films of ``root_id`` (default: the selected root).

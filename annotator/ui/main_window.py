@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
                 self.film_id = None
         self.verdict_panel.show_root(self.document, self.root_id)
         if getattr(event, "kind", None) in ("root", "film"):
-            self._show_root_films()
+            self._show_root_films(force="path" in (getattr(event, "fields", None) or ()))  # a relinked film
         self._update_undo_actions()
         self._update_title()
 

@@ -71,3 +71,35 @@ def test_a_missing_film_file_says_so_in_its_viewport_and_the_status_bar(shown, q
     before = len(w.document.film(canvas.film_id).annotations)
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=canvas.rect().center())
     assert len(w.document.film(canvas.film_id).annotations) == before
+
+
+def test_a_missing_film_is_marked_in_the_tree_and_can_be_relinked(shown, qtbot, synthetic_case, monkeypatch):
+    from PyQt6.QtGui import QContextMenuEvent
+    from PyQt6.QtWidgets import QApplication, QFileDialog
+
+    folder = synthetic_case.parent
+    (folder / "moved").mkdir()
+    (folder / "ap.png").rename(folder / "moved" / "ap.png")
+    w = shown(synthetic_case)
+    ap = w.document.case.roots[0].films[0]
+    panel = w.case_panel
+    item = panel._find_item("film", ap.id)
+    assert item.foreground(0).color().red() > 150 and "not found" in item.toolTip(0)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(folder / "moved" / "ap.png"), "")))
+    tree = panel.tree
+    pos = tree.visualItemRect(item).center()
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.RightButton, pos=pos)
+    # the context-menu event a right click makes (QTest's click does not synthesise it)
+    QApplication.sendEvent(tree.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos,
+                                                              tree.viewport().mapToGlobal(pos)))
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    menu = QApplication.activePopupWidget()
+    [relink] = [a for a in menu.actions() if a.text() == "Relink film…"]
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(relink).center())
+    assert w.document.film(ap.id).path == "moved/ap.png"
+    canvas = w.workspace.viewport("AP").canvas
+    assert canvas.display is not None and canvas.error is None  # the film shows now
+    assert "not found" not in panel._find_item("film", ap.id).toolTip(0)
+    w.actions_by_key["undo"].trigger()
+    assert w.document.film(ap.id).path == "ap.png" and canvas.error is not None
