@@ -44,9 +44,17 @@ VIEW_KEYS: tuple[tuple[str, str, str | int], ...] = (
 
 
 class KeysToWidgets(QObject):
-    """Application event filter (one per application): plain keys stay with the widgets that use
-    them, in windows with view keys (accepting the ShortcutOverride event makes Qt deliver the
-    key instead of the shortcut)."""
+    """Event filter on the widget that has the keyboard focus (one per application, moved along
+    by ``QApplication.focusChanged``: Qt sends ShortcutOverride to the focus widget, and no other
+    event pays for a Python filter): plain keys stay with the widgets that use them, in windows
+    with view keys (accepting the ShortcutOverride event makes Qt deliver the key instead of the
+    shortcut)."""
+
+    def focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if old is not None:
+            old.removeEventFilter(self)
+        if new is not None:
+            new.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if event.type() != QEvent.Type.ShortcutOverride or not isinstance(obj, QWidget):
@@ -69,7 +77,10 @@ def _install_filter() -> None:
     app = QApplication.instance()
     if app is not None and (_filter is None or _filter.parent() is not app):
         _filter = KeysToWidgets(app)
-        app.installEventFilter(_filter)
+        app.focusChanged.connect(_filter.focus_changed)
+        focus = QApplication.focusWidget()
+        if focus is not None:
+            focus.installEventFilter(_filter)
 
 
 def keeps_plain_keys(widget: QWidget, event: QKeyEvent) -> bool:
