@@ -28,6 +28,7 @@ from PyQt6.QtWidgets import QApplication, QMainWindow, QToolBar, QWidget
 from annotator.errors import AnnotatorError
 from annotator.model import Role
 from annotator.ui.i18n import signals, tr
+from annotator.ui.messages import user_error
 from annotator.ui.profile_panel import ProfilePanel
 from annotator.ui.tools.assist import frame_input
 from annotator.ui.tools.suggestions import keys_hint
@@ -166,7 +167,7 @@ class AssistActions(QObject):
             with _WaitCursor():
                 proposal = propose_needle(pixels, cal, invert=invert)
         except AnnotatorError as exc:
-            self._status(str(exc))
+            self._status(user_error(tr("The assist could not run"), exc))
             return None
         if proposal is None:
             self._status(tr("No needle found on this film"))
@@ -228,7 +229,7 @@ class AssistActions(QObject):
                                               root.level if root is not None else None, film_id,
                                               path.frame, invert=image.invert)
         except AnnotatorError as exc:
-            self._status(str(exc))
+            self._status(user_error(tr("The assist could not run"), exc))
             return None
         with doc.macro("Analyse contrast path"):
             self._clear_path_suggestions(doc, film_id)

@@ -365,7 +365,9 @@ class CasePanel(QWidget):
         try:
             self._opener()(Path(path))
         except Exception as exc:  # not an image: say so, keep the old link
-            self.status_message.emit(str(exc) or f"{Path(path).name}: cannot be opened")
+            from annotator.ui.messages import user_error
+
+            self.status_message.emit(user_error(tr("Could not relink the film"), exc))
             return False
         rel = Path(os.path.relpath(Path(path).resolve(), Path(doc.folder).resolve())).as_posix()
         doc.update_film(film_id, path=rel)

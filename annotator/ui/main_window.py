@@ -49,7 +49,8 @@ class MainWindow(QMainWindow):
         self.film_id: str | None = None
         self.single_view: View | None = None
         self.autosaver = Autosaver(autosave_ms or 30_000, self)
-        self.autosaver.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
+        self.autosaver.failed.connect(
+            lambda msg: self.statusBar().showMessage(user_error(tr("Autosave failed"), msg), 10_000))
         self.workspace: Any = None
         self._shown: dict[str, str] = {}
         self.film_problems: dict[str, str] = {}  # film id -> why it is not shown (one line)

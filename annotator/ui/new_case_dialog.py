@@ -205,8 +205,9 @@ def new_case_from_window(window: Any, request: NewCaseRequest | None = None) -> 
     try:
         doc, problems = create_case(request)
     except Exception as exc:  # CaseFileError, OSError: one line
-        lines = str(exc).strip().splitlines()
-        window.prompter.error(window, lines[0] if lines else type(exc).__name__)
+        from annotator.ui.messages import user_error
+
+        window.prompter.error(window, user_error(tr("Could not create the case"), exc))
         return False
     from annotator.ui import settings
 

@@ -228,3 +228,25 @@ def test_every_document_step_has_a_human_name(synthetic_case):
     chinese = [undo_label(t) for t in texts]
     leftover = untranslated([(t, c) for t, c in zip(texts, chinese)])
     assert not leftover, "\n".join(leftover)
+
+
+def test_core_errors_get_a_translated_lead_and_field_name():
+    from annotator.model import FieldError
+    from annotator.ui.messages import user_error
+
+    exc = FieldError("age", "must be at most 120, got 999")
+    assert user_error("Value not recorded", exc) == "Value not recorded: age: must be at most 120, got 999"
+    i18n.set_language("zh", remember=False)
+    text = user_error(i18n.tr("Value not recorded"), exc)
+    assert text == "数值未记录：年龄：不得大于 120（输入为 999）"
+    assert user_error(i18n.tr("Could not open the case"), "empty.png: the file is empty") == \
+        "无法打开病例：empty.png：文件为空"
+
+
+def test_a_refused_new_case_says_why_with_a_lead(zh_window, synthetic_case):
+    from annotator.ui.new_case_dialog import NewCaseRequest, new_case_from_window
+
+    prompter = ScriptedPrompter()
+    w = zh_window(synthetic_case, prompter)
+    assert not new_case_from_window(w, NewCaseRequest(folder=synthetic_case.parent))
+    assert prompter.errors[-1].startswith("无法创建病例：case.json")
