@@ -41,13 +41,12 @@ from annotator.ui.tools import (
     SelectTool,
     Tool,
     ToolContext,
-    delete_selection,
     make_tool,
-    suggestion_key,
     tool_spec,
 )
 from annotator.ui.viewport import furniture, painting
 from annotator.ui.viewport.asker import DialogAsker
+from annotator.ui.viewport.canvas_keys import handle_key
 from annotator.ui.viewport.display import FilmDisplay
 from annotator.ui.viewport.foreign import foreign_items, load_foreign
 from annotator.ui.viewport.overlay import OverlayItem, build_overlay
@@ -454,49 +453,7 @@ class Canvas(QWidget):
             super().keyPressEvent(event)
 
     def _handle_key(self, event: QKeyEvent) -> bool:
-        key, mods = event.key(), event.modifiers()
-        K, M = Qt.Key, Qt.KeyboardModifier
-        ctrl = bool(mods & M.ControlModifier)
-        if ctrl and self.document is not None:
-            if key == K.Key_Z and mods & M.ShiftModifier or key == K.Key_Y:
-                self.tool.cancel()
-                self.document.redo()
-                return True
-            if key == K.Key_Z:
-                if not self.undo_sketch():
-                    self.document.undo()
-                return True
-            return False
-        ctx = self.context()
-        tool_keys = {K.Key_Return: "enter", K.Key_Enter: "enter", K.Key_Escape: "escape",
-                     K.Key_Delete: "delete", K.Key_Backspace: "backspace"}
-        if key in tool_keys:
-            if ctx is None:
-                return False
-            name = tool_keys[key]
-            used = self.tool.key(ctx, name)
-            if not used and name in ("delete", "backspace") and not self.tool.busy:
-                used = delete_selection(ctx)
-            if not used and name in ("enter", "escape") and not self.tool.busy:
-                used = suggestion_key(ctx, name)  # Enter accepts, Esc rejects the selected suggestion
-            if not used and name == "escape" and (self.selection.annotation_id or self.selection.redaction_id):
-                self.selection.clear()
-                used = True
-            self._after_tool()
-            return used
-        actions = {
-            K.Key_Space: self.fit, K.Key_I: self.toggle_invert, K.Key_H: self.flip_h, K.Key_V: self.flip_v,
-            K.Key_R: self.rotate, K.Key_M: self.toggle_magnifier,
-            K.Key_Comma: lambda: self.step(-1), K.Key_Period: lambda: self.step(1),
-            K.Key_Left: lambda: self.step(-1), K.Key_Right: lambda: self.step(1),
-        }
-        if key in actions and not (mods & (M.AltModifier | M.MetaModifier)):
-            actions[key]()
-            return True
-        if K.Key_1 <= key <= K.Key_5:
-            self.apply_preset(key - K.Key_1 + 1)
-            return True
-        return False
+        return handle_key(self, event)
 
     def undo_sketch(self) -> bool:
         """Ctrl+Z while a shape is in progress: its last point goes (the shape, when it has no
