@@ -87,7 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.debug:
         quiet_libraries()
     try:
-        return int(args.run(args) or 0)
+        if args.debug:
+            return int(args.run(args) or 0)
+        from annotator.io.quiet_fd import quiet_c_stderr
+
+        with quiet_c_stderr():  # C decoders' own complaints: our one line says it
+            return int(args.run(args) or 0)
     except AnnotatorError as exc:
         if args.debug:
             raise

@@ -92,3 +92,11 @@ def test_nested_and_exception_safe(capfd):
     assert sys.stderr is before
     err = capfd.readouterr().err
     assert "noise" not in err and "restored" in err
+
+
+def test_the_cli_prints_one_line_for_a_film_the_c_decoder_complains_about(tmp_path):
+    path = _garbage_j2k(tmp_path)
+    r = subprocess.run([sys.executable, "-m", "annotator.cli", "render", str(path), "--out", str(tmp_path / "x.png")],
+                       capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 2
+    assert r.stderr.splitlines() == [r.stderr.strip()] and r.stderr.startswith("error: garbage_j2k.dcm: ")
