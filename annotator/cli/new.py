@@ -18,12 +18,12 @@ import filecmp
 import os
 import shutil
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from annotator.errors import AnnotatorError
 from annotator.io.casefile import CASE_FILE_NAME, recovery_path, save_case
+from annotator.io.folder import acquisition_order
 from annotator.model import LEVELS, Case, Film, Root, Side, View, check_level
 from annotator.model.validation import FieldError
 
@@ -95,13 +95,6 @@ def _collect(args: argparse.Namespace, case_dir: Path) -> tuple[list[tuple[Path,
     return found, missing
 
 
-def _order(image: Any) -> tuple:
-    """Acquisition time (films without one last), then instance number, then file name."""
-    info = image.info
-    t, n = info.acquisition_time, info.instance_number
-    return (t is None, t or datetime.min, n is None, n or 0, info.path.name)
-
-
 def _destination(src: Path, case_dir: Path, taken: set[str]) -> tuple[str, bool]:
     """(relative POSIX path in the case, needs copying) for one film."""
     if _inside(src, case_dir):
@@ -167,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
             skipped.append(str(exc))
     if not images:
         raise BadInput("no images found in FILES; nothing was created")
-    images.sort(key=_order)
+    images.sort(key=acquisition_order(images))  # the folder import's order (UTC offsets too)
 
     case_dir.mkdir(parents=True, exist_ok=True)
     root = Root(level=level, side=Side(args.side if args.side is not None else DEFAULT_SIDE))
