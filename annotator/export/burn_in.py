@@ -164,7 +164,8 @@ def draw_annotation(p: _Painter, a: Annotation, film: Film, tip_color: Any = Non
     """One annotation as the screen draws it (``annotator.ui.viewport.painting``): role colour and
     dash of the shared style, point markers as a "+" with a dark outline (the needle tip with a
     ring and a solid centre, in the verdict colour ``tip_color`` when there is a verdict), a
-    filled arrow head, and the label of ``annotator.render.labels`` beside the last point."""
+    filled arrow head, and the label of ``annotator.render.labels`` beside the last point (an
+    arrow's at its tail)."""
     from annotator.render.labels import annotation_label
 
     st = style.role_style(a.role)
@@ -197,7 +198,8 @@ def draw_annotation(p: _Painter, a: Annotation, film: Film, tip_color: Any = Non
             p.draw.polygon(head, fill=color)
     label = annotation_label(a, film, p.lang, config)
     if label:
-        x, y = a.points[-1] if a.kind is not ShapeKind.POINT else a.points[0]
+        # an arrow's text sits at its tail (the head points at the thing), as on screen
+        x, y = a.points[0] if a.kind is ShapeKind.POINT or a.role is Role.ARROW else a.points[-1]
         off = max(4.0, 9.0 * scale)
         tw = float(p.draw.textlength(label, font=p.font))
         lx = x + off if x + off + tw <= p.img.width - 2 else x - off - tw
