@@ -5,31 +5,50 @@ Method (scikit-image, lazily imported):
 1. The frame becomes a density image (dense = high, ``common.density``),
    block-averaged to about 512 px on its long side for speed.
 2. A Hessian line filter at the needle's scale (``skimage.feature.hessian_matrix``,
-   sigma ~ the needle radius) keeps thin bright ridges; the strongest 0.5 % of
-   the field's pixels go to a probabilistic Hough transform
+   sigma ~ the needle radius, mirrored border) keeps thin bright ridges; the
+   strongest 0.5 % of the field's pixels go to a probabilistic Hough transform
    (``skimage.transform.probabilistic_hough_line``).
 3. Each Hough segment is extended along its line while the *line contrast*
    (density on the axis minus the denser of both sides, so an edge is not a
-   line) stays high. Score = (median contrast + ``CLIP_WEIGHT`` x the fraction
-   of the run whose thin axis is clipped to black) x length, damped when the
-   structure is band-wide (contrast 1.2 px off the needle's edge much lower
-   than 2.5 px off: a contrast column, not steel). The rim of the radiation
-   field (``FIELD_EDGE_MM``) is ignored.
+   line) stays high; where the segment's middle sits in a dip of that contrast
+   (the needle crossing a bone edge), the pieces on both sides are joined over
+   the dip when the contrast against the *mean* of both sides stays up.
+   Score = (median contrast + ``CLIP_WEIGHT`` x the fraction of the run whose
+   thin axis is clipped to black) x length, damped when the structure is
+   band-wide (a contrast column, ``THIN_RATIO``) and when one side is denser
+   than the other all along (a vertebral rim or endplate, ``ASYM``). The rim of
+   the radiation field (``FIELD_EDGE_MM``) is ignored.
 4. At full resolution the axis is re-fitted to sub-pixel perpendicular peak
-   positions, and the ends are found on the 1-D line-contrast profile along
-   the axis (densest of five samples within +-``BEVEL_HALF`` x radius, which
-   follows the bevel), searched up to ``REACH_MM`` past the coarse run: the
-   crossing of ``TIP_LEVEL`` x the contrast of the last 2.5-8 mm of shaft,
-   linearly interpolated between samples (sub-pixel). The level is below one
-   half because a bevelled tip tapers over ~1.8 mm. Where the shaft ends
-   inside a clipped (black) blob whose sides are clipped too, no edge can be
-   seen: the tip is put in the middle of the clipped stretch of the axis
-   (contrast leaves the needle at its tip and spreads both ways) -- of the
-   part where both sides are clipped too, when that is at least
-   ``BLIND_MM`` long (in front of dense bone the needle's contrast fades
-   before the blob begins, which would pull the middle back up the shaft).
+   positions and profiled across the whole image (``_axis_profile``): line
+   contrast against the mean of both sides (densest of five samples within
+   +-``BEVEL_HALF`` x radius, which follows the bevel); *clipped* where the
+   mean of those five samples, smoothed over 0.5 mm, reaches the film's
+   densest value; *blind* where both sides are clipped too; *thin* where the
+   contrast 1.2 px beside the needle's edge keeps ``THIN_EDGE`` of it. The
+   shaft is the run of thin contrast above ``TIP_LEVEL`` x its median, or of
+   clipped axis on unclipped sides, bridging gaps of ``RUN_GAP_MM`` but not
+   blind samples; across a gap of up to ``BRIDGE_MM`` it goes on when at least
+   ``RESUME_MM`` of clipped shaft follows in line (a dense bone crossing).
+   Each end of the run (``_end_position``):
+
+   - a blind stretch right past it hides the tip: contrast leaves the needle at
+     its tip and spreads both ways, so the tip is put half-way into the blob,
+     at most ``BLIND_CAP_MM`` in;
+   - clipped steel that un-clips while the run goes on (``STEEL_TAIL_MM``) with
+     less contrast and sides no lighter ended there: what goes on in line is a
+     contrast column (``_clipped_steel_end``);
+   - a clipped end is taken as it is;
+   - otherwise the crossing of ``TIP_LEVEL`` x the contrast of the last
+     2.5-8 mm of shaft, linearly interpolated (sub-pixel); the level is below
+     one half because a bevelled tip tapers over ~1.8 mm.
 5. Hub vs tip (``_hub_first``): an end at the edge of the radiation field is the
-   hub; otherwise the tip is the end in the denser surroundings.
+   hub; otherwise the tip is the end in the denser surroundings; when those are
+   alike, the end a contrast band leaves; failing that, the end nearer the
+   field's centre.
+6. ``confidence`` multiplies what can make a proposal wrong: the shaft's
+   contrast over the noise, how far the runner-up candidate is behind, how
+   clear the hub/tip call was and how much of the last 8 mm before the tip is
+   seen clearly.
 
 Coordinates: float pixels, origin at the top-left corner of the top-left pixel
 (domain.md §3). Without a calibration, a film is assumed to span ~256 mm on its
@@ -53,14 +72,29 @@ WORK_SIZE = 512  # long side of the detection image (px)
 MIN_LENGTH_MM = 5.0  # shortest shaft accepted (an AP needle can be foreshortened)
 TIP_LEVEL = 0.3  # fraction of the plateau contrast that marks the tip (bevel, see above)
 MAX_SEGMENTS = 150  # Hough segments scored, strongest ridge first
-COARSE_SATURATION = False  # whether clipped axis pixels extend a coarse run
 THIN_MIN = 0.08  # line contrast (density units) a clipped axis sample needs to count as thin
+ASYM = (0.6, 1.2)  # side difference / line contrast: needle ... edge (the score falls between)
+ASYM_FLOOR = 0.2  # ... down to this factor
 THIN_RATIO = (0.35, 0.6)  # line contrast 1.2 px off the edge / 2.5 px off: band ... needle
-REACH_MM = 25.0
-FIELD_EDGE_MM = 5.0
-BLIND_MM = 1.0
+FIELD_EDGE_MM = 5.0  # the rim of the radiation field is ignored (its black edge is a false line)
+BLIND_MM = 0.25  # a clipped stretch (sides clipped too) at least this long past a shaft end hides the tip
+BLIND_CAP_MM = 2.0  # ... which is put half-way into it, at most this far
+RUN_GAP_MM = 0.5  # the shaft's run bridges gaps up to this long
+BRIDGE_MM = 3.0  # a shorter gap followed by at least RESUME_MM of clipped shaft in line is crossed
+RESUME_MM = 5.0
+STEEL_MM = 2.5  # a clipped stretch at least this long inside a shaft end is clipped steel
+STEEL_TAIL_MM = 2.0  # ... and a run going on this far past it, un-clipped, is not steel there
+STEEL_SIDE_DROP = 0.05  # ... which ends where it un-clips unless its sides get lighter by this much
+STEEL_AFTER = 0.6  # ... or the line contrast after it stays above this x the shaft's
+HUB_TIE = 0.1  # density difference of the two ends' surroundings below which they count as alike
+HUB_BAND_RATIO = 1.5  # ... then a contrast band leaving one end this much stronger marks the tip
+THIN_EDGE = 0.35  # line contrast 1.2 px off the needle's edge / 3 px off, at least, for a thin line
 BEVEL_HALF = 0.5  # the tip profile takes the densest axis sample within +-this x radius
-LOCAL_MM = (2.5, 8.0)  # stretch inside a shaft end whose contrast sets the tip level  # a clipped stretch longer than this at a shaft end hides the tip  # the rim of the radiation field is ignored (its black edge is a false line)  # how far past the coarse ends the full-resolution profile looks for the tip
+CONF_SNR = 6.0  # confidence terms (``confidence``): snr scale, ...
+CONF_SEPARATION = 0.5  # ... separation from the runner-up that costs nothing, ...
+CONF_HUB = 0.15  # ... loss at a hub/tip call without any margin, ...
+CONF_UNCLEAR = 0.05  # ... loss when nothing of the last 8 mm of shaft is seen clearly
+LOCAL_MM = (2.5, 8.0)  # stretch inside a shaft end whose contrast sets the tip level
 
 
 @dataclass(frozen=True)
@@ -68,7 +102,8 @@ class NeedleProposal:
     """A proposed needle: ``tip`` and ``shaft`` = (hub end, tip) in pixels, ``confidence`` 0..1.
 
     ``contrast`` is the shaft's line contrast in density units (dense - sides),
-    ``length_px`` the visible shaft length in pixels.
+    ``length_px`` the visible shaft length in pixels; the other fields are what
+    ``confidence`` was computed from.
     """
 
     tip: Point
@@ -76,6 +111,10 @@ class NeedleProposal:
     confidence: float
     contrast: float = 0.0
     length_px: float = 0.0
+    tip_unclear: float = 0.0  # share of the last 8 mm of shaft before the tip not seen clearly
+    hub_margin: float = 1.0  # how clear the hub/tip call was (see ``confidence``)
+    separation: float = 1.0  # 1 - second best candidate's score / the best's
+    snr: float = 0.0  # the shaft's line contrast / pixel noise
 
     def to_json(self) -> dict:
         return {
@@ -94,7 +133,7 @@ def _ridge(img: np.ndarray, sigma: float) -> np.ndarray:
     """Bright-line response: -(most negative Hessian eigenvalue) minus |the other| (>= 0)."""
     from skimage.feature import hessian_matrix, hessian_matrix_eigvals
 
-    h = hessian_matrix(img, sigma=sigma, order="rc", use_gaussian_derivatives=False)
+    h = hessian_matrix(img, sigma=sigma, mode="reflect", order="rc", use_gaussian_derivatives=False)
     ev = hessian_matrix_eigvals(h)  # ev[0] >= ev[1]
     return np.clip(-ev[1] - np.abs(ev[0]), 0, None).astype(np.float32) * np.float32(sigma**2)
 
@@ -142,8 +181,22 @@ def _runs(mask: np.ndarray, gap: int) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), ends.tolist()))
 
 
-def _candidates(small: np.ndarray, mask: np.ndarray, px_mm: float) -> list[tuple[float, np.ndarray, np.ndarray]]:
-    """(score, end a, end b) of straight dense runs on the detection image, best first.
+@dataclass(frozen=True)
+class _Candidate:
+    """A straight dense run on the detection image: ends ``a``, ``b`` and what scored it."""
+
+    score: float
+    a: np.ndarray
+    b: np.ndarray
+    plateau: float  # median line contrast
+    clipped: float  # fraction of the run whose thin axis is clipped
+    thin: float  # contrast 1.2 px off the edge / 2.5 px off (~1 needle, < 0.4 wide band)
+    asym: float  # |median (left - right side density)| / plateau: ~0 for a needle, high for an edge
+    length_mm: float
+
+
+def _candidates(small: np.ndarray, mask: np.ndarray, px_mm: float) -> list[_Candidate]:
+    """Straight dense runs on the detection image, best score first.
 
     Saturated stretches (the densest value of the film: steel over bone and
     contrast often clips to black) count as part of a run, since the needle
@@ -195,12 +248,19 @@ def _candidates(small: np.ndarray, mask: np.ndarray, px_mm: float) -> list[tuple
         level = float(np.median(c[core])) if core.any() else 0.0
         if level <= 0:
             continue
-        evidence = (c > 0.4 * level) | (centre >= sat) if COARSE_SATURATION else c > 0.4 * level
-        runs = _runs(evidence & ok, gap=int(1.5 / px_mm / 0.5))
+        evidence = (c > 0.4 * level) & ok
+        gap = int(1.5 / px_mm / 0.5)
         k0 = int(np.argmin(np.abs(ts)))
-        run = next(((i, j) for i, j in runs if i <= k0 <= j), None)
+        run = next(((i, j) for i, j in _runs(evidence, gap) if i <= k0 <= j), None)
         if run is None:
-            continue
+            # where the needle crosses a bone edge its contrast against the denser side dips,
+            # but not against the mean of both sides: such a stretch joins the pieces around it
+            bridge = (_line_contrast(small, mid, u, ts, side, strict=False) > 0.4 * level) & ok
+            run = next(((i, j) for i, j in _runs(evidence | bridge, gap) if i <= k0 <= j), None)
+            if run is None or not evidence[run[0]:k0].any() or not evidence[k0:run[1] + 1].any():
+                continue
+            hits = np.flatnonzero(evidence[run[0]:run[1] + 1]) + run[0]
+            run = (int(hits[0]), int(hits[-1]))
         i, j = run
         length = (ts[j] - ts[i])
         if length * px_mm < MIN_LENGTH_MM:
@@ -211,8 +271,15 @@ def _candidates(small: np.ndarray, mask: np.ndarray, px_mm: float) -> list[tuple
         thin = near / plateau if plateau > 0 else 0.0  # ~1 for a needle, < 0.4 inside a wide band
         thin_factor = float(np.clip((thin - THIN_RATIO[0]) / (THIN_RATIO[1] - THIN_RATIO[0]), 0.05, 1.0))
         score = _score(plateau, clipped, length * px_mm) * thin_factor
-        out.append((score, mid + ts[i] * u, mid + ts[j] * u))
-    out.sort(key=lambda s: -s[0])
+        nrm = np.array([-u[1], u[0]])
+        xr, yr = xs[i:j + 1], ys[i:j + 1]
+        lr = sample(small, xr + side * nrm[0], yr + side * nrm[1]) - sample(small, xr - side * nrm[0], yr - side * nrm[1])
+        asym = abs(float(np.median(lr))) / plateau if plateau > 0 else 0.0
+        # an edge (a vertebral rim, an endplate) is denser on one side all along; steel is not
+        score *= float(np.clip((ASYM[1] - asym) / (ASYM[1] - ASYM[0]), ASYM_FLOOR, 1.0))
+        out.append(_Candidate(score, mid + ts[i] * u, mid + ts[j] * u, plateau, clipped, thin, asym,
+                              float(length * px_mm)))
+    out.sort(key=lambda c: -c.score)
     return out
 
 
@@ -223,8 +290,70 @@ def _saturation(img: np.ndarray, fraction: float = 0.03) -> float:
     return top - fraction * (top - float(np.percentile(img, 50)))
 
 
-def _refine(dens: np.ndarray, a: np.ndarray, b: np.ndarray, px_mm: float) -> tuple[np.ndarray, np.ndarray, float]:
-    """Sub-pixel axis and both ends at full resolution; returns (end a, end b, plateau contrast)."""
+@dataclass
+class _AxisProfile:
+    """Samples every ``step`` px along a needle axis (t = 0 at end a, t = length at end b)."""
+
+    ts: np.ndarray
+    contrast: np.ndarray  # axis density minus the mean of both sides (smoothed 0.5 px)
+    saturated: np.ndarray  # the axis is clipped (mean of the samples across it, smoothed 0.5 mm)
+    blind: np.ndarray  # the axis AND both sides are clipped: nothing marks the needle there
+    thin: np.ndarray  # the contrast is that of a thin line, not of a wide band or a bone edge
+    sides: np.ndarray  # mean density of both sides (smoothed 0.5 mm)
+    plateau: float  # median contrast of the inner 70 % of the shaft
+    step: float
+
+
+def _axis_profile(dens: np.ndarray, a: np.ndarray, u: np.ndarray, length: float, px_mm: float) -> _AxisProfile:
+    from scipy import ndimage
+
+    r_px = NEEDLE_RADIUS_MM / px_mm
+    step = 0.25
+    # the whole line across the image: a coarse run can be a short piece of a long shaft
+    h, w = dens.shape
+    margin = float(np.hypot(h, w))
+    ts = np.arange(-margin, length + margin, step)
+    xs, ys = a[0] + ts * u[0], a[1] + ts * u[1]
+    inside = (xs >= 0) & (xs <= w) & (ys >= 0) & (ys <= h)
+    ts, xs, ys = ts[inside], xs[inside], ys[inside]
+    n = np.array([-u[1], u[0]])
+    half = BEVEL_HALF * r_px
+    across = [sample(dens, xs + f * half * n[0], ys + f * half * n[1]) for f in (-1.0, -0.5, 0.0, 0.5, 1.0)]
+    centre = np.max(across, axis=0)  # densest of five: follows the bevel off the axis
+    side = r_px + 3.0
+    sides = 0.5 * (sample(dens, xs + side * n[0], ys + side * n[1]) + sample(dens, xs - side * n[0], ys - side * n[1]))
+
+    def smooth(v: np.ndarray, px: float) -> np.ndarray:
+        return ndimage.uniform_filter1d(v, size=max(1, int(round(px / step))), mode="nearest")
+
+    sat_level = _saturation(dens)
+    # clipping judged on the mean across the axis, smoothed along it: the max of five noisy
+    # samples near the clip level is nearly always "clipped"
+    saturated = smooth(np.mean(across, axis=0), 0.5 / px_mm) >= sat_level
+    sides_s = smooth(sides, 0.5 / px_mm)
+    contrast = smooth(centre - sides, 0.5)
+    inner = (ts > 0.15 * length) & (ts < 0.85 * length)
+    plateau = float(np.median(contrast[inner])) if inner.any() else float(np.median(contrast))
+    # blind: the axis is clipped and its sides too: nothing marks the needle there
+    blind = saturated & (sides_s >= sat_level)
+    # a needle keeps its contrast close beside its edge; a wide band (a contrast column in line
+    # with the needle, a bone) or one dense neighbour does not
+    near = _line_contrast(dens, a, u, ts, r_px + 1.2, half=half, strict=False)
+    thin = smooth(near, 1.0 / px_mm) >= THIN_EDGE * np.maximum(smooth(contrast, 1.0 / px_mm), 1e-6)
+    return _AxisProfile(ts, contrast, saturated, blind, thin, sides_s, plateau, step)
+
+
+@dataclass(frozen=True)
+class _Refined:
+    a: np.ndarray
+    b: np.ndarray
+    plateau: float  # the shaft's line contrast
+    unclear_a: float = 0.0  # share of the last 8 mm inside each end not seen clearly (``_end``)
+    unclear_b: float = 0.0
+
+
+def _refine(dens: np.ndarray, a: np.ndarray, b: np.ndarray, px_mm: float) -> _Refined:
+    """Sub-pixel axis and both ends at full resolution."""
     r_px = NEEDLE_RADIUS_MM / px_mm
     u = (b - a) / (np.linalg.norm(b - a) or 1.0)
     n = np.array([-u[1], u[0]])
@@ -245,80 +374,141 @@ def _refine(dens: np.ndarray, a: np.ndarray, b: np.ndarray, px_mm: float) -> tup
         b = b + (c0 + k * length) * n
         u = (b - a) / (np.linalg.norm(b - a) or 1.0)
         length = float(np.linalg.norm(b - a))
-    # 2) ends: line-contrast profile along the axis, beyond both coarse ends
-    margin = max(8.0, REACH_MM / px_mm)
-    step = 0.25
-    ts = np.arange(-margin, length + margin, step)
-    c, centre = _line_contrast(dens, a, u, ts, side=r_px + 3.0, half=BEVEL_HALF * r_px, with_centre=True,
-                               strict=False)
-    sat_level = _saturation(dens)
-    saturated = centre >= sat_level
-    # blind: the axis AND its surroundings are clipped (mean of both sides, c = centre - sides)
-    blind = saturated & ((centre - c) >= sat_level)
-    from scipy import ndimage
-
-    c = ndimage.uniform_filter1d(c, size=max(1, int(round(0.5 / step))), mode="nearest")
-    inner = (ts > 0.15 * length) & (ts < 0.85 * length)
-    plateau = float(np.median(c[inner])) if inner.any() else float(np.median(c))
-    level = TIP_LEVEL * plateau
-    above = (c >= level) | saturated
-    k0 = int(np.argmin(np.abs(ts - length / 2)))
-    run = next(((i, j) for i, j in _runs(above, gap=int(1.0 / step)) if i <= k0 <= j), None)
-    if run is None:
-        return a, b, plateau
-    i, j = run
-
-    visible = c >= 0.5 * plateau
-    blind_min = int(round(BLIND_MM / px_mm / step))
-
-    def cross(k_in: int, k_out: int) -> float:
-        inward = 1 if k_out < k_in else -1
-        k_vis = k_in
-        while k_vis != k0 and not visible[k_vis]:
-            k_vis += inward
-        if abs(k_in - k_vis) >= blind_min:
-            # the needle ends inside a clipped blob (sides clipped too): no edge to see.
-            # Contrast leaves the needle at its tip and spreads both ways, so the blob is
-            # centred on the tip: take the middle of the clipped stretch of the axis --
-            # of its fully blind part (sides clipped too) when that is long enough: in front
-            # of a dense bone the needle's contrast fades before the blob begins.
-            k_lo, k_hi = sorted((k_vis, k_in))
-            runs = [(p + k_lo, q + k_lo) for p, q in _runs(blind[k_lo:k_hi + 1], gap=2) if q - p >= blind_min]
-            if runs:
-                p, q = max(runs, key=lambda r: r[1] - r[0])
-                return float(0.5 * (ts[p] + ts[q]))
-            return float(0.5 * (ts[k_vis] + ts[k_in]))
-        if not (0 <= k_out < len(c)) or saturated[k_in]:
-            return float(ts[k_in])
-        # the contrast just inside this end sets the level (the shaft's contrast changes with
-        # what lies behind it), then walk outward to where the signal falls below it
-        n1, n2 = int(LOCAL_MM[0] / px_mm / step), int(LOCAL_MM[1] / px_mm / step)
-        idx = k_in + inward * np.arange(n1, n2)
-        idx = idx[(idx >= 0) & (idx < len(c))]
-        local = float(np.median(c[idx])) if idx.size >= 4 else plateau
-        lvl = TIP_LEVEL * max(local, 0.25 * plateau)
-        k = int(np.clip(k_in + inward * n1, 0, len(c) - 1))
-        if (k - k_in) * inward < 0:
-            k = k_in
-        while 0 <= k - inward < len(c) and c[k - inward] >= lvl:
-            k -= inward
-        k_o = k - inward
-        if not 0 <= k_o < len(c):
-            return float(ts[k])
-        c_in, c_out = c[k], c[k_o]
-        f = (c_in - lvl) / (c_in - c_out) if c_in != c_out else 0.0
-        return float(ts[k] + f * (ts[k_o] - ts[k]))
-
-    t_a, t_b = cross(i, i - 1), cross(j, j + 1)
-    return a + t_a * u, a + t_b * u, plateau
+    # 2) ends: walk the axis profile beyond both coarse ends
+    ax = _axis_profile(dens, a, u, length, px_mm)
+    c, plateau = ax.contrast, ax.plateau
+    # the shaft: thin line contrast above the tip level, or a clipped axis whose sides are not
+    # clipped (steel over bone clips; where the sides clip too, the needle cannot be followed)
+    above = ((c >= TIP_LEVEL * plateau) & ax.thin) | (ax.saturated & ~ax.blind)
+    k0 = int(np.argmin(np.abs(ax.ts - length / 2)))
+    # short gaps are bridged, but not across a blind sample: there nothing shows the needle
+    joined = np.zeros_like(above)
+    for i, j in _runs(above, gap=int(RUN_GAP_MM / px_mm / ax.step)):
+        joined[i:j + 1] = True
+    runs = _runs(joined & ~ax.blind, gap=0)
+    at = next((r for r, (i, j) in enumerate(runs) if i <= k0 <= j), None)
+    if at is None:
+        return _Refined(a, b, plateau)
+    i, j = _bridge_gaps(ax, runs, at, px_mm)
+    (t_a, unclear_a), (t_b, unclear_b) = _end(ax, i, -1, px_mm), _end(ax, j, +1, px_mm)
+    return _Refined(a + t_a * u, a + t_b * u, plateau, unclear_a, unclear_b)
 
 
-def _hub_first(small: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray, px_mm: float) -> bool:
-    """True when end ``a`` is the hub (detection-image pixels).
+def _bridge_gaps(ax: _AxisProfile, runs: list[tuple[int, int]], at: int, px_mm: float) -> tuple[int, int]:
+    """Run ``runs[at]`` joined with the runs beyond short gaps on either side when they go on,
+    in line, as clipped steel on light sides: a shaft crossing a dense bone edge is blind or
+    faint for a moment (``BRIDGE_MM``) and goes on for ``RESUME_MM`` or more; contrast leaving
+    the tip in line with the needle is seldom clipped on light sides."""
+    max_gap = BRIDGE_MM / px_mm / ax.step
+    min_len = RESUME_MM / px_mm / ax.step
+    i, j = runs[at]
+    for step_dir in (-1, 1):
+        r = at
+        while 0 <= r + step_dir < len(runs):
+            p, q = runs[r + step_dir]
+            gap = (i - q) if step_dir < 0 else (p - j)
+            resumed = np.arange(p, p + int(min_len)) if step_dir > 0 else np.arange(q - int(min_len) + 1, q + 1)
+            if gap > max_gap or q - p < min_len or ax.saturated[resumed].mean() < 0.7:
+                break  # a long gap, a short piece, or what goes on is not clipped steel on light sides
+            if step_dir < 0:
+                i = p
+            else:
+                j = q
+            r += step_dir
+    return i, j
+
+
+def _end(ax: _AxisProfile, k_in: int, outward: int, px_mm: float) -> tuple[float, float]:
+    """(axis position t, unclear share) of the needle end past sample ``k_in``, the last shaft
+    sample (outward = +-1). The unclear share (0..1) is the part of the last ``LOCAL_MM[1]``
+    of shaft inside the end where the needle is not seen clearly (clipped, faint or wide)."""
+    c, step = ax.contrast, ax.step
+    inner = k_in - outward * np.arange(int(LOCAL_MM[1] / px_mm / step))
+    inner = inner[(inner >= 0) & (inner < len(c))]
+    clear = (c[inner] >= TIP_LEVEL * ax.plateau) & ax.thin[inner] & ~ax.saturated[inner]
+    unclear = 1.0 - float(clear.mean()) if inner.size else 1.0
+    return _end_position(ax, k_in, outward, px_mm), unclear
+
+
+def _end_position(ax: _AxisProfile, k_in: int, outward: int, px_mm: float) -> float:
+    """Axis position (t) of the needle end past ``k_in`` (see ``_end``)."""
+    c, ts, step = ax.contrast, ax.ts, ax.step
+    # a blind stretch (axis and sides clipped) right past the shaft hides the end: contrast
+    # leaves the needle at its tip and spreads both ways, so the tip lies inside the blob,
+    # near its entry (most blobs are small; a long one is mostly contrast beyond the tip)
+    k, last, miss = k_in + outward, k_in, 0
+    while 0 <= k < len(c) and miss <= 2:
+        if ax.blind[k]:
+            last, miss = k, 0
+        else:
+            miss += 1
+        k += outward
+    n_blind = abs(last - k_in)
+    if n_blind >= BLIND_MM / px_mm / step:
+        return float(ts[k_in] + outward * min(0.5 * n_blind * step, BLIND_CAP_MM / px_mm))
+    k_steel = _clipped_steel_end(ax, k_in, outward, px_mm)
+    if k_steel is not None:
+        return float(ts[k_steel] + outward * 0.5 * step)
+    k_out = k_in + outward
+    if not 0 <= k_out < len(c) or ax.saturated[k_in]:
+        return float(ts[k_in])
+    # the contrast just inside this end sets the level (the shaft's contrast changes with
+    # what lies behind it), then walk outward to where the signal falls below it
+    n1, n2 = int(LOCAL_MM[0] / px_mm / step), int(LOCAL_MM[1] / px_mm / step)
+    idx = k_in - outward * np.arange(n1, n2)
+    idx = idx[(idx >= 0) & (idx < len(c))]
+    local = float(np.median(c[idx])) if idx.size >= 4 else ax.plateau
+    lvl = TIP_LEVEL * max(local, 0.25 * ax.plateau)
+    k = int(np.clip(k_in - outward * n1, 0, len(c) - 1))
+    if (k - k_in) * outward > 0:
+        k = k_in
+    while 0 <= k + outward < len(c) and c[k + outward] >= lvl:
+        k += outward
+    k_o = k + outward
+    if not 0 <= k_o < len(c):
+        return float(ts[k])
+    c_in, c_out = c[k], c[k_o]
+    f = (c_in - lvl) / (c_in - c_out) if c_in != c_out else 0.0
+    return float(ts[k] + f * (ts[k_o] - ts[k]))
+
+
+def _clipped_steel_end(ax: _AxisProfile, k_in: int, outward: int, px_mm: float) -> int | None:
+    """The last clipped sample of a clipped shaft when the run ending at ``k_in`` goes on past
+    it for a while, un-clipped, with less contrast and surroundings no lighter: steel is the
+    densest thing on a film, so there the steel ended and what goes on in line (a contrast
+    column) is not the needle. None when the run does not end that way (a shaft leaving bone
+    un-clips with its sides, and keeps its contrast)."""
+    sat, n = ax.saturated, len(ax.ts)
+    hits = [k for k in range(k_in, -1 if outward > 0 else n, -outward) if sat[k]]
+    if not hits:
+        return None
+    k = hits[0]  # the outermost clipped sample of the run
+    tail = np.arange(k + outward, k_in + outward, outward)
+    if tail.size * ax.step * px_mm < STEEL_TAIL_MM or sat[tail].mean() > 0.1:
+        return None  # the run ends clipped, or soon after
+    inner = k - outward * np.arange(max(4, int(STEEL_MM / px_mm / ax.step)))
+    inner = inner[(inner >= 0) & (inner < n)]
+    if sat[inner].mean() < 0.7:
+        return None  # not a clipped shaft
+    m = max(2, int(1.0 / px_mm / ax.step))
+    out, ins = tail[:m], inner[1:m + 1]
+    if ax.sides[out].mean() < ax.sides[ins].mean() - STEEL_SIDE_DROP:
+        return None  # leaving bone: the sides got lighter too
+    if ax.contrast[out].mean() >= STEEL_AFTER * ax.plateau:
+        return None  # still the needle's contrast
+    return k
+
+
+def _hub_first(small: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray,
+               px_mm: float) -> tuple[bool, float]:
+    """(True when end ``a`` is the hub, how clear that call is 0..1); detection-image pixels.
 
     An end at the edge of the radiation field is the hub (the needle enters
-    from outside); otherwise the tip is the end in the denser surroundings
-    (bone of the foramen, contrast), measured on a ring of 2-6 mm around each end.
+    from outside). Otherwise the tip is the end in the denser surroundings
+    (bone of the foramen, contrast), measured on a ring of 2-6 mm around each end;
+    when those are alike (``HUB_TIE``), the end with a contrast band (a ridge
+    1-2 mm in radius) leaving it, away from the shaft; failing that, the end
+    nearer the field's centre (the C-arm is centred on the target).
     """
     from scipy import ndimage
 
@@ -331,7 +521,7 @@ def _hub_first(small: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray
     near = 4.0 / px_mm
     ea, eb = at_edge(a), at_edge(b)
     if min(ea, eb) < near <= max(ea, eb):
-        return ea < eb
+        return ea < eb, 1.0
     ang = np.linspace(0, 2 * np.pi, 24, endpoint=False)
     rad = np.array([2.0, 4.0, 6.0]) / px_mm
     ox = (rad[:, None] * np.cos(ang)[None, :]).ravel()
@@ -340,7 +530,42 @@ def _hub_first(small: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray
     def around(p: np.ndarray) -> float:
         return float(np.median(sample(small, p[0] + ox, p[1] + oy)))
 
-    return around(a) < around(b)
+    da, db = around(a), around(b)
+    if abs(da - db) >= HUB_TIE:
+        return da < db, float(np.clip(abs(da - db) / (3 * HUB_TIE), 0.5, 1.0))
+    u = (b - a) / (np.linalg.norm(b - a) or 1.0)
+    ba, bb = _band_leaving(small, a, -u, px_mm), _band_leaving(small, b, u, px_mm)
+    if max(ba, bb) >= HUB_BAND_RATIO * min(ba, bb):
+        return ba < bb, 0.4
+    ys, xs = np.nonzero(mask)
+    centre = np.array([xs.mean() + 0.5, ys.mean() + 0.5])
+    return float(np.linalg.norm(a - centre)) > float(np.linalg.norm(b - centre)), 0.2
+
+
+def _band_leaving(small: np.ndarray, end: np.ndarray, out: np.ndarray, px_mm: float) -> float:
+    """Contrast-band response (ridge of 1-2 mm radius, 90th percentile) on a ring 2-5 mm around
+    a needle end, leaving out the shaft's own direction."""
+    from skimage.feature import hessian_matrix, hessian_matrix_eigvals
+
+    half = int(6.0 / px_mm) + 4
+    x0, y0 = int(end[0]) - half, int(end[1]) - half
+    h, w = small.shape
+    crop = small[max(0, y0):min(h, y0 + 2 * half), max(0, x0):min(w, x0 + 2 * half)]
+    if min(crop.shape) < 8:
+        return 0.0
+    best = np.zeros(crop.shape, np.float32)
+    for r_mm in (1.0, 2.0):
+        sg = max(1.0, r_mm / px_mm / math.sqrt(3))
+        ev = hessian_matrix_eigvals(hessian_matrix(crop, sigma=sg, mode="reflect", order="rc",
+                                                   use_gaussian_derivatives=False))
+        np.maximum(best, np.clip(-ev[1], 0, None) * np.float32(sg**2), out=best)
+    ang = np.linspace(0, 2 * np.pi, 36, endpoint=False)
+    dirs = np.stack([np.cos(ang), np.sin(ang)], axis=1)
+    dirs = dirs[dirs @ -out < math.cos(math.radians(35))]  # not back along the shaft
+    rr = np.arange(2.0, 5.01, 0.5) / px_mm
+    xs = end[0] - max(0, x0) + (rr[None, :] * dirs[:, :1]).ravel()
+    ys = end[1] - max(0, y0) + (rr[None, :] * dirs[:, 1:]).ravel()
+    return float(np.percentile(sample(best, xs, ys), 90))
 
 
 def _noise(small: np.ndarray, mask: np.ndarray) -> float:
@@ -366,25 +591,48 @@ def propose_needle(frame: np.ndarray, calibration=None, invert: bool = False) ->
     cands = _candidates(small, mask, px_mm * factor)
     if not cands:
         return None
-    score, a_s, b_s = cands[0]
-    a, b = a_s * factor, b_s * factor
-    a, b, plateau = _refine(dens, a, b, px_mm)
-    if plateau <= 0:
+    best = cands[0]
+    score = best.score
+    a, b = best.a * factor, best.b * factor
+    r = _refine(dens, a, b, px_mm)
+    if r.plateau <= 0:
         return None
-    hub, tip = (a, b) if _hub_first(small, mask, a / factor, b / factor, px_mm * factor) else (b, a)
-    noise = _noise(small, mask)
-    snr = plateau / noise
-    second = cands[1][0] if len(cands) > 1 else 0.0
+    hub_is_a, hub_margin = _hub_first(small, mask, r.a / factor, r.b / factor, px_mm * factor)
+    hub, tip, unclear = (r.a, r.b, r.unclear_b) if hub_is_a else (r.b, r.a, r.unclear_a)
+    snr = r.plateau / _noise(small, mask)
+    second = cands[1].score if len(cands) > 1 else 0.0
     separation = 1.0 - second / score if score > 0 else 0.0
-    conf = float(np.clip(1 - math.exp(-snr / 4.0), 0, 1) * (0.5 + 0.5 * np.clip(separation * 2, 0, 1)))
-    length = float(np.linalg.norm(tip - hub))
+    conf = confidence(snr, separation, hub_margin, unclear)
     return NeedleProposal(
         tip=(float(tip[0]), float(tip[1])),
         shaft=((float(hub[0]), float(hub[1])), (float(tip[0]), float(tip[1]))),
         confidence=round(conf, 4),
-        contrast=plateau,
-        length_px=length,
+        contrast=r.plateau,
+        length_px=float(np.linalg.norm(tip - hub)),
+        tip_unclear=float(unclear),
+        hub_margin=hub_margin,
+        separation=float(separation),
+        snr=float(snr),
     )
+
+
+def confidence(snr: float, separation: float, hub_margin: float, tip_unclear: float) -> float:
+    """0..1, the product of what can make a proposal wrong (weights chosen on development films):
+
+    - ``snr``: the shaft's line contrast over the pixel noise (a faint line may be noise);
+    - ``separation``: 1 - (second best candidate's score / the best's): a competing straight
+      dense structure (a vertebral rim, a contrast column) could be the needle instead;
+    - ``hub_margin``: how clear the hub/tip call was (1 = the hub is at the field's edge,
+      0.5..1 by the difference of the ends' surroundings, 0.4 a contrast band leaving one
+      end, 0.2 when only the field's centre decided);
+    - ``tip_unclear``: the share of the last 8 mm of shaft before the tip where the needle is
+      not seen clearly (clipped, faint or wide): its end is then a guess more often.
+    """
+    s = 1.0 - math.exp(-snr / CONF_SNR)
+    sep = 0.5 + 0.5 * min(1.0, max(0.0, separation / CONF_SEPARATION))
+    hub = 1.0 - CONF_HUB * (1.0 - hub_margin)
+    tip = 1.0 - CONF_UNCLEAR * tip_unclear
+    return float(min(1.0, max(0.0, s * sep * hub * tip)))
 
 
 def snap_tip(frame: np.ndarray, click: Point, radius_px: float, calibration=None,
@@ -414,9 +662,9 @@ def snap_tip(frame: np.ndarray, click: Point, radius_px: float, calibration=None
 
         mask &= ndimage.binary_erosion(full_mask, iterations=3)
     best = None
-    for _, ea, eb in _candidates(dens, mask, px_mm)[:5]:
-        ra, rb, plateau = _refine(dens, ea, eb, px_mm)
-        for end in (ra, rb):
+    for cand in _candidates(dens, mask, px_mm)[:5]:
+        r = _refine(dens, cand.a, cand.b, px_mm)
+        for end in (r.a, r.b):
             p = (float(end[0] + x0), float(end[1] + y0))
             d = math.dist(p, click)
             if d <= radius_px and (best is None or d < best[0]):

@@ -89,3 +89,25 @@ def test_snap_far_from_any_needle_returns_none():
     assert snap_tip(img, (220.0, 40.0), radius_px=8) is None
     with pytest.raises(AssistError):
         snap_tip(img, (100.0, 100.0), radius_px=0)
+
+
+def test_confidence_falls_when_nothing_tells_hub_from_tip():
+    # a clean needle in the middle of a uniform film: neither end at the field's edge, both in
+    # alike surroundings, no contrast band at either: the hub/tip call is the field's centre's
+    clear = propose_needle(_line_image(hub=(2.0, 30.0), tip=(150.0, 140.0)), _cal(0.25))
+    ambiguous = propose_needle(_line_image(hub=(60.0, 70.0), tip=(190.0, 180.0)), _cal(0.25))
+    assert clear is not None and ambiguous is not None
+    assert clear.confidence >= 0.95 and clear.hub_margin == 1.0
+    assert ambiguous.hub_margin < 0.5
+    assert ambiguous.confidence < 0.9  # the GUI's "low confidence - check the tip"
+
+
+def test_confidence_terms():
+    from annotator.assist.needle import confidence
+
+    base = confidence(snr=40, separation=0.9, hub_margin=1.0, tip_unclear=0.0)
+    assert base > 0.99
+    assert confidence(snr=5, separation=0.9, hub_margin=1.0, tip_unclear=0.0) < 0.6
+    assert confidence(snr=40, separation=0.1, hub_margin=1.0, tip_unclear=0.0) < 0.65
+    assert confidence(snr=40, separation=0.9, hub_margin=0.2, tip_unclear=0.0) < 0.9
+    assert confidence(snr=40, separation=0.9, hub_margin=1.0, tip_unclear=1.0) < base
