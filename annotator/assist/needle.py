@@ -90,10 +90,10 @@ HUB_TIE = 0.1  # density difference of the two ends' surroundings below which th
 HUB_BAND_RATIO = 1.5  # ... then a contrast band leaving one end this much stronger marks the tip
 THIN_EDGE = 0.35  # line contrast 1.2 px off the needle's edge / 3 px off, at least, for a thin line
 BEVEL_HALF = 0.5  # the tip profile takes the densest axis sample within +-this x radius
-CONF_SNR = 6.0  # confidence terms (``confidence``): snr scale, ...
-CONF_SEPARATION = 0.5  # ... separation from the runner-up that costs nothing, ...
+CONF_SNR = 5.0  # confidence terms (``confidence``): snr scale, ...
+CONF_SEPARATION = 0.2  # ... separation from the runner-up that costs nothing, ...
 CONF_HUB = 0.15  # ... loss at a hub/tip call without any margin, ...
-CONF_UNCLEAR = 0.05  # ... loss when nothing of the last 8 mm of shaft is seen clearly
+CONF_UNCLEAR = 0.03  # ... loss when nothing of the last 8 mm of shaft is seen clearly
 LOCAL_MM = (2.5, 8.0)  # stretch inside a shaft end whose contrast sets the tip level
 
 
@@ -617,7 +617,9 @@ def propose_needle(frame: np.ndarray, calibration=None, invert: bool = False) ->
 
 
 def confidence(snr: float, separation: float, hub_margin: float, tip_unclear: float) -> float:
-    """0..1, the product of what can make a proposal wrong (weights chosen on development films):
+    """0..1, the product of what can make a proposal wrong. The weights were chosen on
+    development films to flag (< 0.9, the GUI's "check the tip") as many proposals more than
+    1.5 mm off as possible while flagging at most one in five good ones:
 
     - ``snr``: the shaft's line contrast over the pixel noise (a faint line may be noise);
     - ``separation``: 1 - (second best candidate's score / the best's): a competing straight

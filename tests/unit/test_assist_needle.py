@@ -107,7 +107,7 @@ def test_confidence_terms():
 
     base = confidence(snr=40, separation=0.9, hub_margin=1.0, tip_unclear=0.0)
     assert base > 0.99
-    assert confidence(snr=5, separation=0.9, hub_margin=1.0, tip_unclear=0.0) < 0.6
-    assert confidence(snr=40, separation=0.1, hub_margin=1.0, tip_unclear=0.0) < 0.65
+    assert confidence(snr=4, separation=0.9, hub_margin=1.0, tip_unclear=0.0) < 0.6
+    assert confidence(snr=40, separation=0.02, hub_margin=1.0, tip_unclear=0.0) < 0.6
     assert confidence(snr=40, separation=0.9, hub_margin=0.2, tip_unclear=0.0) < 0.9
     assert confidence(snr=40, separation=0.9, hub_margin=1.0, tip_unclear=1.0) < base
