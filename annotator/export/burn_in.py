@@ -110,6 +110,8 @@ class _Painter:
         self.draw = ImageDraw.Draw(img)
         self.font = pil_font(int(round(self.font_px)), lang)
         self.pad = max(2, int(self.font_px * 0.4))
+        # rectangles (x0, y0, x1, y1) labels must not cover: the text boxes, labels placed so far
+        self.taken: list[tuple[float, float, float, float]] = []
 
     def _width(self, role: Role) -> int:
         return max(1, int(round(style.line_width(role, self.h))))
@@ -200,12 +202,35 @@ def draw_annotation(p: _Painter, a: Annotation, film: Film, tip_color: Any = Non
     if label:
         # an arrow's text sits at its tail (the head points at the thing), as on screen
         x, y = a.points[0] if a.kind is ShapeKind.POINT or a.role is Role.ARROW else a.points[-1]
-        off = max(4.0, 9.0 * scale)
-        tw = float(p.draw.textlength(label, font=p.font))
-        lx = x + off if x + off + tw <= p.img.width - 2 else x - off - tw
-        lx = min(max(2.0, lx), max(2.0, p.img.width - 2 - tw))
-        ly = min(max(p.font_px + 2, y - off), p.h - 2)
+        lx, ly = _label_place(p, label, x, y, max(4.0, 9.0 * scale))
         p.text((lx, ly), label, color=color, anchor="ls")
+
+
+def _label_place(p: _Painter, label: str, x: float, y: float, off: float) -> tuple[float, float]:
+    """Baseline-left position of ``label`` near (x, y): above right, above left, below right,
+    below left, then a line further out each round, the first that covers no text box and no
+    earlier label (the nearest place when none is free)."""
+    tw = float(p.draw.textlength(label, font=p.font))
+    asc = p.font_px
+    w_img = p.img.width
+
+    def clamp(lx: float, ly: float) -> tuple[float, float]:
+        return (min(max(2.0, lx), max(2.0, w_img - 2 - tw)), min(max(asc + 2, ly), p.h - 2))
+
+    def free(lx: float, ly: float) -> bool:
+        r = (lx - 1, ly - asc - 1, lx + tw + 1, ly + asc * 0.3 + 1)
+        return not any(r[0] < t[2] and t[0] < r[2] and r[1] < t[3] and t[1] < r[3] for t in p.taken)
+
+    right_first = x + off + tw <= w_img - 2
+    sides = (x + off, x - off - tw) if right_first else (x - off - tw, x + off)
+    lh = asc * 1.3
+    candidates = []
+    for n in range(8):  # one line further away each round
+        for ly in (y - off - n * lh, y + off + asc + n * lh):
+            candidates += [clamp(lx, ly) for lx in sides]
+    spot = next((c for c in candidates if free(*c)), candidates[0])
+    p.taken.append((spot[0] - 1, spot[1] - asc - 1, spot[0] + tw + 1, spot[1] + asc * 0.3 + 1))
+    return spot
 
 
 def draw_zone(p: _Painter, img: Any, verdict: Any) -> Any:
@@ -294,9 +319,6 @@ def burn_film(
         p = _Painter(img, lang, text_scale)
     shown = [a for a in film.annotations if a.frame == frame and not a.suggested]
     tip_color = style.status_color(verdict.status) if verdict is not None else None
-    if layers.annotations:
-        for a in sorted(shown, key=lambda a: a.role is Role.TIP):  # the needle tip on top
-            draw_annotation(p, a, film, tip_color, config)
     verdict_lines: list[tuple[str, Any, bool]] = []
     if layers.verdict and (verdict is not None or warnings):
         if verdict is not None:
@@ -312,7 +334,14 @@ def burn_film(
         roles = list(dict.fromkeys(a.role for a in shown))
         legend_lines = [("— " + role_name(r, lang), style.role_color(r), False) for r in roles]
     reserve = p.pad * 6 + p.font_px if layers.scale_bar else 0.0
-    for box in layout_boxes(img.width, img.height, verdict_lines, legend_lines, p.font_px, p.measure, reserve):
+    boxes = layout_boxes(img.width, img.height, verdict_lines, legend_lines, p.font_px, p.measure, reserve)
+    # the boxes are laid out first so that annotation labels keep clear of them (the boxes
+    # are drawn last, on top, as on screen)
+    p.taken.extend((b.x, b.y, b.x + b.w, b.y + b.h) for b in boxes)
+    if layers.annotations:
+        for a in sorted(shown, key=lambda a: a.role is Role.TIP):  # the needle tip on top
+            draw_annotation(p, a, film, tip_color, config)
+    for box in boxes:
         p.draw_box(box)
     if layers.scale_bar:
         _scale_bar(p, film)

@@ -143,3 +143,27 @@ def test_warning_lines_carry_a_drawn_triangle_not_a_font_glyph(monkeypatch: pyte
     red = (arr[..., 0] > 200) & (arr[..., 1] < 80) & (arr[..., 2] < 80)
     assert red[:40, :30].sum() > 20  # the red triangle before the first warning line
     assert isinstance(img, Image.Image)
+
+
+def _bbox(mask: np.ndarray) -> tuple[int, int, int, int]:
+    ys, xs = np.nonzero(mask)
+    assert xs.size, "nothing drawn"
+    return int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0])
+def test_an_annotation_label_keeps_clear_of_the_legend(scale: float) -> None:
+    # an arrow whose tail (where its text goes) lies under the legend's top-right corner
+    buf = np.full((512, 512), 128, np.uint8)
+
+    def burn(text: str, legend: bool) -> np.ndarray:
+        arrow = Annotation(Role.ARROW, ShapeKind.LINE, [(470, 20), (300, 250)], text=text)
+        film = Film("a.png", View.AP, annotations=[arrow])
+        layers = Layers(legend=legend, verdict=False, scale_bar=False, caption=False, target_zone=False)
+        return np.asarray(burn_film(buf, film, layers=layers, text_scale=scale), dtype=np.int16)
+
+    label = np.abs(burn("bulging disc here", True) - burn("", True)).sum(axis=2) > 0
+    legend = np.abs(burn("", True) - burn("", False)).sum(axis=2) > 0
+    lx0, ly0, lx1, ly1 = _bbox(label)
+    gx0, gy0, gx1, gy1 = _bbox(legend)
+    assert lx1 < gx0 or gx1 < lx0 or ly1 < gy0 or gy1 < ly0, ((lx0, ly0, lx1, ly1), (gx0, gy0, gx1, gy1))
