@@ -335,9 +335,10 @@ def burn_film(
         legend_lines = [("— " + role_name(r, lang), style.role_color(r), False) for r in roles]
     reserve = p.pad * 6 + p.font_px if layers.scale_bar else 0.0
     boxes = layout_boxes(img.width, img.height, verdict_lines, legend_lines, p.font_px, p.measure, reserve)
-    # the boxes are laid out first so that annotation labels keep clear of them (the boxes
-    # are drawn last, on top, as on screen)
+    # the boxes are laid out first so that annotation labels keep clear of them and of the
+    # redactions (the boxes are drawn last, on top, as on screen)
     p.taken.extend((b.x, b.y, b.x + b.w, b.y + b.h) for b in boxes)
+    p.taken.extend((r.x0, r.y0, r.x1, r.y1) for r in film.redactions)  # corners ordered when built
     if layers.annotations:
         for a in sorted(shown, key=lambda a: a.role is Role.TIP):  # the needle tip on top
             draw_annotation(p, a, film, tip_color, config)
