@@ -641,36 +641,40 @@ def snap_tip(frame: np.ndarray, click: Point, radius_px: float, calibration=None
              invert: bool = False) -> Point | None:
     """The needle tip nearest ``click`` within ``radius_px`` (pixels), or None.
 
-    Runs the detector on a window around the click (so a long needle outside it
-    does not matter) and returns the end of the found shaft nearest the click.
+    The tip of the whole film's proposal (``propose_needle``: its hub/tip call sees the whole
+    shaft) when it lies within the radius; otherwise the nearest end, within the radius, of a
+    shaft found in a window around the click (another needle, or one the whole-film search
+    did not pick), its ends followed on the whole frame so that the window's border does not
+    make an end. None when no needle end lies within the radius: the click stays.
     """
     if radius_px <= 0:
         raise AssistError("snap radius must be positive")
     a = np.asarray(frame)
     h, w = a.shape[:2]
+    prop = propose_needle(a, calibration, invert)
+    if prop is not None and math.dist(prop.tip, click) <= radius_px:
+        return prop.tip
     half = int(max(64, 4 * radius_px))
     x0, y0 = max(0, int(click[0]) - half), max(0, int(click[1]) - half)
     x1, y1 = min(w, int(click[0]) + half), min(h, int(click[1]) + half)
     if x1 - x0 < 16 or y1 - y0 < 16:
         return None
-    crop = a[y0:y1, x0:x1]
-    dens = density(crop, invert)
+    dens = density(a, invert)
+    crop = dens[y0:y1, x0:x1]
     px_mm = _px_mm(a, calibration)
-    mask = np.ones(dens.shape, bool)
+    mask = np.ones(crop.shape, bool)
     mask[:3, :] = mask[-3:, :] = mask[:, :3] = mask[:, -3:] = False
-    full_mask = field_mask(crop if not invert else -dens, 0)
-    if full_mask.mean() > 0.05:
+    inside = field_mask(-crop, 0)
+    if inside.mean() > 0.05:
         from scipy import ndimage
 
-        mask &= ndimage.binary_erosion(full_mask, iterations=3)
-    best = None
-    for cand in _candidates(dens, mask, px_mm)[:5]:
-        r = _refine(dens, cand.a, cand.b, px_mm)
+        mask &= ndimage.binary_erosion(inside, iterations=3)
+    offset = np.array([x0, y0], dtype=np.float64)
+    best: tuple[float, Point] | None = None
+    for cand in _candidates(crop, mask, px_mm)[:5]:
+        r = _refine(dens, cand.a + offset, cand.b + offset, px_mm)
         for end in (r.a, r.b):
-            p = (float(end[0] + x0), float(end[1] + y0))
-            d = math.dist(p, click)
+            d = math.dist((float(end[0]), float(end[1])), click)
             if d <= radius_px and (best is None or d < best[0]):
-                best = (d, p)
-        if best is not None:
-            break
+                best = (d, (float(end[0]), float(end[1])))
     return None if best is None else best[1]
