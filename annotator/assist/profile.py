@@ -2,8 +2,10 @@
 
 At stations every ``step`` along the polyline, a perpendicular profile of the
 density (dense = high, ``common.density``) is sampled over +-``half_width``.
-The background is the higher of the medians of both outer quarters; the band
-*intensity* is the peak density near the axis minus that background (density
+The background is the line through the medians of both outer quarters (a band
+crossing a bone edge lies on a sloping background; the higher of the two sides
+put it too high, and the band seemed to end where it crossed the edge); the band
+*intensity* is the peak density near the axis above that line (density
 units, ~0..1) and its *width* the full width at half that height (FWHM),
 interpolated between samples. Stations whose axis is clipped to the film's
 densest value are flagged (``clipped``): there the band can be neither seen
@@ -104,7 +106,11 @@ def extend_path(path: Sequence[Point], length_px: float) -> list[Point]:
 def _fwhm(prof: np.ndarray, offs: np.ndarray, centre_half: float) -> tuple[float, float]:
     """(height above background, FWHM in the units of ``offs``) of one perpendicular profile."""
     q = max(2, len(prof) // 4)
-    bg = max(float(np.median(prof[:q])), float(np.median(prof[-q:])))  # both sides lower: a bone edge is not a band
+    left, right = float(np.median(prof[:q])), float(np.median(prof[-q:]))
+    # a sloping background (the band crosses a bone edge): the line through both outer medians
+    o_l, o_r = float(np.median(offs[:q])), float(np.median(offs[-q:]))
+    prof = prof - (left + (right - left) * (offs - o_l) / (o_r - o_l))
+    bg = 0.0
     core = np.abs(offs) <= centre_half
     k = int(np.flatnonzero(core)[np.argmax(prof[core])])
     height = float(prof[k] - bg)

@@ -8,11 +8,13 @@ here is ever confirmed.
 Cutoff (``contrast_cutoff``, domain.md §6.1): the band *ends* inside the traced
 path (intensity stays below ``END_LEVEL`` x its typical level for the rest of
 the path, which goes on for at least ``MIN_TAIL_MM``), the end is *abrupt*
-(>= 0.6 of the typical level within ``ABRUPT_MM`` of it), the column is still
-*full calibre* just before it (intensity x width, ~ the squared radius of the
-sleeve, over the last 1.5-6 mm >= ``FULL_CALIBRE`` x its median over the
-path), and it *stops short*: before ``SHORT_COURSE_MM`` of filled course. A
-normal sleeve tapers and runs farther, so its distal end is not suggested.
+(>= 0.6 of the typical level within ``ABRUPT_MM`` of it), and the column is
+still *full calibre* just before it: intensity x width (~ the squared radius
+of the sleeve) over the last 1.5-6 mm >= ``FULL_CALIBRE`` x its median over
+the first ``CALIBRE_REF_MM`` of the course. A normal sleeve tapers along its
+course, so its distal end is not suggested. No course length is required: a
+block can sit anywhere from the recess to beyond the foramen, and a normal
+sleeve can fill only a short way (an earlier "stops before 30 mm" gate is gone).
 Location: the half-height crossing of the intensity after the last full
 station (interpolated), moved back by half the column's FWHM (the rounded end
 of a filled sleeve reaches half height 0.87 r past the end of its axis), on
@@ -52,7 +54,7 @@ END_LEVEL = 0.3
 ABRUPT_MM = 3.0
 MIN_TAIL_MM = 1.5
 FULL_CALIBRE = 0.6
-SHORT_COURSE_MM = 30.0  # a normal sleeve fills farther than this with 1-2 ml (department-adjustable)
+CALIBRE_REF_MM = 5.0  # the calibre just before the end is compared with the course's first this many mm
 BENCH_TURN_DEG = 12.0
 TILT_CHORD_MM = 15.0
 
@@ -108,8 +110,8 @@ def find_cutoff(profile: ContrastProfile, scale_mm: float | None = None) -> Cand
         return None
     last = int(idx[-1])
     end_mm = smm[last]
-    if smm[-1] - end_mm < MIN_TAIL_MM or end_mm >= SHORT_COURSE_MM:
-        return None  # the band runs to the end of the path, or has run its usual course
+    if smm[-1] - end_mm < MIN_TAIL_MM:
+        return None  # the band runs to the end of the path
     before = (smm >= end_mm - 6.0) & (smm <= end_mm - 1.5) & start
     body = start & (smm <= end_mm - 1.5)
     if before.sum() < 3 or body.sum() < 3:
@@ -117,7 +119,11 @@ def find_cutoff(profile: ContrastProfile, scale_mm: float | None = None) -> Cand
     if not np.any((smm >= end_mm - ABRUPT_MM) & (smm <= end_mm) & (ii >= 0.6 * ref_i)):
         return None  # faded out rather than stopped
     area = ii * ww  # ~ r^2 of a tube: falls fast as a sleeve tapers
-    ratio = float(np.median(area[before]) / max(np.median(area[body]), 1e-9))
+    # calibre against the first millimetres of the course (against the whole course, a short
+    # sleeve that tapers all the way still looks full just before its end)
+    first = body & (smm <= SKIP_START_MM + CALIBRE_REF_MM)
+    ref = first if first.sum() >= 3 else body
+    ratio = float(np.median(area[before]) / max(np.median(area[ref]), 1e-9))
     if ratio < FULL_CALIBRE:
         return None
     level = 0.5 * float(np.median(ii[before]))

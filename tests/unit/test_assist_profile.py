@@ -107,3 +107,35 @@ def test_analyse_path_sees_a_stop_at_the_end_of_the_traced_path():
     assert len(cuts) == 1
     ann = next(a for f, a in found if f.code == "contrast_cutoff")
     assert abs(ann.points[0][0] - (20 + 18 / SPACING)) * SPACING <= 2.0
+
+
+def test_no_cutoff_at_the_end_of_a_short_tapering_sleeve():
+    # a normal sleeve that fills only 15 mm, tapering to half its radius: it ends, but not at
+    # full calibre (against its whole course the last millimetres still looked full)
+    tapered = straight_band(end_mm=15, taper=0.5)
+    assert find_cutoff(contrast_profile(tapered, path_to(22), CAL)) is None
+
+
+def test_a_cutoff_far_along_the_root_is_found():
+    # no course-length gate: a block beyond 30 mm of filled course is still a block
+    img = straight_band(end_mm=38, size=(200, 400))
+    cut = find_cutoff(contrast_profile(img, path_to(46), CAL))
+    assert cut is not None and abs(cut.s - 38) <= 2.0
+
+
+def test_band_height_on_a_sloping_background():
+    # a band crossing a bone edge lies on a slope: its height is measured above the slope,
+    # not above the denser side (which made the band seem to fade where it crossed the edge)
+    h, w = 200, 320
+    yy, xx = np.mgrid[0:h, 0:w] + 0.5
+    ramp = 8.0 * np.clip(yy - 100, -40, 40)  # stored values rise across the band: the density falls
+    band = straight_band(end_mm=70, seed=3).astype(float) - 3000
+    img = np.clip(3000 + ramp + band, 0, 4095).astype(np.uint16)
+    flat = straight_band(end_mm=70, seed=3)
+    mid = slice(40, 160)
+
+    def height_stored(frame):  # band height back in stored units (density spans the 1..99th pct)
+        lo, hi = np.percentile(frame[frame > frame.min()], (1, 99))
+        return np.median(contrast_profile(frame, path_to(60), CAL).intensity[mid]) * (hi - lo)
+
+    assert height_stored(img) == pytest.approx(height_stored(flat), rel=0.1)
