@@ -220,18 +220,19 @@ def test_analysed_path_reads_in_chinese_on_canvas_panel_and_plot_marks(qtbot, tm
 def test_a_low_confidence_needle_proposal_says_so(qtbot, tmp_path, phantom, monkeypatch):
     import annotator.assist.needle as needle
 
+    from dataclasses import replace
+
     real = needle.propose_needle
+    confidence = {"value": 0.78}
 
-    def weaker(*args, **kwargs):
-        from dataclasses import replace
+    def with_confidence(*args, **kwargs):  # the real proposal, its confidence fixed by the test
+        return replace(real(*args, **kwargs), confidence=confidence["value"])
 
-        return replace(real(*args, **kwargs), confidence=0.78)
-
-    monkeypatch.setattr(needle, "propose_needle", weaker)
+    monkeypatch.setattr(needle, "propose_needle", with_confidence)
     doc, root, film = one_film_doc(tmp_path)
     win, assist, c = open_window(qtbot, doc, root, film, MemoryImage(phantom[0], spacing_mm=0.5))
     assist.propose_needle()
     assert "low confidence — check the tip before accepting" in win.statusBar().currentMessage()
-    monkeypatch.setattr(needle, "propose_needle", real)
+    confidence["value"] = 0.97
     assist.propose_needle()
     assert "low confidence" not in win.statusBar().currentMessage()
