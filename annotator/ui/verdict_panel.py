@@ -125,7 +125,9 @@ class VerdictPanel(QWidget):
 
         lang = current_language()
         config = rules.load_config()
-        summary = rules.evaluate_root(root, config)
+        case_summary = rules.evaluate_case(case, config)  # every root once; this root's part of it
+        summary = next((r for r in case_summary.roots if r.root_id == root.id), None) \
+            or rules.evaluate_root(root, config)
         parts: list[str] = [f"<h3>{html.escape(summary.label(lang))}</h3>"]
         banners = [w.message(lang) for w in summary.all_warnings if str(w.code) == "W3" or w.is_danger]
         if not root.films:
@@ -139,7 +141,6 @@ class VerdictPanel(QWidget):
         parts.append(f"<p>{html.escape(summary.conclusion_text(lang))}</p>")
         for w in summary.warnings:
             parts.append(self._warning_html(w, lang))
-        case_summary = rules.evaluate_case(case, config)
         parts.append(f"<h4>{html.escape(tr('Case summary'))}</h4>")
         parts.append("".join(f"<p>{html.escape(line)}</p>" for line in case_summary.text(lang).splitlines()))
         seen: list[str] = []

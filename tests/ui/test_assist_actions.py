@@ -218,9 +218,9 @@ def test_analysed_path_reads_in_chinese_on_canvas_panel_and_plot_marks(qtbot, tm
 
 
 def test_a_low_confidence_needle_proposal_says_so(qtbot, tmp_path, phantom, monkeypatch):
-    import annotator.assist.needle as needle
-
     from dataclasses import replace
+
+    import annotator.assist.needle as needle
 
     real = needle.propose_needle
     confidence = {"value": 0.78}

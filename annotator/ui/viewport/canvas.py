@@ -293,7 +293,9 @@ class Canvas(QWidget):
             return
         if getattr(event, "undo_redo", False) or getattr(event, "action", None) == "remove":
             self.tool.cancel()  # a drag in progress must not edit an item that just changed under it
-        if event.film_id in (None, self.film_id) or event.root_id in (None, self.root_id):
+        # this film's items, or the root/case its rules read (level, side, findings); an edit on
+        # another film of the root cannot change this film's verdict or overlay
+        if event.film_id == self.film_id or (event.film_id is None and event.root_id in (None, self.root_id)):
             self._refresh()
             self.film_changed.emit()
 
