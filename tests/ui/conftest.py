@@ -77,3 +77,38 @@ def synthetic_case(tmp_path):
     path = folder / "case.json"
     save_case(case, path)
     return path
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """Makes main windows: ``make_window(case=None, prompter=None, size=None, **kw)``.
+
+    With ``size`` the window is shown at that size and exposed; with ``case`` that case is
+    opened (after showing, when shown). Every window stays referenced until the test's
+    teardown, then its autosave timer is stopped and it is hidden: a shown top-level window
+    that only reference cycles keep alive can be collected by Python's cyclic GC in the middle
+    of its own paint event (after the test, while pytest-qt processes events), which frees its
+    backing store under the painter: a segfault.
+    """
+    from annotator.ui.dialogs import ScriptedPrompter
+    from annotator.ui.main_window import MainWindow
+
+    made: list[MainWindow] = []
+
+    def make(case=None, prompter=None, size=None, **kw):
+        kw.setdefault("restore_layout", False)
+        w = MainWindow(prompter=prompter or ScriptedPrompter(), **kw)
+        qtbot.addWidget(w)
+        made.append(w)
+        if size is not None:
+            w.resize(*size)
+            w.show()
+            qtbot.waitExposed(w)
+        if case is not None:
+            assert w.open_case(case)
+        return w
+
+    yield make
+    for w in made:
+        w.autosaver.timer.stop()
+        w.hide()

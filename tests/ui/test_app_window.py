@@ -10,29 +10,16 @@ import pytest
 from annotator.io.casefile import case_to_dict, load_case
 from annotator.model import Role
 from annotator.ui.dialogs import ScriptedPrompter, Unsaved
-from annotator.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot):
-    """Makes main windows; keeps them referenced until the test's teardown, then hides them.
-
-    A shown top-level window that only reference cycles keep alive can be collected by Python's
-    cyclic GC in the middle of its own paint event (after the test, while pytest-qt processes
-    events), which frees its backing store under the painter: a segfault.
-    """
-    made: list[MainWindow] = []
+def window(make_window):
+    """Main windows that restore the remembered layout (the layout tests need it)."""
 
     def make(prompter=None, autosave_ms=None):
-        w = MainWindow(prompter=prompter or ScriptedPrompter(), autosave_ms=autosave_ms)
-        qtbot.addWidget(w)
-        made.append(w)
-        return w
+        return make_window(prompter=prompter, autosave_ms=autosave_ms, restore_layout=True)
 
-    yield make
-    for w in made:
-        w.autosaver.timer.stop()
-        w.hide()
+    return make
 
 
 def move_tip(doc, film_index: int, xy: tuple[float, float]) -> None:

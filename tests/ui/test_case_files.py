@@ -14,23 +14,11 @@ from annotator.io.casefile import case_to_dict, load_case, recovery_path, save_c
 from annotator.model import Role
 from annotator.ui import app, settings
 from annotator.ui.dialogs import ScriptedPrompter, Unsaved
-from annotator.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot):
-    made: list[MainWindow] = []
-
-    def make(prompter=None):
-        w = MainWindow(prompter=prompter or ScriptedPrompter(), restore_layout=False)
-        qtbot.addWidget(w)
-        made.append(w)
-        return w
-
-    yield make
-    for w in made:
-        w.autosaver.timer.stop()
-        w.hide()
+def window(make_window):
+    return lambda prompter=None: make_window(prompter=prompter)
 
 
 def _edit(doc, title="unsaved title"):

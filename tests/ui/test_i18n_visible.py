@@ -19,24 +19,12 @@ from tests.ui.visible_text import untranslated, visible_strings
 
 
 @pytest.fixture
-def zh_window(qtbot):
-    made = []
-
+def zh_window(make_window):
     def make(case_path, prompter=None):
         i18n.set_language("zh", remember=False)
-        w = MainWindow(prompter=prompter or ScriptedPrompter(), restore_layout=False)
-        qtbot.addWidget(w)
-        w.resize(1600, 1000)
-        w.show()
-        qtbot.waitExposed(w)
-        assert w.open_case(case_path)
-        made.append(w)
-        return w
+        return make_window(case_path, prompter=prompter, size=(1600, 1000))
 
-    yield make
-    for w in made:
-        w.autosaver.timer.stop()
-        w.hide()
+    return make
 
 
 def on_modal(qtbot, action, inspect):

@@ -8,30 +8,17 @@ from PyQt6.QtCore import QPoint, Qt
 from PyQt6.QtWidgets import QComboBox
 
 from annotator.ui import i18n
-from annotator.ui.dialogs import ScriptedPrompter
-from annotator.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def record(qtbot, sample_copy):
-    made = []
-
+def record(qtbot, sample_copy, make_window):
     def make(case="right_L5_on_target"):
-        w = MainWindow(prompter=ScriptedPrompter(), restore_layout=False)
-        qtbot.addWidget(w)
-        w.resize(1600, 1000)
-        w.show()
-        qtbot.waitExposed(w)
-        assert w.open_case(sample_copy / case)
+        w = make_window(sample_copy / case, size=(1600, 1000))
         w.docks["record"].raise_()
         qtbot.wait(20)
-        made.append(w)
         return w
 
-    yield make
-    for w in made:
-        w.autosaver.timer.stop()
-        w.hide()
+    return make
 
 
 def _cell_pos(table, row, col) -> QPoint:

@@ -6,28 +6,10 @@ from __future__ import annotations
 import pytest
 from PyQt6.QtCore import Qt
 
-from annotator.ui.dialogs import ScriptedPrompter
-from annotator.ui.main_window import MainWindow
-
 
 @pytest.fixture
-def shown(qtbot):
-    made = []
-
-    def make(case_path):
-        w = MainWindow(prompter=ScriptedPrompter(), restore_layout=False)
-        qtbot.addWidget(w)
-        w.resize(1400, 900)
-        w.show()
-        qtbot.waitExposed(w)
-        assert w.open_case(case_path)
-        made.append(w)
-        return w
-
-    yield make
-    for w in made:
-        w.autosaver.timer.stop()
-        w.hide()
+def shown(make_window):
+    return lambda case_path: make_window(case_path, size=(1400, 900))
 
 
 def click_film(qtbot, w, film_id):
