@@ -5,7 +5,7 @@ not read) and checks, before any pixel is decoded: that there is pixel data,
 that the size is within the documented limits, that the photometric
 interpretation and bit depth are supported, that a decoder for the transfer
 syntax is installed and that native pixel data is as long as the header
-says. ``stored_frame(i)`` then decodes only frame ``i`` (pydicom 3
+says (those checks are in ``dicom_header.py``). ``stored_frame(i)`` then decodes only frame ``i`` (pydicom 3
 ``pixel_array(ds, index=i)``, JPEG 2000 through pylibjpeg first when installed,
 the fastest plugin; for encapsulated data only that frame's
 fragments are decompressed) and keeps the last few frames in a bounded LRU
@@ -43,18 +43,23 @@ from annotator.errors import (
     CorruptImageError,
     DecoderMissingError,
     ImageLoadError,
-    ImageTooLargeError,
-    NoPixelDataError,
     NotAnImageError,
     UnsupportedImageError,
 )
 from annotator.io.calibration_detect import detect_calibration
 from annotator.io.codestream import FrameLocator, frame_geometry, geometry_problem, is_checked_syntax
 from annotator.io.decoders import JPEG_EXTENDED, check_decoder, check_jpeg_extended_12bit, preferred_plugin
+from annotator.io.dicom_header import (
+    FLOAT_PIXEL_TAGS,
+    PIXEL_TAG,
+    check_geometry,
+    check_pixels_supported,
+    pixel_element_length,
+    raise_no_pixels,
+    read_header,
+    transfer_syntax,
+)
 from annotator.io.image import (
-    MAX_DIMENSION,
-    MAX_FRAMES,
-    MAX_TOTAL_PIXELS,
     FluoroImage,
     ImageInfo,
     WindowPreset,
@@ -67,9 +72,7 @@ from annotator.io.safe_meta import (
     get_float,
     get_int,
     get_raw,
-    no_image_description,
     uid_name,
-    valid_uid,
 )
 from annotator.io.view_detect import detect_directions, detect_view
 from annotator.io.voi_windows import COLOR_WINDOW, file_windows, robust_window
@@ -83,137 +86,6 @@ CACHE_MAX_FRAMES = 32
 STREAM_NATIVE_BYTES = 64 * 1024 * 1024  # native multi-frame data above this: read frame by frame
 MAX_LUT_ENTRIES = 1 << 17  # modality_lut(lo, hi) refuses wider ranges
 
-_PIXEL_TAG = 0x7FE00010
-_FLOAT_PIXEL_TAGS = (0x7FE00008, 0x7FE00009)
-_MONO = ("MONOCHROME1", "MONOCHROME2")
-_COLOR = ("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT", "YBR_RCT")
-_IMPLICIT_LE = "1.2.840.10008.1.2"
-MEDIA_DIRECTORY = "1.2.840.10008.1.3.10"  # Media Storage Directory Storage (DICOMDIR)
-
-
-def _quiet_value_validation() -> None:
-    """Stop pydicom from warning about (and logging) invalid element values on read.
-
-    Those warnings quote the value, which may be a patient name or ID; the
-    tool reads only what it needs through ``safe_meta`` and never shows values.
-    This is a process-wide pydicom setting for reading only (writing is unaffected).
-    """
-    from pydicom import config
-
-    config.settings.reading_validation_mode = config.IGNORE
-
-
-def _read_header(path: Path, force: bool, defer: int) -> Any:
-    from pydicom import dcmread
-    from pydicom.errors import InvalidDicomError
-
-    _quiet_value_validation()
-
-    try:
-        return dcmread(path, defer_size=defer, force=force)
-    except InvalidDicomError:
-        raise NotAnImageError(path, "not a DICOM file or a supported image format") from None
-    except (MemoryError, RecursionError):
-        raise CorruptImageError(path, "the DICOM header is damaged (implausible element lengths)") from None
-    except Exception as exc:  # pydicom raises many types on damaged headers
-        kind = type(exc).__name__ if type(exc).__name__ != "error" else "struct.error"
-        raise CorruptImageError(path, f"the DICOM header is damaged and cannot be read ({kind})") from None
-
-
-def _pixel_element_length(path: Path, ds: Any) -> int | None:
-    """Bytes of native pixel data actually present (None when undefined/encapsulated)."""
-    elem = ds.get_item(_PIXEL_TAG, keep_deferred=True)  # raw: do not trigger a deferred read
-    length = getattr(elem, "length", None)
-    if length is None:  # converted DataElement: value in memory
-        value = getattr(elem, "value", None)
-        return len(value) if isinstance(value, (bytes, bytearray)) else None
-    if length == 0xFFFFFFFF:
-        return None
-    if getattr(elem, "value", b"") is None:  # deferred: the file must hold it
-        tell = getattr(elem, "value_tell", 0) or 0
-        return max(0, min(length, path.stat().st_size - tell))
-    value = elem.value
-    return len(value) if isinstance(value, (bytes, bytearray)) else length
-
-
-def _check_geometry(path: Path, ds: Any) -> tuple[int, int, int, int, int, int, str]:
-    rows, cols = get_int(ds, "Rows"), get_int(ds, "Columns")
-    if rows is None or cols is None:
-        raise CorruptImageError(path, "the DICOM header has no image size (Rows/Columns)")
-    nf = get_raw(ds, "NumberOfFrames")
-    frames = get_int(ds, "NumberOfFrames") if nf is not None else 1
-    if frames is None:
-        raise CorruptImageError(path, "the DICOM header has an unreadable NumberOfFrames")
-    if rows <= 0 or cols <= 0 or frames <= 0:
-        raise CorruptImageError(
-            path, f"the header says the image is {cols} x {rows} pixels x {frames} frames: nothing to show"
-        )
-    if rows > MAX_DIMENSION or cols > MAX_DIMENSION:
-        raise ImageTooLargeError(
-            path, f"{cols} x {rows} pixels is larger than the limit of {MAX_DIMENSION} per side"
-        )
-    if frames > MAX_FRAMES:
-        raise ImageTooLargeError(path, f"{frames} frames is more than the limit of {MAX_FRAMES}")
-    if rows * cols * frames > MAX_TOTAL_PIXELS:
-        raise ImageTooLargeError(
-            path, f"{cols} x {rows} x {frames} frames is more than {MAX_TOTAL_PIXELS:,} pixels in all"
-        )
-    spp = get_int(ds, "SamplesPerPixel") or 1
-    alloc = get_int(ds, "BitsAllocated")
-    if alloc is None:
-        raise CorruptImageError(path, "the DICOM header has no BitsAllocated")
-    stored = get_int(ds, "BitsStored")
-    if stored is None:
-        stored = alloc
-    if stored < 1 or alloc < 1:
-        raise CorruptImageError(
-            path, f"the header is inconsistent: {stored} bits stored in {alloc} allocated (nothing to show)"
-        )
-    if stored > alloc or spp not in (1, 3):
-        raise CorruptImageError(
-            path, f"the header is inconsistent: {stored} bits stored in {alloc}, {spp} samples per pixel"
-        )
-    photometric = get_cs(ds, "PhotometricInterpretation") or ""
-    if not photometric and get_raw(ds, "PhotometricInterpretation") is not None:
-        raise CorruptImageError(path, "the PhotometricInterpretation value is damaged")
-    if not photometric:
-        photometric = "MONOCHROME2" if spp == 1 else "RGB"
-    return rows, cols, frames, spp, alloc, stored, photometric
-
-
-def _check_pixels_supported(path: Path, spp: int, alloc: int, stored: int, photometric: str) -> None:
-    if photometric in _MONO:
-        if spp != 1:
-            raise UnsupportedImageError(path, f"{photometric} with {spp} samples per pixel is not supported")
-        if alloc not in (1, 8, 16) or stored > 16 or stored < 1:
-            raise UnsupportedImageError(
-                path, f"{stored}-bit monochrome pixels ({alloc} allocated) are not supported (up to 16 bits)"
-            )
-    elif photometric in _COLOR:
-        if spp != 3 or alloc != 8:
-            raise UnsupportedImageError(
-                path, f"{photometric} with {spp} samples of {alloc} bits is not supported (8-bit colour only)"
-            )
-    elif photometric == "PALETTE COLOR":
-        if spp != 1 or alloc not in (8, 16):
-            raise UnsupportedImageError(path, f"PALETTE COLOR with {alloc}-bit indices is not supported")
-    else:
-        raise UnsupportedImageError(path, f"the photometric interpretation {photometric!r} is not supported")
-
-
-def _transfer_syntax(path: Path, ds: Any) -> Any:
-    from pydicom.uid import UID
-
-    meta = getattr(ds, "file_meta", None)
-    uid = get_raw(meta, "TransferSyntaxUID") if meta is not None else None
-    if uid is not None and valid_uid(uid) is None:
-        raise CorruptImageError(path, "the transfer syntax UID in the file meta is damaged")
-    if uid is None:  # raw dataset without file meta: use what the reader found
-        implicit, little = getattr(ds, "original_encoding", (True, True))
-        uid = UID(_IMPLICIT_LE if implicit else ("1.2.840.10008.1.2.1" if little else "1.2.840.10008.1.2.2"))
-        if meta is not None:
-            meta.TransferSyntaxUID = uid
-    return UID(valid_uid(uid) or _IMPLICIT_LE)
 
 
 class DicomImage(FluoroImage):
@@ -271,7 +143,7 @@ class DicomImage(FluoroImage):
     def _frame_bytes_of_partial(self, index: int) -> bytes:
         """The bytes of one complete frame of a cut-short native file (from memory or the file)."""
         size = _native_frame_bytes(self.info)
-        elem = self._ds.get_item(_PIXEL_TAG, keep_deferred=True)
+        elem = self._ds.get_item(PIXEL_TAG, keep_deferred=True)
         value = getattr(elem, "value", None)
         if isinstance(value, (bytes, bytearray)):
             return bytes(value[index * size:(index + 1) * size])
@@ -487,7 +359,7 @@ class DicomImage(FluoroImage):
 
 def _jpeg_precision(ds: Any, frames: int, bits_stored: int) -> int:
     """Sample precision of frame 0's JPEG data when it is in memory, else BitsStored."""
-    elem = ds.get_item(_PIXEL_TAG, keep_deferred=True)
+    elem = ds.get_item(PIXEL_TAG, keep_deferred=True)
     value = getattr(elem, "value", None)
     if isinstance(value, (bytes, bytearray)):
         geometry = frame_geometry(value, 0, frames, get_raw(ds, "ExtendedOffsetTable"))
@@ -522,30 +394,6 @@ def _native_frame_bytes(info: ImageInfo) -> int:
     return size // 3 * 2 if info.photometric == "YBR_FULL_422" else size
 
 
-def _raise_no_pixels(path: Path, ds: Any) -> None:
-    """No pixel data: a non-image object (NoPixelDataError) or a damaged image (CorruptImageError).
-
-    pydicom stops quietly at a damaged or cut-off element, so a file that
-    describes an image (image SOP class, Rows/Columns) but has no pixel data,
-    or has no SOP class at all, is reported as damaged.
-    """
-    sop = valid_uid(get_raw(ds, "SOPClassUID"))
-    if sop is None:  # a DICOMDIR and other media files name their class in the file meta only
-        sop = valid_uid(get_raw(getattr(ds, "file_meta", None), "MediaStorageSOPClassUID"))
-    if sop == MEDIA_DIRECTORY:
-        raise NoPixelDataError(
-            path, "this file is a DICOMDIR (the index of a DICOM disc or folder): it has no image; "
-            "open the image files it lists instead"
-        )
-    name = uid_name(sop) or ""
-    describes_image = "Image" in name or any(get_raw(ds, kw) is not None for kw in ("Rows", "Columns"))
-    if sop is None or describes_image:
-        raise CorruptImageError(
-            path, "the DICOM file is damaged or cut short: its pixel data is missing"
-        )
-    raise NoPixelDataError(path, f"this file is {no_image_description(ds, sop)}: it has no image")
-
-
 def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False) -> DicomImage:
     """Open a DICOM file; raises the ``ImageLoadError`` family, never decodes pixels.
 
@@ -553,16 +401,16 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
     leave pixel data over 64 kB on disk until a frame is asked for (folder import).
     """
     path = Path(path)
-    ds = _read_header(path, force, DEFER_SIZE_HEADERS_ONLY if headers_only else DEFER_SIZE)
-    if _PIXEL_TAG not in ds:
-        if any(t in ds for t in _FLOAT_PIXEL_TAGS):
+    ds = read_header(path, force, DEFER_SIZE_HEADERS_ONLY if headers_only else DEFER_SIZE)
+    if PIXEL_TAG not in ds:
+        if any(t in ds for t in FLOAT_PIXEL_TAGS):
             raise UnsupportedImageError(path, "floating-point pixel data (parametric map) is not supported")
         if force and len(ds) == 0:
             raise NotAnImageError(path, "not a DICOM file or a supported image format")
-        _raise_no_pixels(path, ds)
-    rows, cols, frames, spp, alloc, stored, photometric = _check_geometry(path, ds)
-    _check_pixels_supported(path, spp, alloc, stored, photometric)
-    ts = _transfer_syntax(path, ds)
+        raise_no_pixels(path, ds)
+    rows, cols, frames, spp, alloc, stored, photometric = check_geometry(path, ds)
+    check_pixels_supported(path, spp, alloc, stored, photometric)
+    ts = transfer_syntax(path, ds)
     ts_name = uid_name(ts) or str(ts)
     native = not ts.is_encapsulated if ts.is_transfer_syntax else True
     check_decoder(path, ts, ts_name)
@@ -575,7 +423,7 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
             expected = (rows * cols * frames * spp + 7) // 8
         if photometric == "YBR_FULL_422":
             expected = expected // 3 * 2
-        have = _pixel_element_length(path, ds)
+        have = pixel_element_length(path, ds)
         if have is not None and have < expected:
             # a multi-frame run cut short keeps its complete frames (not bit-packed data: frames share bytes)
             complete = have // (expected // frames) if frames > 1 and alloc >= 8 else 0
