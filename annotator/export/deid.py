@@ -112,7 +112,9 @@ def identity_strings(ds: Any, parts: bool = True) -> list[str]:
             if not s:
                 continue
             if kw in _DATE_KEYWORDS:
-                out += _date_forms(s[:8])
+                # a date-time starts with its date; a date written with separators is a date too
+                digits = re.sub(r"[^0-9]", "", s)
+                out += _date_forms(digits[:8] if kw.endswith("DateTime") or len(digits) == 8 else s)
                 continue
             out.append(s)
             if "^" in s or "=" in s:
@@ -163,11 +165,15 @@ class IdentityScrubber:
 
     def find_leaks(self, data: bytes) -> list[str]:
         """Identity terms of at least ``LEAK_MIN`` characters found in ``data`` (UTF-8 or
-        UTF-16 text, case-insensitive, whole words for Latin terms)."""
+        UTF-16 text, case-insensitive, whole words for Latin terms). Also looked for in the
+        text with its whitespace removed for non-Latin terms: a wrapped caption or a PDF
+        line break may split a Chinese name, which has no spaces of its own."""
         texts = [data.decode("utf-8", "ignore"), data.decode("utf-16-le", "ignore")]
+        joined = [re.sub(r"\s+", "", s) for s in texts]  # for non-Latin terms only
         whole = sorted(self._whole, key=len, reverse=True)
         return [t for t in whole
-                if len(t) >= (LEAK_MIN if t.isascii() else 2) and any(_term_re(t).search(s) for s in texts)]
+                if len(t) >= (LEAK_MIN if t.isascii() else 2)
+                and any(_term_re(t).search(s) for s in (texts if t.isascii() else texts + joined))]
 
     def check_file(self, path: Path) -> list[str]:
         """Leaks in the text parts of a written export file (see :func:`text_parts`)."""

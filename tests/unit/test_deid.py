@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+import warnings
 import zipfile
 import zlib
 from dataclasses import replace
@@ -187,6 +188,28 @@ def test_scrubber_removes_names_ids_and_dates_but_not_words_containing_them() ->
     assert s.find_leaks("患者张三".encode()) == ["张三"]
     assert s.find_leaks(b"lidocaine 2 ml") == []
     assert "Li^Wei" in s.find_leaks("x li wei y".encode("utf-16-le"))
+
+
+def test_a_chinese_name_split_by_a_line_break_is_still_a_leak() -> None:
+    s = IdentityScrubber(["张三丰"])
+    assert s.find_leaks("病例：张三\n丰，右 L5".encode()) == ["张三丰"]
+    assert s.find_leaks("病例：张三 丰".encode("utf-16-le")) == ["张三丰"]
+    # Latin terms keep their word boundaries: "le e" is not the name "Lee"
+    latin = IdentityScrubber(["Leeann"])
+    assert latin.find_leaks(b"pedicle e ann") == []
+
+
+def test_a_date_written_with_separators_is_learnt_whole() -> None:
+    ds = Dataset()
+    with warnings.catch_warnings():  # pydicom may warn that this is not a DA value
+        warnings.simplefilter("ignore")
+        ds.StudyDate = "2026-01-15"  # not the DICOM DA form, but files like it exist
+    ds.AcquisitionDateTime = "20260115103230.000000"
+    s = IdentityScrubber()
+    s.add_dataset(ds)
+    assert "2026-01-15" in s.find_leaks(b"seen on 2026-01-15")
+    assert s.find_leaks(b"follow-up 2026-01-28") == []  # another day of that month is no leak
+    assert s.scrub("follow-up 2026-01-28 after the block") == "follow-up [removed] after the block"  # dates go
 
 
 def test_deidentifier_remaps_uids_consistently_and_keeps_class_uids(tmp_path: Path) -> None:
