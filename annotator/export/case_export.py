@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ from annotator.export.films import (
     prepare_film,
     refuse_burned_in,
 )
-from annotator.model import Case
+from annotator.model import Case, Finding
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +139,9 @@ def export_cases(
         scrubber = IdentityScrubber()
         for case, folder in items:
             learn_identity(case, Path(folder), scrubber)
+        # findings are free text where they leave the vocabulary (code, site, value, note): they
+        # reach notes, warnings and the SR, so they are scrubbed once, before anything is evaluated
+        items = [(_scrubbed_findings(case, scrubber.scrub), folder) for case, folder in items]
     scrub = scrubber.scrub if scrubber is not None else (lambda s: s)
 
     n_films = sum(1 for case, _ in items for _ in iter_films(case))
@@ -217,6 +220,15 @@ def _write_all(items: Sequence[tuple[Case, str | Path]], prepared: list[list[Pre
             export_dicom(case, films, Path(dicom_dir), case_number=number, deidentifier=deidentifier,
                          step=steps.step, scrub=scrub, lang=lang, config=config, warn=result.warnings.append,
                          output=output)
+
+
+def _scrubbed_findings(case: Case, scrub: Callable[[str], str]) -> Case:
+    """A copy of ``case`` whose findings' code, site, value and note went through ``scrub``."""
+    def clean(f: Finding) -> Finding:
+        return replace(f, code=scrub(f.code) or f.code, note=scrub(f.note) if f.note else f.note,
+                       site=scrub(f.site) if f.site else f.site, value=scrub(f.value) if f.value else f.value)
+
+    return replace(case, roots=[replace(r, findings=[clean(f) for f in r.findings]) for r in case.roots])
 
 
 def export_case(case: Case, folder: str | Path, **kwargs: Any) -> ExportResult:

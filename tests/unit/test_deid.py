@@ -313,3 +313,18 @@ def test_clean_pixels_are_claimed_only_when_a_redaction_was_applied(tmp_path: Pa
     r = export_case(redacted, tmp_path / "d", dicom_dir=tmp_path / "out2")
     sc = pydicom.dcmread(next(p for p in r.files if p.name.endswith("-sc.dcm")))
     assert sc.BurnedInAnnotation == "NO" and "113101" in [c.CodeValue for c in sc.DeidentificationMethodCodeSequence]
+
+
+def test_free_text_in_findings_is_scrubbed_everywhere(tmp_path: Path) -> None:
+    """A finding code, site, value or note outside the vocabulary is free text: it reaches the
+    notes, the warnings (FINDING_UNKNOWN) and the SR, scrubbed; the export is not refused."""
+    from annotator.model import Finding
+
+    case = make_case(tmp_path / "c", n_films=1)
+    case.roots[0].findings.append(Finding("seen by Quintavious", site="at Sankt Wibbelstein Hospital", note="Zzyzx Quintavious said so"))
+    out = tmp_path / "out"
+    r = export_case(case, tmp_path / "c", pptx=out / "d.pptx", pdf=out / "d.pdf", dicom_dir=out / "dcm")
+    texts = b"\n".join(text_parts(p) for p in r.files)
+    assert b"[removed]" in texts  # the finding is there, scrubbed
+    for name in (b"Quintavious", b"Wibbelstein", b"Zzyzx"):
+        assert name not in texts
