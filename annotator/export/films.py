@@ -82,7 +82,9 @@ class PreparedFilm:
         m = _HEAD.match(self.sentence) if _FULL_CAPTION.match(self.sentence) else None
         if m is None or bool(m.group("zh")) == (self.lang == "zh"):
             return None
-        return m.group("label"), (m.group("rest") or "").strip()
+        if m.group("rest") is None:  # no "head: sentence" form ("Figure 12 shows ..."): keep it whole
+            return None
+        return m.group("label"), m.group("rest").strip()
 
     @property
     def caption(self) -> str:

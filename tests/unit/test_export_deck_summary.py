@@ -95,3 +95,15 @@ def test_chinese_deck_makes_the_generated_parts_of_an_english_caption_chinese(tm
 
     assert "图7A（术中正位片，注射造影剂后）" in texts(slides[1])  # clean slide: the head only, in Chinese
     assert "图7A（术中正位片，注射造影剂后）：contrast along the root sheath" in texts(slides[2])  # user's words kept
+
+
+def test_a_complete_caption_without_a_colon_keeps_its_sentence_in_the_other_language(tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    case = make_case(tmp_path / "c", n_films=1)
+    case.roots[0].films[0].caption = "Figure 12 shows contrast along the L5 sleeve."
+    out = tmp_path / "zh.pptx"
+    export_case(case, tmp_path / "c", pptx=out, lang="zh")
+    annotated = list(Presentation(str(out)).slides)[2]
+    text = "\n".join(s.text_frame.text for s in annotated.shapes if s.has_text_frame)
+    assert "contrast along the L5 sleeve" in text
