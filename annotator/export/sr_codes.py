@@ -8,9 +8,10 @@ id gets a code value of its own, and the same table maps it back:
 - the id in capitals with hyphens when that fits ("contrast_cutoff" ->
   "CONTRAST-CUTOFF");
 - else the fixed abbreviation of :data:`ABBREVIATIONS` (the shipped vocabulary);
-- else (a department's own long code) the first 11 characters, "-" and 4
-  hexadecimal digits of the id's CRC-32: stable and, within one vocabulary,
-  checked to be unique.
+- else (a department's own long code, or one with characters other than
+  A-Z, 0-9 and "-": Chinese, a backslash) at most 11 of its plain characters,
+  "-" and 4 hexadecimal digits of the id's CRC-32: stable and, within one
+  vocabulary, checked to be unique.
 
 The meaning is the English label in full (cut at 64 characters only when a
 label is longer; the value is what is read back, never the meaning).
@@ -18,6 +19,7 @@ label is longer; the value is what is read back, never the meaning).
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,14 +51,19 @@ FINDING_VALUE = ("FINDING-VALUE", "Finding value")
 FINDING_ANGLE = ("FINDING-ANGLE", "Finding angle")
 
 
+_SH_UNSAFE = re.compile(r"[^A-Z0-9-]")  # a backslash would split the value; keep to plain ASCII
+
+
 def code_value(key: str) -> str:
-    """The code value (at most 16 characters) of one of our ids."""
+    """The code value (at most 16 ASCII characters, no backslash) of one of our ids."""
     if key in ABBREVIATIONS:
         return ABBREVIATIONS[key]
     v = key.upper().replace("_", "-").replace(" ", "-")
-    if len(v) <= 16:
+    if len(v) <= 16 and not _SH_UNSAFE.search(v):
         return v
-    return f"{v[:11]}-{zlib.crc32(key.encode()) & 0xFFFF:04X}"
+    # long, non-ASCII or odd ids (a department's own text): a readable ASCII head and a CRC
+    head = _SH_UNSAFE.sub("", v)[:11] or "CODE"
+    return f"{head}-{zlib.crc32(key.encode()) & 0xFFFF:04X}"
 
 
 def meaning(text: str) -> str:

@@ -376,3 +376,12 @@ def test_gsps_carries_the_target_zone_of_the_verdict(exported) -> None:
         else:
             assert graphic.GraphicType == "POLYLINE"
             assert np.allclose(pts[:-1], np.array(zone.polygon), atol=1e-3)
+
+
+def test_code_values_of_free_text_are_plain_ascii_without_backslash() -> None:
+    from annotator.export.sr_codes import code_value
+
+    for key in ("a\\b", "左侧隐窝", "侧隐窝狭窄伴骨赘形成", "near the pars (L5/S1)", "x" * 40):
+        v = code_value(key)
+        assert len(v.encode("ascii")) <= 16 and "\\" not in v, (key, v)
+    assert code_value("a\\b") != code_value("a/b")  # different text, different code
