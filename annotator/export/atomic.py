@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from annotator.errors import ExportError
 from annotator.io.casefile import new_file_mode
+
+log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
@@ -77,23 +80,39 @@ class Staging:
         self._files.append((tmp, dest))
         return tmp
 
-    @property
-    def staged(self) -> list[tuple[Path, Path]]:
-        return list(self._files)
-
     def commit(self) -> list[Path]:
-        """Move every staged file into place; the destinations, in staging order."""
-        done = []
+        """Move every staged file into place; the destinations, in staging order.
+
+        All or nothing: a file being replaced is first set aside, so that a failure
+        part-way puts every earlier file back and leaves none of the new ones.
+        """
+        done: list[tuple[Path, Path | None]] = []  # (destination, the earlier file set aside)
         try:
             for tmp, dest in self._files:
                 os.chmod(tmp, new_file_mode())
+                aside = None
+                if dest.exists():
+                    aside = dest.with_name(f".{dest.name}.{os.getpid()}.previous")
+                    os.replace(dest, aside)
+                done.append((dest, aside))
                 os.replace(tmp, dest)
-                done.append(dest)
         except OSError as exc:
+            failed = dest.name
+            for put, aside in reversed(done):  # put the earlier export back as it was
+                try:
+                    if aside is not None:
+                        os.replace(aside, put)
+                    else:
+                        put.unlink(missing_ok=True)
+                except OSError:
+                    log.warning("could not restore %s after a failed export", put.name)
             self.abort()
-            raise ExportError(f"{dest.name}: could not be written ({exc.strerror or exc})") from exc
+            raise ExportError(f"{failed}: could not be written ({exc.strerror or exc})") from exc
+        for _dest, aside in done:
+            if aside is not None:
+                aside.unlink(missing_ok=True)
         self._files = []
-        return done
+        return [dest for dest, _aside in done]
 
     def abort(self) -> None:
         for tmp, _dest in self._files:
