@@ -224,10 +224,23 @@ def build_gsps(
         content_description=f"annotations {label}"[:64] if label else "annotations",
         graphic_annotations=annotations or None,
         graphic_layers=all_layers or None,
+        presentation_lut_transformation=_presentation_lut(source),
     )
     gsps.SpecificCharacterSet = "ISO_IR 192"  # UTF-8: Chinese verdicts and labels
     drop_empty_laterality(gsps, source)
     return gsps
+
+
+def _presentation_lut(source: Any) -> Any:
+    """INVERSE for a film the viewer shows inverted (MONOCHROME1, or PresentationLUTShape INVERSE):
+    a presentation state's own Presentation LUT replaces the image's polarity (PS3.4 N.2), so the
+    default IDENTITY would show such films the other way round from the screen and the exports."""
+    import highdicom as hd
+
+    inverse = (str(getattr(source, "PhotometricInterpretation", "")) == "MONOCHROME1"
+               or str(getattr(source, "PresentationLUTShape", "")).upper() == "INVERSE")
+    shape = hd.PresentationLUTShapeValues.INVERSE if inverse else hd.PresentationLUTShapeValues.IDENTITY
+    return hd.PresentationLUTTransformation(presentation_lut_shape=shape)
 
 
 def drop_empty_laterality(ds: Any, source: Any = None) -> None:

@@ -385,3 +385,20 @@ def test_code_values_of_free_text_are_plain_ascii_without_backslash() -> None:
         v = code_value(key)
         assert len(v.encode("ascii")) <= 16 and "\\" not in v, (key, v)
     assert code_value("a\\b") != code_value("a/b")  # different text, different code
+
+
+@pytest.mark.parametrize(("photometric", "shape", "expected"), [
+    ("MONOCHROME2", None, "IDENTITY"), ("MONOCHROME1", None, "INVERSE"), ("MONOCHROME2", "INVERSE", "INVERSE")])
+def test_gsps_keeps_the_polarity_the_viewer_shows(tmp_path: Path, photometric: str, shape: str | None,
+                                                  expected: str) -> None:
+    from annotator.export.dicom_gsps import build_gsps
+    from annotator.model import Film, View
+    from tests.unit.test_export_fixtures import make_dicom
+
+    source = pydicom.dcmread(make_dicom(tmp_path / "a.dcm"))
+    source.PhotometricInterpretation = photometric
+    if shape is not None:
+        source.PresentationLUTShape = shape
+    film = Film("a.dcm", View.AP, annotations=[Annotation(Role.TIP, ShapeKind.POINT, [(10, 10)])])
+    gsps = build_gsps(source, film, series_uid=generate_uid(), sop_uid=generate_uid(), window=(2000.0, 3000.0))
+    assert gsps.PresentationLUTShape == expected
