@@ -34,7 +34,7 @@ def redact_dataset(ds: Any, film: Film) -> bool:
     """Black out ``film``'s redaction rectangles in every frame of ``ds``'s pixel data.
 
     "Black" is the lowest stored value for MONOCHROME2 and colour, the highest
-    for MONOCHROME1. The pixel data is rewritten uncompressed (explicit VR
+    for MONOCHROME1 or a PresentationLUTShape INVERSE film. The pixel data is rewritten uncompressed (explicit VR
     little endian). Returns True when something was redacted.
     """
     if not film.redactions:
@@ -43,7 +43,11 @@ def redact_dataset(ds: Any, film: Film) -> bool:
     rows, cols = int(ds.Rows), int(ds.Columns)
     frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
     colour = int(getattr(ds, "SamplesPerPixel", 1)) == 3
-    if ds.PhotometricInterpretation == "MONOCHROME1":
+    # the highest value shows black when the film is shown inverted once (MONOCHROME1, or
+    # PresentationLUTShape INVERSE on a MONOCHROME2 film), as the viewer does
+    shown_inverted = not colour and (ds.PhotometricInterpretation == "MONOCHROME1"
+                                     or str(getattr(ds, "PresentationLUTShape", "")).upper() == "INVERSE")
+    if shown_inverted:
         black = 2 ** int(ds.BitsStored) - 1 if arr.dtype.kind == "u" else 2 ** (int(ds.BitsStored) - 1) - 1
     elif arr.dtype.kind == "i":
         black = -(2 ** (int(ds.BitsStored) - 1))

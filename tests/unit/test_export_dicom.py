@@ -402,3 +402,15 @@ def test_gsps_keeps_the_polarity_the_viewer_shows(tmp_path: Path, photometric: s
     film = Film("a.dcm", View.AP, annotations=[Annotation(Role.TIP, ShapeKind.POINT, [(10, 10)])])
     gsps = build_gsps(source, film, series_uid=generate_uid(), sop_uid=generate_uid(), window=(2000.0, 3000.0))
     assert gsps.PresentationLUTShape == expected
+
+
+def test_a_redaction_shows_black_on_an_inverse_film(tmp_path: Path) -> None:
+    from annotator.export.dicom_export import redact_dataset
+    from annotator.model import Film, Redaction, View
+    from tests.unit.test_export_fixtures import make_dicom
+
+    ds = pydicom.dcmread(make_dicom(tmp_path / "a.dcm"))
+    ds.PresentationLUTShape = "INVERSE"  # MONOCHROME2 shown inverted: the highest value is black
+    film = Film("a.dcm", View.AP, redactions=[Redaction(0, 0, 20, 10)])
+    assert redact_dataset(ds, film)
+    assert (ds.pixel_array[0:10, 0:20] == 2 ** int(ds.BitsStored) - 1).all()
