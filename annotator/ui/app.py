@@ -4,9 +4,10 @@
 With no CASE it opens a copy of the bundled sample case in the user's data folder
 (``$XDG_DATA_HOME/fluoro-annotator/sample/<case>``, by default under
 ``~/.local/share``; files missing there are copied again), so saving never
-changes the repository's sample data. At start-up the recovery files of the
-recent cases are offered back (``MainWindow.restore_recent_work``), whatever
-case the command line opens. ``--screenshot`` renders the
+changes the repository's sample data. At start-up without CASE the recovery
+files of the recent cases are offered back (``MainWindow.restore_recent_work``);
+with CASE that case opens and other cases' recovery files wait (named in the
+status bar). ``--screenshot`` renders the
 main window offscreen at a fixed size (1600 x 1000 px) after the first paint,
 writes the PNG and exits 0. No traceback reaches the user: uncaught errors are
 logged and shown as a one-line dialog (or printed in one line offscreen).
@@ -22,6 +23,8 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from annotator.ui.messages import one_line
 
 log = logging.getLogger("annotator.ui")
 
@@ -87,11 +90,6 @@ def user_sample_case(bundled: Path | None = None) -> Path | None:
     return target / bundled.name
 
 
-def one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
-
-
 def install_excepthook(show_dialog: bool) -> None:
     """Uncaught exceptions: full trace to the log, one line to the user."""
 
@@ -134,8 +132,10 @@ def make_application(argv: Sequence[str]) -> Any:
 def build_window(case: Path | None, lang: str | None, view: str | None, prompter: Any = None,
                  restore_layout: bool = True, offer_recovery: bool = True) -> Any:
     """The main window with ``case`` (or the user's copy of the sample case) open, in the chosen
-    language and view; first, the recovery files of recent cases are offered back (unless
-    ``offer_recovery`` is False: screenshots neither ask nor remove them).
+    language and view. Without ``case``, the recovery files of recent cases are offered first
+    (Restore / Later / Discard); with one, that case opens and the other cases' recovery files
+    are kept and named in the status bar (``case_files``). ``offer_recovery`` False
+    (screenshots): nothing is asked and no recovery file is removed.
 
     ``--lang`` applies to this run only; the language menu is what remembers a choice.
     """
@@ -146,11 +146,16 @@ def build_window(case: Path | None, lang: str | None, view: str | None, prompter
     i18n.set_language(i18n.initial_language(lang), remember=False)
     window = MainWindow(prompter=prompter, restore_layout=restore_layout)
     window.offer_recovery = offer_recovery
-    if offer_recovery and window.restore_recent_work():
-        pass  # the case of the restored work is open
-    elif case:
-        if not window.open_case(Path(case), ask_unsaved=False):
+    if case:  # the case asked for opens (its own recovery offered); the others' are kept and named
+        if window.open_case(Path(case), ask_unsaved=False):
+            if offer_recovery:
+                from annotator.ui.case_files import note_waiting_recoveries
+
+                note_waiting_recoveries(window)
+        elif not window.statusBar().currentMessage():
             window.show_message_later(i18n.trf("Could not open {name}.", name=Path(case).name))
+    elif offer_recovery and window.restore_recent_work():
+        pass  # the case of the restored work is open
     elif sample_case_path() is None:
         window.show_message_later(i18n.tr("No case given and the sample case was not found: use File ▸ Open."))
     else:

@@ -4,7 +4,8 @@ The recovery file sits next to the case file (``io.casefile.recovery_path``).
 It is written only while the document is dirty, removed after a save, when the
 user discards the changes and on a clean close, and offered back when a case is
 opened and its recovery file is newer than the case file (``offer_restore``),
-and at start-up for every recent case (``pending_recoveries``).
+and at start-up for every recent case (``pending_recoveries``). Only the user's
+Discard removes a recovery file that was offered; Later (or Esc) keeps it.
 """
 
 from __future__ import annotations
@@ -75,21 +76,26 @@ def discard_recovery(case_path: Path) -> None:
         log.warning("could not remove the recovery file: %s", exc)
 
 
-def offer_restore(case_path: Path, ask) -> Any | None:
-    """If a recovery file newer than the case file exists, ask (``ask() -> bool``).
+def offer_restore(case_path: Path, ask) -> tuple[Any | None, bool]:
+    """If a recovery file newer than the case file exists, ask (``ask() -> dialogs.Recovery``).
 
-    Returns the recovered Case when the user accepts, else None. Declining
-    removes the recovery file so the question is not asked again.
+    Returns ``(recovered Case or None, go on)``: RESTORE gives the recovered case; DISCARD
+    removes the recovery file and goes on without it; LATER keeps the file and does not go on
+    (the case is not opened now). No recovery file: ``(None, True)`` without asking.
     """
     from annotator.io import casefile
+    from annotator.ui.dialogs import Recovery
 
     recovered = casefile.load_recovery(case_path)
     if recovered is None:
-        return None
-    if not ask():
+        return None, True
+    answer = ask()
+    if answer is Recovery.RESTORE:
+        return recovered, True
+    if answer is Recovery.DISCARD:
         discard_recovery(case_path)
-        return None
-    return recovered
+        return None, True
+    return None, False
 
 
 def pending_recoveries(case_paths: Any) -> list[Path]:

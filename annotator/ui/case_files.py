@@ -7,9 +7,16 @@ new, empty case whose file will be that ``case.json`` (written by the first Save
 recovery file (``case.autosave.json``) never opens by itself: it belongs to its case.
 
 Recovery files (``ui.autosave``): removed when the user discards the changes, and after
-every successful Save / Save As (at the old location too). At start-up the recent cases
-are searched for recovery files newer than their case file, and the user is offered to
-restore them, whatever case the command line opens.
+every successful Save / Save As (at the old location too). A case being opened (a new one
+too: its recovery file exists before its case.json) with a newer recovery file asks
+Restore / Discard / Cancel (Cancel keeps the file and does not open the case). At start-up
+without a case on the command line, the recent cases (a never-saved case stays in the list
+while its recovery file exists) are searched for recovery files newer than their case file
+and each is offered: Restore (that case opens with the changes), Later (kept, asked again at
+the next start) or Discard (deleted). With a case on the command line, that case opens and
+the others' recovery files are only named in the status bar: they are kept, and offered
+when their case is opened or at the next start without a case. A case is named by its full
+folder path.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from typing import Any
 from annotator.ui import settings
 from annotator.ui.autosave import discard_recovery, mark_unsaved, offer_restore, pending_recoveries
 from annotator.ui.case_paths import rebase_film_paths, set_document_path
-from annotator.ui.dialogs import Unsaved, choose_case_to_save
+from annotator.ui.dialogs import Recovery, Unsaved, choose_case_to_save
 from annotator.ui.i18n import tr, trf
 from annotator.ui.messages import user_error
 
@@ -50,22 +57,36 @@ def open_case(window: Any, path: Path, ask_unsaved: bool = True) -> bool:
     if ask_unsaved and not window.maybe_keep_changes():
         return False
     try:
-        from annotator.io.casefile import load_case
+        from annotator.io.casefile import load_case, recovery_path
 
         case_path = find_case_file(Path(path)).resolve()
-        if Path(path).is_dir() and not case_path.exists():
+        if not case_path.exists() and (Path(path).is_dir() or recovery_path(case_path).is_file()):
             return _open_new_case(window, case_path)
         case = load_case(case_path)
-        recovered = None
-        if getattr(window, "offer_recovery", True):
-            recovered = offer_restore(case_path, lambda: window.prompter.ask_restore(window, case_path.parent.name))
+        recovered, go_on = _offer(window, case_path)
     except Exception as exc:  # AnnotatorError: one line; anything else: still one line
         message = user_error(tr("Could not open the case"), exc)
         window.prompter.error(window, message)
         window.statusBar().showMessage(message, 15_000)
         return False
+    if not go_on:
+        return _kept(window, case_path)
     _show(window, case_path, recovered or case, recovered is not None)
     return True
+
+
+def _offer(window: Any, case_path: Path) -> tuple[Any, bool]:
+    """``autosave.offer_restore`` for a case being opened (nothing asked when the window does not
+    offer recovery: a screenshot)."""
+    if not getattr(window, "offer_recovery", True):
+        return None, True
+    return offer_restore(case_path, lambda: window.prompter.ask_recovery(window, str(case_path.parent), True))
+
+
+def _kept(window: Any, case_path: Path) -> bool:
+    window.statusBar().showMessage(trf(
+        "Not opened: the recovered changes of {folder} are kept.", folder=str(case_path.parent)), 15_000)
+    return False
 
 
 def _show(window: Any, case_path: Path, case: Any, restored: bool) -> None:
@@ -84,11 +105,21 @@ def _show(window: Any, case_path: Path, case: Any, restored: bool) -> None:
 
 
 def _open_new_case(window: Any, case_path: Path) -> bool:
-    """A folder without case.json: an empty, not yet saved case whose file will be case.json."""
+    """A folder without case.json: an empty, not yet saved case whose file will be case.json
+    (or its recovered changes, when the autosave wrote some before it was ever saved). It goes
+    into the recent cases at once, so a crash before the first Save is recovered at the next
+    start."""
     from annotator.model import Case
     from annotator.model.document import CaseDocument
 
+    recovered, go_on = _offer(window, case_path)
+    if not go_on:
+        return _kept(window, case_path)
+    if recovered is not None:
+        _show(window, case_path, recovered, True)
+        return True
     window.set_document(CaseDocument(Case(), case_path.parent, case_path))
+    settings.add_recent_case(case_path)
     window.statusBar().showMessage(trf(
         "{folder} holds no case.json: a new case. Add a root, drop the films on it, and Save writes case.json.",
         folder=case_path.parent.name), 15_000)
@@ -96,24 +127,51 @@ def _open_new_case(window: Any, case_path: Path) -> bool:
 
 
 def restore_recent_work(window: Any) -> bool:
-    """At start-up: offer the recovery files of the recent cases (newest first). True when the
-    user restored one (that case is then open with the recovered changes, unsaved). A declined
-    recovery file is removed, so the question is not asked again."""
+    """At start-up: offer the recovery files of the recent cases (newest first), each with
+    Restore / Later / Discard. True when the user restored one (that case is then open with the
+    recovered changes, unsaved; the questions stop there, the other files are kept). Later
+    keeps a file for the next start; only Discard deletes one."""
     from annotator.io import casefile
 
     for case_path in pending_recoveries(settings.recent_cases()):
         recovered = casefile.load_recovery(case_path)
         if recovered is None:
             continue
-        if window.prompter.ask_restore(window, case_path.parent.name):
-            try:
-                casefile.load_case(case_path)  # the case file itself must still be a case
-            except Exception as exc:
-                log.info("recovered case not opened: %s", exc)
+        answer = window.prompter.ask_recovery(window, str(case_path.parent), False)
+        if answer is Recovery.RESTORE:
+            if case_path.exists():
+                try:
+                    casefile.load_case(case_path)  # the case file itself must still be a case
+                except Exception as exc:
+                    log.info("recovered case not opened: %s", exc)
             _show(window, case_path.resolve(), recovered, True)
             return True
-        discard_recovery(case_path)
+        if answer is Recovery.DISCARD:
+            discard_recovery(case_path)
     return False
+
+
+def recoveries_waiting(window: Any) -> list[Path]:
+    """The recent cases other than the open one whose recovery files wait (start-up with a case
+    on the command line: they are kept, not offered)."""
+    from annotator.io import casefile
+
+    doc = getattr(window, "document", None)
+    current = Path(doc.path).resolve() if doc is not None and doc.path is not None else None
+    return [p for p in pending_recoveries(settings.recent_cases())
+            if p.resolve() != current and casefile.load_recovery(p) is not None]
+
+
+def note_waiting_recoveries(window: Any) -> None:
+    """Name the kept recovery files of other cases in the status bar (see ``recoveries_waiting``)."""
+    waiting = recoveries_waiting(window)
+    if not waiting:
+        return
+    text = trf("Unsaved changes of {folder} were recovered and kept: open that case to restore them.",
+               folder=str(waiting[0].parent))
+    if len(waiting) > 1:
+        text += " " + trf("({n} more cases have recovered changes.)", n=len(waiting) - 1)
+    window.show_message_later(text)
 
 
 def save(window: Any) -> bool:

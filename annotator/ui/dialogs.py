@@ -21,6 +21,25 @@ class Unsaved(StrEnum):
     CANCEL = "cancel"
 
 
+class Recovery(StrEnum):
+    """The answer to a recovery file: open the case with its changes, keep the file for later
+    (at start-up: ask again at the next start; when opening a case: do not open it now), or
+    delete the recovered changes."""
+
+    RESTORE = "restore"
+    LATER = "later"
+    DISCARD = "discard"
+
+
+def recovery_text(folder: str, opening: bool) -> str:
+    """The question about the recovered changes of the case in ``folder`` (its full path)."""
+    lead = trf("Unsaved changes of the case in {folder} were recovered from an earlier session.", folder=folder)
+    later = (tr("Cancel: keep them and do not open the case now.") if opening
+             else tr("Later: keep them and ask again at the next start."))
+    return "\n\n".join([lead, tr("Restore: open the case with these changes."), later,
+                         tr("Discard: delete these unsaved changes for good.")])
+
+
 class Prompter:
     """Real dialogs (QMessageBox)."""
 
@@ -40,13 +59,26 @@ class Prompter:
             return Unsaved.DISCARD
         return Unsaved.CANCEL
 
-    def ask_restore(self, parent: QWidget | None, name: str | None = None) -> bool:
-        """Restore the recovered changes of the case ``name`` (its folder's name)?"""
-        text = (trf("Unsaved changes of the case {name} were recovered from an earlier session. "
-                    "Restore them?", name=name) if name else
-                tr("Unsaved changes of this case were recovered from an earlier session. Restore them?"))
-        answer = QMessageBox.question(parent, tr("Restore unsaved work"), text)
-        return answer == QMessageBox.StandardButton.Yes
+    def ask_recovery(self, parent: QWidget | None, folder: str, opening: bool = False) -> Recovery:
+        """What to do with the recovered changes of the case in ``folder`` (``recovery_text``);
+        ``opening``: asked while that case is being opened (else at start-up). Esc or closing
+        the box keeps the file: only the Discard button deletes anything."""
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(tr("Restore unsaved work"))
+        box.setText(recovery_text(folder, opening))
+        restore = box.addButton(tr("Restore"), QMessageBox.ButtonRole.AcceptRole)
+        later = box.addButton(tr("Cancel") if opening else tr("Later"), QMessageBox.ButtonRole.RejectRole)
+        discard = box.addButton(tr("Discard the unsaved changes"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(restore)
+        box.setEscapeButton(later)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is restore:
+            return Recovery.RESTORE
+        if clicked is discard:
+            return Recovery.DISCARD
+        return Recovery.LATER
 
     def ask_yes_no(self, parent: QWidget | None, title: str, text: str) -> bool:
         return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
@@ -59,25 +91,30 @@ class ScriptedPrompter(Prompter):
     """Answers from queues (for tests and offscreen runs); records what was asked."""
 
     def __init__(self, unsaved=(), restore=(), yes_no=(), default_unsaved=Unsaved.CANCEL,
-                 default_restore=False, default_yes_no=True) -> None:
+                 default_restore=Recovery.LATER, default_yes_no=True) -> None:
         self.unsaved = deque(unsaved)
-        self.restore = deque(restore)
+        self.restore = deque(restore)  # Recovery answers (True: RESTORE, False: DISCARD)
         self.yes_no = deque(yes_no)
         self.default_unsaved = default_unsaved
         self.default_restore = default_restore
         self.default_yes_no = default_yes_no
         self.asked: list[str] = []
         self.errors: list[str] = []
-        self.restore_names: list[str | None] = []
+        self.recovery_folders: list[str] = []  # the folder named by each recovery question
+        self.recovery_texts: list[str] = []
 
     def ask_unsaved(self, parent):
         self.asked.append("unsaved")
         return self.unsaved.popleft() if self.unsaved else self.default_unsaved
 
-    def ask_restore(self, parent, name=None):
-        self.asked.append("restore")
-        self.restore_names.append(name)
-        return self.restore.popleft() if self.restore else self.default_restore
+    def ask_recovery(self, parent, folder, opening=False):
+        self.asked.append("recovery")
+        self.recovery_folders.append(folder)
+        self.recovery_texts.append(recovery_text(folder, opening))
+        answer = self.restore.popleft() if self.restore else self.default_restore
+        if isinstance(answer, bool):
+            return Recovery.RESTORE if answer else Recovery.DISCARD
+        return Recovery(answer)
 
     def ask_yes_no(self, parent, title, text):
         self.asked.append("yes_no")

@@ -1,7 +1,7 @@
 """What the application remembers between runs, in ``QSettings``.
 
 Keys: ``window/geometry`` and ``window/state`` (Qt's own byte blobs),
-``files/recent`` (absolute paths of case files, newest first),
+``files/recent`` (absolute paths of case files, newest first; a new case's before its first Save),
 ``ui/language`` (see ``i18n``), ``export/formats`` and ``export/lang`` (the export
 dialog's last choice; identity is never remembered: every export starts de-identified). Tests point QSettings at a temporary folder.
 """
@@ -18,12 +18,15 @@ MAX_RECENT = 8
 
 
 def recent_cases() -> list[Path]:
-    """Recent case files that still exist, newest first."""
+    """Recent case files that still exist, newest first; a case never saved yet (no case.json)
+    stays while its recovery file exists, so its unsaved work is offered at the next start."""
+    from annotator.io.casefile import recovery_path
+
     raw = QSettings().value("files/recent", [], type=list) or []
     out: list[Path] = []
     for item in raw:
         p = Path(str(item))
-        if p.is_file() and p not in out:
+        if (p.is_file() or recovery_path(p).is_file()) and p not in out:
             out.append(p)
     return out[:MAX_RECENT]
 

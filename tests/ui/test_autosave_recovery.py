@@ -9,7 +9,7 @@ from pathlib import Path
 from annotator.io.casefile import case_to_dict, recovery_path
 from annotator.model import Role
 from annotator.ui.app import build_window
-from annotator.ui.dialogs import ScriptedPrompter, Unsaved
+from annotator.ui.dialogs import Recovery, ScriptedPrompter, Unsaved
 from annotator.ui.main_window import MainWindow
 
 
@@ -46,10 +46,10 @@ def test_timer_writes_recovery_and_next_start_restores_it(qtbot, synthetic_case)
     w.autosaver.timer.stop()
     # a crash: the window goes away without a clean close; the next start (no case on the
     # command line: it would open the sample case) offers the work back
-    prompter = ScriptedPrompter(restore=[True])
+    prompter = ScriptedPrompter(restore=[Recovery.RESTORE])
     w2 = build_window(None, "en", None, prompter=prompter, restore_layout=False)
     qtbot.addWidget(w2)
-    assert prompter.asked == ["restore"]
+    assert prompter.asked == ["recovery"]
     assert Path(w2.document.path) == synthetic_case.resolve()
     assert case_to_dict(w2.document.case) == unsaved
     assert w2.document.dirty  # restored work is not on disk yet
@@ -57,20 +57,20 @@ def test_timer_writes_recovery_and_next_start_restores_it(qtbot, synthetic_case)
     assert not recovery_path(synthetic_case).exists()  # removed on save
 
 
-def test_declining_restore_discards_the_recovery(qtbot, synthetic_case):
+def test_discarding_the_recovery_when_opening_deletes_it(qtbot, synthetic_case):
     w = _window(qtbot, ScriptedPrompter())
     w.open_case(synthetic_case)
     original = case_to_dict(w.document.case)
     _edit(w.document)
     assert w.autosaver.save_now() == recovery_path(synthetic_case)
-    prompter = ScriptedPrompter(restore=[False])
+    prompter = ScriptedPrompter(restore=[Recovery.DISCARD])
     w2 = _window(qtbot, prompter)
     w2.open_case(synthetic_case)
     assert case_to_dict(w2.document.case) == original and not w2.document.dirty
     assert not recovery_path(synthetic_case).exists()
     w3 = _window(qtbot, prompter)
     w3.open_case(synthetic_case)
-    assert prompter.asked == ["restore"]  # not asked again
+    assert prompter.asked == ["recovery"]  # not asked again
 
 
 def test_clean_close_discards_the_recovery(qtbot, synthetic_case):

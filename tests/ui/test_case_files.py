@@ -13,7 +13,7 @@ import pytest
 from annotator.io.casefile import case_to_dict, load_case, recovery_path, save_case
 from annotator.model import Role
 from annotator.ui import app, settings
-from annotator.ui.dialogs import ScriptedPrompter, Unsaved
+from annotator.ui.dialogs import Prompter, Recovery, ScriptedPrompter, Unsaved
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_a_recovery_file_does_not_open_by_itself(window, synthetic_case):
 def test_discarded_changes_do_not_come_back(window, synthetic_case, tmp_path):
     other = tmp_path / "other"
     shutil.copytree(synthetic_case.parent, other)
-    prompter = ScriptedPrompter(unsaved=[Unsaved.DISCARD], restore=[True])
+    prompter = ScriptedPrompter(unsaved=[Unsaved.DISCARD], restore=[Recovery.RESTORE])
     w = window(prompter)
     w.open_case(synthetic_case)
     original = case_to_dict(w.document.case)
@@ -99,7 +99,7 @@ def test_discarded_changes_do_not_come_back(window, synthetic_case, tmp_path):
     assert prompter.asked == ["unsaved"]
     assert not recovery_path(synthetic_case).exists()
     assert w.open_case(synthetic_case)
-    assert prompter.asked == ["unsaved"]  # no "restore" offered
+    assert prompter.asked == ["unsaved"]  # no recovery offered
     assert case_to_dict(w.document.case) == original
 
 
@@ -130,15 +130,15 @@ def _crash_with_unsaved_work(window, case_path: Path) -> dict:
     return unsaved  # the window is dropped without a clean close
 
 
-def test_next_start_offers_the_recovery_of_the_case_worked_on(qtbot, window, synthetic_case, tmp_path):
+def test_next_start_offers_the_recovery_of_the_case_worked_on(qtbot, window, synthetic_case):
     unsaved = _crash_with_unsaved_work(window, synthetic_case)
-    other = tmp_path / "other"
-    shutil.copytree(synthetic_case.parent, other)
-    (other / "case.autosave.json").unlink(missing_ok=True)
-    prompter = ScriptedPrompter(restore=[True])
-    w = app.build_window(other / "case.json", "en", None, prompter=prompter, restore_layout=False)
+    prompter = ScriptedPrompter(restore=[Recovery.RESTORE])
+    w = app.build_window(None, "en", None, prompter=prompter, restore_layout=False)
     qtbot.addWidget(w)
-    assert prompter.asked == ["restore"] and prompter.restore_names == [synthetic_case.parent.name]
+    assert prompter.asked == ["recovery"] and prompter.recovery_folders == [str(synthetic_case.parent)]
+    text = prompter.recovery_texts[0]
+    assert str(synthetic_case.parent) in text and "Later: keep them and ask again at the next start" in text
+    assert "Discard: delete these unsaved changes for good" in text
     assert Path(w.document.path) == synthetic_case.resolve()
     assert case_to_dict(w.document.case) == unsaved and w.document.dirty
     assert "*" in w.windowTitle()
@@ -146,22 +146,115 @@ def test_next_start_offers_the_recovery_of_the_case_worked_on(qtbot, window, syn
     w.autosaver.timer.stop()
 
 
-def test_a_declined_start_up_recovery_opens_the_command_line_case_and_is_not_asked_again(
-        qtbot, window, synthetic_case, tmp_path):
+def test_the_case_on_the_command_line_opens_and_another_cases_recovery_is_kept(qtbot, window, synthetic_case,
+                                                                               tmp_path):
     _crash_with_unsaved_work(window, synthetic_case)
     other = tmp_path / "other"
     shutil.copytree(synthetic_case.parent, other)
     (other / "case.autosave.json").unlink(missing_ok=True)
-    prompter = ScriptedPrompter(restore=[False])
+    prompter = ScriptedPrompter(default_restore=Recovery.RESTORE)
     w = app.build_window(other / "case.json", "en", None, prompter=prompter, restore_layout=False)
     qtbot.addWidget(w)
     assert Path(w.document.path) == (other / "case.json").resolve() and not w.document.dirty
+    assert prompter.asked == []  # nothing asked about the other case, nothing deleted
+    assert recovery_path(synthetic_case).exists()
+    qtbot.waitUntil(lambda: str(synthetic_case.parent) in w.statusBar().currentMessage())
+    assert "kept" in w.statusBar().currentMessage()
+    # opening that case offers its changes
+    assert w.open_case(synthetic_case)
+    assert prompter.asked == ["recovery"] and w.document.case.title == "work before the crash"
+    w.autosaver.timer.stop()
+
+
+def test_later_keeps_the_recovery_for_the_next_start_and_discard_deletes_it(qtbot, window, synthetic_case):
+    _crash_with_unsaved_work(window, synthetic_case)
+    prompter = ScriptedPrompter(restore=[Recovery.LATER, Recovery.DISCARD])
+    made = []
+    for _ in range(3):
+        w = app.build_window(None, "en", None, prompter=prompter, restore_layout=False)
+        qtbot.addWidget(w)
+        w.autosaver.timer.stop()
+        made.append(w)
+        # no restore: the sample case opens, not the recovered one
+        assert Path(w.document.path) != synthetic_case.resolve()
+        if len(made) == 1:
+            assert recovery_path(synthetic_case).exists()  # Later: kept
+    assert prompter.asked == ["recovery", "recovery"]  # asked again after Later, not after Discard
     assert not recovery_path(synthetic_case).exists()
-    w2 = app.build_window(other / "case.json", "en", None, prompter=prompter, restore_layout=False)
+
+
+def test_opening_a_case_with_recovered_changes_can_be_cancelled_without_losing_them(window, synthetic_case):
+    _crash_with_unsaved_work(window, synthetic_case)
+    prompter = ScriptedPrompter(restore=[Recovery.LATER])
+    w = window(prompter)
+    assert not w.open_case(synthetic_case)
+    assert w.document is None and recovery_path(synthetic_case).exists()
+    assert "Cancel: keep them and do not open the case now" in prompter.recovery_texts[0]
+    assert "kept" in w.statusBar().currentMessage()
+
+
+def test_the_recovery_question_names_the_folder_and_esc_keeps_the_file(qtbot, window):
+    from PyQt6.QtCore import Qt
+
+    from tests.ui.test_i18n_visible import on_modal
+
+    w = window()
+    seen = {}
+
+    def press(key):
+        def inspect(box):
+            seen["text"] = box.text()
+            seen["buttons"] = sorted(b.text() for b in box.buttons())
+            qtbot.keyClick(box, key)
+        return inspect
+
+    assert on_modal(qtbot, lambda: Prompter().ask_recovery(w, "/data/cases/a"), press(Qt.Key.Key_Escape)) \
+        is Recovery.LATER
+    assert "/data/cases/a" in seen["text"] and "delete these unsaved changes for good" in seen["text"]
+    assert seen["buttons"] == ["Discard the unsaved changes", "Later", "Restore"]
+    assert on_modal(qtbot, lambda: Prompter().ask_recovery(w, "/data/cases/a", opening=True),
+                    press(Qt.Key.Key_Escape)) is Recovery.LATER
+    assert seen["buttons"] == ["Cancel", "Discard the unsaved changes", "Restore"]
+
+
+def test_the_work_of_a_never_saved_case_is_recovered_when_its_folder_is_opened_again(window, tmp_path):
+    folder = tmp_path / "new case"
+    folder.mkdir()
+    w = window()
+    assert w.open_case(folder)
+    assert settings.recent_cases() == []  # listed once there is something to open
+    w.case_panel.add_root("L4", "left")
+    assert w.autosaver.save_now() == recovery_path(folder / "case.json").resolve()
+    assert settings.recent_cases() == [(folder / "case.json").resolve()]
+    w.autosaver.timer.stop()  # a crash: no clean close, no case.json
+    prompter = ScriptedPrompter(restore=[Recovery.RESTORE])
+    w2 = window(prompter)
+    assert w2.open_case(folder)
+    assert prompter.asked == ["recovery"] and prompter.recovery_folders == [str(folder.resolve())]
+    assert [r.level for r in w2.document.case.roots] == ["L4"] and w2.document.dirty
+    assert w2.save() and load_case(folder / "case.json").roots[0].level == "L4"
+    assert not recovery_path(folder / "case.json").exists()
+
+
+def test_the_work_of_a_never_saved_case_is_offered_at_the_next_start(qtbot, window, tmp_path):
+    folder = tmp_path / "new case"
+    folder.mkdir()
+    w = window()
+    assert w.open_case(folder)
+    w.case_panel.add_root("S1", "right")
+    w.autosaver.save_now()
+    w.autosaver.timer.stop()
+    sample = app.user_sample_case()
+    assert sample is not None
+    settings.add_recent_case(sample)  # a case opened later, whose file exists
+    assert settings.recent_cases() == [sample.resolve(), (folder / "case.json").resolve()]
+    prompter = ScriptedPrompter(restore=[Recovery.RESTORE])
+    w2 = app.build_window(None, "en", None, prompter=prompter, restore_layout=False)
     qtbot.addWidget(w2)
-    assert prompter.asked == ["restore"]
-    for x in (w, w2):
-        x.autosaver.timer.stop()
+    w2.autosaver.timer.stop()
+    assert prompter.asked == ["recovery"]
+    assert Path(w2.document.path) == (folder / "case.json").resolve()
+    assert [r.level for r in w2.document.case.roots] == ["S1"]
 
 
 def test_a_screenshot_neither_asks_about_nor_removes_recovery_files(window, synthetic_case, tmp_path):

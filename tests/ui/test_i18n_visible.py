@@ -13,7 +13,7 @@ from PyQt6.QtWidgets import QApplication, QComboBox, QInputDialog, QMessageBox, 
 
 from annotator.model import Role
 from annotator.ui import i18n
-from annotator.ui.dialogs import Prompter, ScriptedPrompter
+from annotator.ui.dialogs import Prompter, Recovery, ScriptedPrompter
 from annotator.ui.main_window import MainWindow
 from tests.ui.visible_text import untranslated, visible_strings
 
@@ -95,9 +95,9 @@ def test_qt_buttons_of_the_prompts_are_chinese(zh_window, qtbot, synthetic_case)
             button.click()
         return inspect
 
-    assert on_modal(qtbot, lambda: Prompter().ask_restore(w, "病例甲"), answer("否")) is False
+    assert on_modal(qtbot, lambda: Prompter().ask_recovery(w, "/影像/病例01"), answer("稍后")) is Recovery.LATER
     assert on_modal(qtbot, lambda: Prompter().ask_yes_no(w, "标题", "内容"), answer("是")) is True
-    assert texts["恢复未保存的工作"] == ["是(&Y)", "否(&N)"]
+    assert sorted(texts["恢复未保存的工作"]) == sorted(["恢复", "稍后", "删除未保存的更改"])
     assert not texts["all"], texts["all"]
 
 
