@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import (
 
 from annotator.model import DrugDose
 from annotator.ui.i18n import current_language, tr, trf
+from annotator.ui.wheel_guard import guard_wheel
 
 
 def tr_noop(text: str) -> str:
@@ -121,7 +122,7 @@ class DrugTable(QWidget):
         self.show_drugs(self._shown, None, force=True)
 
     def _drug_combo(self, drug: str) -> QComboBox:
-        combo = QComboBox()
+        combo = guard_wheel(QComboBox())  # scrolling the panel past it must not change the drug
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(6)
         lang = current_language()

@@ -29,6 +29,7 @@ from PyQt6.QtWidgets import (
 
 from annotator.model import Finding
 from annotator.ui.i18n import current_language, tr, trf
+from annotator.ui.wheel_guard import guard_wheel
 
 NO_ANGLE = -1.0  # the angle box's "not measured" value
 
@@ -58,7 +59,7 @@ class FindingsList(QWidget):
         self.grid.setColumnStretch(0, 1)
         self.empty = QLabel(self)
         self.empty.setObjectName("noFindings")
-        self.choice = QComboBox(self)
+        self.choice = guard_wheel(QComboBox(self))
         self.choice.setObjectName("findingChoice")
         self.choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.choice.setMinimumContentsLength(8)
@@ -126,7 +127,7 @@ class FindingsList(QWidget):
             editor: QWidget | None = None
             if d is not None and (d.sites or d.values):
                 attr = "site" if d.sites else "value"
-                editor = QComboBox(self)
+                editor = guard_wheel(QComboBox(self))
                 editor.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
                 editor.setMinimumContentsLength(5)
                 editor.addItem("—", None)
@@ -136,7 +137,7 @@ class FindingsList(QWidget):
                 editor.currentIndexChanged.connect(lambda _i, fid=f.id, a=attr: self._attr_chosen(fid, a))
                 widgets[attr] = editor
             elif d is not None and d.location == "angle":
-                editor = QDoubleSpinBox(self)
+                editor = guard_wheel(QDoubleSpinBox(self))
                 editor.setRange(NO_ANGLE, 180.0)
                 editor.setDecimals(0)
                 editor.setSuffix("°")

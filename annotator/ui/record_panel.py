@@ -10,7 +10,8 @@ the field being typed in never jumps and no edit loops back.
 
 Number fields take the model's limits (an age up to 120); a value the model
 accepts but that is implausible (``PLAUSIBLE``: 500 ml of contrast for a root
-study) is stored and flagged under its field. The drug table
+study) is stored and flagged under its field. Combo and spin boxes take the mouse wheel only
+while they have the focus (``ui.wheel_guard``): scrolling the panel changes nothing. The drug table
 (``ui.drug_table``) and the root's findings (``ui.findings_list``) sit below
 the root's fields, the full width of the panel.
 """
@@ -55,6 +56,7 @@ from annotator.ui.drug_table import DrugTable
 from annotator.ui.findings_list import FindingsList
 from annotator.ui.i18n import current_language, signals, tr, trf
 from annotator.ui.messages import user_error
+from annotator.ui.wheel_guard import guard_wheel
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +144,7 @@ class RecordPanel(QScrollArea):
             w.setMaximumHeight(64)
             w.textChanged.connect(lambda s=scope, a=attr: self._edited(s, a))
         elif kind in ("int", "float"):
-            w = QSpinBox() if kind == "int" else QDoubleSpinBox()
+            w = guard_wheel(QSpinBox() if kind == "int" else QDoubleSpinBox())
             lo, hi = RANGES.get(attr, (0, 9999))
             w.setRange(int(lo) - 1, int(hi))
             if kind == "float":
@@ -154,7 +156,7 @@ class RecordPanel(QScrollArea):
             w = QCheckBox()
             w.toggled.connect(lambda _v, s=scope, a=attr: self._edited(s, a))
         else:  # choice / tri
-            w = QComboBox()
+            w = guard_wheel(QComboBox())
             _narrow(w)
             w.currentIndexChanged.connect(lambda _i, s=scope, a=attr: self._edited(s, a))
         w.setObjectName(f"{scope}_{attr}")
