@@ -86,17 +86,13 @@ def _label(a: Annotation, film: Film, lang: str, config: Any) -> str:
     """The label the screen shows (``annotator.render.labels``), written so that
     ``dicom_read`` gets the annotation's own text back: a length or angle after the
     note (stripped on reading), a finding's name (mapped back to its code), the
-    iliac-crest name only when the user wrote nothing."""
+    iliac-crest level aid only when the user wrote nothing (as on screen)."""
     from annotator.render.labels import annotation_label, format_length
 
     if a.role is Role.CALIBRATION and len(a.points) == 2:  # the measured length, so a reader sees it
         cal = film.effective_calibration()
         return f"{a.text} {format_length(cal.length(*a.points), cal.unit_label)}".strip()
-    if a.role is Role.ANGLE:
-        return f"{a.text} {annotation_label(a, film, lang, config)}".strip()
-    if a.role is Role.ILIAC_CREST and a.text:
-        return a.text
-    if a.role in (Role.RULER, Role.ILIAC_CREST, Role.FINDING, Role.LEVEL_LABEL, Role.ARROW):
+    if a.role in (Role.RULER, Role.ANGLE, Role.ILIAC_CREST, Role.FINDING, Role.LEVEL_LABEL, Role.ARROW):
         return annotation_label(a, film, lang, config)
     return a.text
 

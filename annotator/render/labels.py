@@ -6,9 +6,9 @@ and the burned-in films, slides and presentation states
 
 - ruler: its length in the film's unit (``12.3 mm (ERMF)``, ``45 px``), after
   the user's note if there is one;
-- angle: the angle at the vertex, ``37.5°``;
+- angle: the angle at the vertex, ``37.5°``, after the user's note if there is one;
 - calibration line: the known length the user typed (``10 mm``);
-- iliac-crest line: "iliac crest (≈ L4 / L4-5)" / "髂嵴连线（≈ L4 / L4-5）";
+- iliac-crest line: the user's text, else "iliac crest (≈ L4 / L4-5)" / "髂嵴连线（≈ L4 / L4-5）";
 - finding marker: the vocabulary's name of its code (short form, before the
   first " / "), free text as typed;
 - level label and arrow: their text; pedicle margin: its vertebra ("L5").
@@ -85,12 +85,12 @@ def annotation_label(ann: Annotation, film: Film, lang: str = "en", config: Any 
         cal = film.effective_calibration()
         return _with_note(ann.text, format_length(cal.length(ann.points[0], ann.points[1]), cal.unit_label))
     if role is Role.ANGLE and len(ann.points) >= 3:
-        return f"{angle_degrees(ann.points):.1f}°"
+        return _with_note(ann.text, f"{angle_degrees(ann.points):.1f}°")
     if role is Role.CALIBRATION:
         mm = ann.attrs.get("length_mm")
         return _with_note(ann.text, f"{float(mm):g} mm" if mm is not None else "")
-    if role is Role.ILIAC_CREST:
-        return ILIAC_CREST.get(lang, ILIAC_CREST["en"])
+    if role is Role.ILIAC_CREST:  # the user's own words when written, else the level aid
+        return ann.text or ILIAC_CREST.get(lang, ILIAC_CREST["en"])
     if role is Role.FINDING:
         return finding_name(ann.text, lang, config) if ann.text else ""
     if role in (Role.LEVEL_LABEL, Role.ARROW):

@@ -53,3 +53,16 @@ def test_with_alpha():
     assert style.with_alpha((1, 2, 3), style.ZONE_FILL_ALPHA)[3] == round(style.ZONE_FILL_ALPHA * 255)
     with pytest.raises(ValueError):
         style.with_alpha((1, 2, 3), 1.5)
+
+
+def test_labels_keep_the_users_words_for_angles_and_the_iliac_crest():
+    from annotator.model import Annotation, Film, Role, ShapeKind, View
+    from annotator.render.labels import annotation_label
+
+    film = Film("a.png", View.AP)
+    angle = Annotation(Role.ANGLE, ShapeKind.POLYLINE, [(0, 10), (0, 0), (10, 0)], text="L5 tilt")
+    assert annotation_label(angle, film) == "L5 tilt 90.0°"
+    crest = Annotation(Role.ILIAC_CREST, ShapeKind.LINE, [(0, 0), (10, 0)])
+    assert annotation_label(crest, film, "zh") == "髂嵴连线（≈ L4 / L4-5）"
+    assert annotation_label(Annotation(Role.ILIAC_CREST, ShapeKind.LINE, [(0, 0), (10, 0)], text="L4/5 gap"),
+                            film) == "L4/5 gap"
