@@ -229,8 +229,7 @@ def summary_slide(case: Case, number: int, lang: str, config: Any, scrub: Any,
         bullets.append(summary.headline(lang))
     notes = [scrub(t) for r in case.roots for t in (r.notes.strip(), r.adjustments.strip()) if t]
     for root in case.roots:  # the findings and verdicts of every root, also when check says no more
-        finds = [tx.finding_text(f, lang, config) + (f" — {scrub(f.note)}" if f.note.strip() else "")
-                 for f in root.findings if not f.suggested]
+        finds = [tx.finding_with_note(f, lang, config, scrub) for f in root.findings if not f.suggested]
         verdicts = [f"{pf.label} {tx.status_label(pf.verdict.status, lang)}"
                     for pf in films if pf.root is root and pf.verdict is not None]
         notes.append(f"{tx.root_label(root, lang)}{c}{tx.word('findings', lang)}{c}"

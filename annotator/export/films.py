@@ -201,13 +201,13 @@ def prepare_film(
             window = None
     scrub = scrubber.scrub if scrubber is not None else (lambda s: s)
     findings = tuple(
-        tx.finding_text(f, lang, config) + (f" — {scrub(f.note)}" if f.note.strip() else "")
+        tx.finding_with_note(f, lang, config, scrub)
         for f in root.findings
         if f.film_id == film.id and not f.suggested
     )
     film_ids = {f.id for f in root.films}
     root_findings = tuple(
-        tx.finding_text(f, lang, config) + (f" — {scrub(f.note)}" if f.note.strip() else "")
+        tx.finding_with_note(f, lang, config, scrub)
         for f in root.findings
         if f.film_id not in film_ids and not f.suggested
     )

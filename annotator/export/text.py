@@ -316,6 +316,14 @@ def finding_text(finding: Any, lang: str, config: Any = None) -> str:
     return f"{label}（{'，'.join(extras)}）" if lang == "zh" else f"{label} ({', '.join(extras)})"
 
 
+def finding_with_note(finding: Any, lang: str, config: Any = None, scrub: Any = None) -> str:
+    """:func:`finding_text` and the user's note after a dash (the note through ``scrub``)."""
+    note = finding.note.strip()
+    if note and scrub is not None:
+        note = scrub(note)
+    return finding_text(finding, lang, config) + (f" — {note}" if note else "")
+
+
 def dose_text(dose: Any, lang: str, config: Any = None) -> str:
     """"dexamethasone 5 mg, 2 ml" / "地塞米松 5 mg，2 ml"."""
     parts = []
