@@ -1,6 +1,7 @@
 """The F1 help overlay: every tool with its key, the assist, the view, cine and edit keys.
 
-A translucent panel drawn on top of its parent; any key or click closes it.
+A translucent panel drawn on top of its parent; any key (a shortcut too, which then does
+nothing else) or click closes it.
 The tool list comes from ``annotator.ui.tools.TOOLS`` (``ToolSpec.name``,
 ``label``, ``shortcut``, ``help``), so it is always the toolbar's list. The
 "Assist" rows are the window's Assist toolbar actions (``window.assist_toolbar``,
@@ -118,6 +119,9 @@ def help_html(window: Any = None) -> str:
             f"<table cellspacing='16' cellpadding='0' width='100%'><tr>{columns}</tr></table>"
             f"<p><i>{html.escape(tr('Press any key or click to close.'))}</i></p>")
 
+MODIFIER_KEYS = frozenset({Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr, Qt.Key.Key_Meta,
+                           Qt.Key.Key_Super_L, Qt.Key.Key_Super_R, Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock})
+
 
 class HelpOverlay(QWidget):
     """Covers its parent; ``toggle()`` shows or hides it."""
@@ -159,8 +163,11 @@ class HelpOverlay(QWidget):
         p.end()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        self.hide()
+        """Any key closes the overlay, a shortcut too (``view_keys`` keeps it from acting): a
+        modifier's own press does not, so Ctrl+Z closes it on the Z, not on the Ctrl."""
         event.accept()
+        if event.key() not in MODIFIER_KEYS:
+            self.hide()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self.hide()

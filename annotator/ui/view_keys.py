@@ -9,8 +9,10 @@ frame) to the window and to a View ▸ Film menu. Each calls the active viewport
 Typing must still work: a line edit, text box or spin box takes the plain keys before any
 shortcut (Qt's own rule). ``KeysToWidgets`` extends that rule to the widgets that use plain
 keys too: a combo box (type-ahead, Space opens it), an editable table (a key starts an edit),
-a button or check box (Space presses it) and the help overlay (any key closes it). The tree of
-the case panel does not keep them: that is where the focus rests while the user looks at films.
+a button or check box (Space presses it) and the help overlay (any key closes it, a Ctrl
+shortcut or F1 too: nothing acts under it). Widgets in a floating dock count as the main
+window's. The tree of the case panel does not keep them: that is where the focus rests while
+the user looks at films.
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ from typing import Any
 
 from PyQt6.QtCore import QEvent, QObject, Qt
 from PyQt6.QtGui import QAction, QKeyEvent, QKeySequence
-from PyQt6.QtWidgets import QAbstractButton, QAbstractItemView, QApplication, QComboBox, QMenu, QWidget
+from PyQt6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QMenu,
+    QWidget,
+)
 
 from annotator.ui.i18n import tr
 
@@ -59,14 +69,28 @@ class KeysToWidgets(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if event.type() != QEvent.Type.ShortcutOverride or not isinstance(obj, QWidget):
             return False
+        from annotator.ui.help_overlay import HelpOverlay
+
+        if isinstance(obj, HelpOverlay):  # every key, Ctrl+Z and F1 too, only closes the overlay
+            event.accept()
+            return False
         key_event: QKeyEvent = event  # type: ignore[assignment]
         mods = key_event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if mods not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
             return False
-        if not hasattr(obj.window(), "view_key_actions") or not keeps_plain_keys(obj, key_event):
+        if not hasattr(main_window_of(obj), "view_key_actions") or not keeps_plain_keys(obj, key_event):
             return False
         event.accept()
         return False
+
+
+def main_window_of(widget: QWidget) -> QWidget:
+    """The main window ``widget`` belongs to: its window, or for a widget in a floating dock
+    (whose window is the ``QDockWidget`` itself) the window the dock belongs to."""
+    window = widget.window()
+    while isinstance(window, QDockWidget) and window.parentWidget() is not None:
+        window = window.parentWidget().window()
+    return window
 
 
 _filter: KeysToWidgets | None = None

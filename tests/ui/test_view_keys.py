@@ -103,3 +103,42 @@ def test_a_key_closes_the_help_overlay_without_acting_on_the_film(win, qtbot):
 def test_the_film_menu_lists_the_keys(win):
     texts = {a.text(): a.shortcut().toString() for a in win.film_menu.actions()}
     assert texts["Invert"] == "I" and texts["Fit the film"] == "Space" and texts["Window preset 3"] == "3"
+
+
+def test_typing_in_a_floating_record_dock_is_not_taken_by_the_view_keys(win, qtbot):
+    _tree, canvas = _focus_tree_on_ap(qtbot, win)
+    dock = win.docks["record"]
+    dock.setFloating(True)
+    dock.show()
+    qtbot.waitExposed(dock)
+    dock.activateWindow()
+    resistance = next(b.widget for b in win.record_panel.bindings if b.attr == "resistance")
+    resistance.setFocus()
+    qtbot.waitUntil(resistance.hasFocus)
+    assert resistance.window() is dock  # a floating dock is its own window
+    qtbot.keyClick(resistance, Qt.Key.Key_M)  # type-ahead in the box, not the magnifier
+    assert win.document.case.roots[0].resistance in (Resistance.MILD, Resistance.MARKED)
+    assert not canvas.magnifier
+    qtbot.keyClick(resistance, Qt.Key.Key_I)
+    qtbot.keyClick(resistance, Qt.Key.Key_T)
+    assert not canvas.display.invert
+    assert not win.tool_actions["tip"][0].isChecked()
+
+
+@pytest.mark.parametrize("key, mods", [(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier),
+                                       (Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier),
+                                       (Qt.Key.Key_F1, Qt.KeyboardModifier.NoModifier),
+                                       (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)])
+def test_a_shortcut_under_the_help_overlay_only_closes_it(win, qtbot, key, mods):
+    _tree, canvas = _focus_tree_on_ap(qtbot, win)
+    doc = win.document
+    film = next(f for f in doc.case.roots[0].films if f.path == "02_ap.dcm")
+    doc.remove_annotation(film.id, film.annotations[0].id)
+    count = len(film.annotations)
+    win.actions_by_key["help"].trigger()
+    overlay = win.help_overlay
+    qtbot.waitUntil(overlay.hasFocus)
+    qtbot.keyClick(overlay, key, mods)
+    assert not overlay.isVisible()
+    assert len(doc.case.roots[0].film(film.id).annotations) == count and doc.can_undo  # nothing undone
+    assert doc.dirty  # Ctrl+S did not save
