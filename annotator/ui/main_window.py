@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
         self._unsubscribe = document.subscribe(self._on_change)
         self.autosaver.attach(document)
         self.images.clear()
+        self.film_problems = {}  # the previous case's missing films are not this one's
         self._set_workspace(document)
         roots = document.case.roots
         self.root_id = roots[0].id if roots else None

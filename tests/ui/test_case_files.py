@@ -312,3 +312,19 @@ def test_saving_a_case_keeps_case_json_valid_after_opening_a_new_folder(window, 
     case = load_case(folder / "case.json")
     assert case.roots[0].films[0].path == "ap.png"
     save_case(case, folder / "case.json")
+
+
+def test_a_missing_film_of_one_case_is_not_reported_for_the_next(window, synthetic_case, tmp_path):
+    from annotator.model import Case, Root, Side
+
+    (synthetic_case.parent / "ap.png").unlink()
+    other = tmp_path / "no films"
+    other.mkdir()
+    save_case(Case(title="B", roots=[Root(level="L4", side=Side.LEFT)]), other / "case.json")
+    w = window()
+    assert w.open_case(synthetic_case)
+    assert "ap.png" in w.statusBar().currentMessage() and w.film_problems
+    assert w.open_case(other, ask_unsaved=False)
+    assert not w.film_problems
+    assert "ap.png" not in w.statusBar().currentMessage()
+    assert w.statusBar().currentMessage() == "Opened no films"
