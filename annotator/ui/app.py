@@ -3,8 +3,8 @@
 
 With no CASE it opens a copy of the bundled sample case in the user's data folder
 (``$XDG_DATA_HOME/fluoro-annotator/sample/<case>``, by default under
-``~/.local/share``; files missing there are copied again), so saving never
-changes the repository's sample data. At start-up without CASE the recovery
+``~/.local/share``; kept up to date with the bundle by ``ui.sample_copy``), so
+saving never changes the repository's sample data. At start-up without CASE the recovery
 files of the recent cases are offered back (``MainWindow.restore_recent_work``);
 with CASE that case opens and other cases' recovery files wait (named in the
 status bar). ``--screenshot`` renders the
@@ -64,30 +64,20 @@ def user_data_dir() -> Path:
 
 
 def user_sample_case(bundled: Path | None = None) -> Path | None:
-    """The user's working copy of the bundled sample case (``<data>/sample/<case>/case.json``).
+    """The user's working copy of the bundled sample case (``<data>/sample/<case>/case.json``),
+    brought up to date with the bundle (``ui.sample_copy``). None when there is no bundled case
+    or the copy cannot be made (the caller then says so)."""
+    copy = sample_copy(bundled)
+    return copy.case if copy is not None else None
 
-    Files of the bundled case missing from the copy are copied (the first run copies them
-    all); files already there are the user's and are left alone. None when there is no
-    bundled case or the copy cannot be made (the caller then says so).
-    """
-    import shutil
+
+def sample_copy(bundled: Path | None = None) -> Any:
+    """``ui.sample_copy.user_sample_copy`` of the bundled sample case (its ``note`` says when the
+    bundle went into a new folder), or None."""
+    from annotator.ui.sample_copy import user_sample_copy
 
     bundled = bundled or sample_case_path()
-    if bundled is None:
-        return None
-    source = bundled.parent
-    target = user_data_dir() / "sample" / source.name
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        for f in sorted(source.iterdir()):
-            if not f.is_file() or f.name.endswith((".autosave.json", ".bak", ".tmp")):
-                continue
-            if not (target / f.name).exists():
-                shutil.copy2(f, target / f.name)
-    except OSError as exc:
-        log.warning("cannot copy the sample case to %s: %s", target, exc)
-        return None
-    return target / bundled.name
+    return user_sample_copy(bundled, user_data_dir()) if bundled is not None else None
 
 
 def install_excepthook(show_dialog: bool) -> None:
@@ -159,11 +149,13 @@ def build_window(case: Path | None, lang: str | None, view: str | None, prompter
     elif sample_case_path() is None:
         window.show_message_later(i18n.tr("No case given and the sample case was not found: use File ▸ Open."))
     else:
-        copy = user_sample_case()
+        copy = sample_copy()
         if copy is None:
             window.show_message_later(i18n.tr("The sample case could not be copied to your data folder."))
-        elif not window.open_case(copy, ask_unsaved=False):
-            window.show_message_later(i18n.trf("Could not open {name}.", name=copy.name))
+        elif not window.open_case(copy.case, ask_unsaved=False):
+            window.show_message_later(i18n.trf("Could not open {name}.", name=copy.case.name))
+        elif copy.note:
+            window.show_message_later(copy.note)
     if view in VIEW_CHOICES and VIEW_CHOICES[view] is not None:
         window.set_single_view(View(VIEW_CHOICES[view]))
     elif view == "all":

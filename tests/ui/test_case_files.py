@@ -328,3 +328,73 @@ def test_a_missing_film_of_one_case_is_not_reported_for_the_next(window, synthet
     assert not w.film_problems
     assert "ap.png" not in w.statusBar().currentMessage()
     assert w.statusBar().currentMessage() == "Opened no films"
+
+
+# -- the sample copy follows a changed bundle, never over the user's changes -------------------
+
+def _bundle(tmp_path: Path) -> Path:
+    source = tmp_path / "bundle" / "right_L5_on_target"
+    shutil.copytree(app.sample_case_path().parent, source)
+    return source / "case.json"
+
+
+def _change_bundle(bundled: Path, title: str) -> None:
+    case = load_case(bundled)
+    case.title = title
+    save_case(case, bundled)
+    (bundled.parent / "case.json.bak").unlink(missing_ok=True)
+    (bundled.parent / "03_oblique.dcm").write_bytes((bundled.parent / "02_ap.dcm").read_bytes())
+
+
+def test_an_unchanged_sample_copy_is_refreshed_when_the_bundle_changes(tmp_path, isolated_data_home):
+    bundled = _bundle(tmp_path)
+    copy = app.user_sample_case(bundled)
+    assert copy == isolated_data_home / "fluoro-annotator" / "sample" / "right_L5_on_target" / "case.json"
+    _change_bundle(bundled, "new sample")
+    assert app.user_sample_case(bundled) == copy
+    assert load_case(copy).title == "new sample"
+    assert (copy.parent / "03_oblique.dcm").read_bytes() == (bundled.parent / "03_oblique.dcm").read_bytes()
+    assert sorted(p.name for p in copy.parent.iterdir() if p.name != ".sample-manifest.json") == \
+        sorted(p.name for p in bundled.parent.iterdir())
+
+
+def test_a_changed_sample_copy_is_kept_and_the_new_bundle_goes_beside_it(tmp_path, isolated_data_home):
+    bundled = _bundle(tmp_path)
+    copy = app.user_sample_case(bundled)
+    case = load_case(copy)
+    case.title = "my teaching notes"
+    save_case(case, copy)
+    film = copy.parent / "03_oblique.dcm"
+    old_film = film.read_bytes()
+    _change_bundle(bundled, "new sample")
+    result = app.sample_copy(bundled)
+    assert load_case(copy).title == "my teaching notes" and film.read_bytes() == old_film  # untouched
+    new = result.case
+    assert new.parent.parent == copy.parent.parent and new.parent.name.startswith("right_L5_on_target-")
+    assert load_case(new).title == "new sample"
+    assert str(new.parent) in result.note and str(copy.parent) in result.note
+    # the next start opens the new version again, without a new folder or a note
+    again = app.sample_copy(bundled)
+    assert again.case == new and again.note is None
+    assert len(list(copy.parent.parent.iterdir())) == 2
+    # a later bundle gets a folder of its own (the first copy is still the user's)
+    _change_bundle(bundled, "newer sample")
+    later = app.sample_copy(bundled)
+    assert later.case.parent.name.startswith("right_L5_on_target-") and later.case.parent != new.parent
+    assert load_case(later.case).title == "newer sample" and load_case(copy).title == "my teaching notes"
+
+
+def test_the_window_names_the_new_sample_folder(qtbot, tmp_path, isolated_data_home, monkeypatch):
+    bundled = _bundle(tmp_path)
+    monkeypatch.setattr(app, "sample_case_path", lambda: bundled)
+    copy = app.user_sample_case(bundled)
+    (copy.parent / "case.autosave.json").write_text(copy.read_text())  # unsaved work in the copy
+    _change_bundle(bundled, "new sample")
+    w = app.build_window(None, "en", None, prompter=ScriptedPrompter(), restore_layout=False)
+    qtbot.addWidget(w)
+    w.autosaver.timer.stop()
+    assert Path(w.document.path).parent.name.startswith("right_L5_on_target-")
+    assert w.document.case.title == "new sample"
+    qtbot.waitUntil(lambda: "The sample case was updated" in w.statusBar().currentMessage())
+    assert str(copy.parent) in w.statusBar().currentMessage()
+    assert (copy.parent / "case.autosave.json").exists()
