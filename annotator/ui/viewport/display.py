@@ -7,7 +7,8 @@ for spotting vascular uptake. ``buffer()`` returns the uint8 display buffer
 modality units (or in difference units while subtracting).
 
 Window presets on keys 1-5 (``presets()``, named by ``preset_names()``): the
-file's own windows first, then four derived from the frame's modality values:
+file's own windows first, then four derived from frame 0's modality values (once
+per film: one set for every frame, as the opening window):
 automatic (0.5-99.5 percentile of the histogram), full range (minimum to maximum),
 high contrast and low contrast (the automatic centre, half and twice its width);
 near-duplicates are dropped, five at most. Colour films have the file's only.
@@ -41,7 +42,7 @@ class FilmDisplay:
         self.renderer = FrameRenderer(image, frame=frame)
         self.mask_frame: int | None = None  # subtraction off when None
         self._sub_window: tuple[float, float] | None = None
-        self._presets: tuple[int, list[tuple[WindowPreset, str]]] | None = None  # (frame, [(preset, kind)])
+        self._presets: list[tuple[WindowPreset, str]] | None = None  # [(preset, kind)], once per film
         self.preset_number: int | None = None  # the key (1-5) of the window shown; None once the user drags
 
     @property
@@ -73,9 +74,10 @@ class FilmDisplay:
         self.preset_number = None
 
     def _preset_list(self) -> list[tuple[WindowPreset, str]]:
-        """(preset, kind) for keys 1..5; kind "file", "default" or a ``DERIVED_NAMES`` key."""
-        if self._presets is not None and self._presets[0] == self.frame:
-            return self._presets[1]
+        """(preset, kind) for keys 1..5; kind "file", "default" or a ``DERIVED_NAMES`` key.
+        Computed once per film (a cine's frame steps neither recompute nor rename them)."""
+        if self._presets is not None:
+            return self._presets
         out: list[tuple[WindowPreset, str]] = [(p, p.source if p.source == "default" else "file")
                                                for p in self.image.info.windows]
         if not self.image.is_color:
@@ -83,12 +85,15 @@ class FilmDisplay:
                 if not any(_same(preset, q) for q, _k in out):
                     out.append((preset, kind))
         out = out[:MAX_PRESETS]
-        self._presets = (self.frame, out)
+        self._presets = out
         return out
 
     def _derived(self) -> list[tuple[WindowPreset, str]]:
-        auto = self.image.auto_window(self.frame)
-        values = self.image.modality_frame(self.frame)[::SAMPLE_STEP, ::SAMPLE_STEP]
+        """From frame 0, like the film's opening window (``default_window``): one set of windows
+        for every frame of a film; for a film without a window of its own, "Automatic" on any
+        frame is the window it opened with."""
+        auto = self.image.auto_window(0)
+        values = self.image.modality_frame(0)[::SAMPLE_STEP, ::SAMPLE_STEP]
         if values.size == 0:
             return [(auto, "auto")]
         lo, hi = float(values.min()), float(values.max())
@@ -140,6 +145,8 @@ class FilmDisplay:
                 return None
         if number <= len(files):
             name = self._file_window_name(number)
+        elif self.preset_number is None:  # the opening automatic window: named without the presets
+            name = tr(DERIVED_NAMES["auto"])
         else:
             names = self.preset_names()
             if number > len(names):
