@@ -24,19 +24,49 @@ class AssistError(AnnotatorError):
     """An assist computation cannot run on this input (empty frame, points outside the image...)."""
 
 
+MIN_SIDE = 16  # pixels: the smallest frame (or working image) an assist filter runs on
+WORK_SIZE = 512  # long side of the needle's and the live wire's working image (needle.py, livewire.py)
+
+
+def _size(shape: tuple[int, ...]) -> str:
+    return f"{shape[1]} x {shape[0]} pixels (columns x rows)"
+
+
 def check_frame(frame: np.ndarray) -> np.ndarray:
-    """A 2-D float32 view of ``frame`` (colour frames are averaged to grey)."""
+    """A 2-D float32 view of ``frame`` (colour frames are averaged to grey), at least
+    ``MIN_SIDE`` pixels each way, every value a finite number (AssistError otherwise: a NaN
+    reached the live wire's C code as a crash)."""
     a = np.asarray(frame)
     if a.ndim == 3 and a.shape[-1] in (3, 4):
         a = a[..., :3].mean(axis=-1)
-    if a.ndim != 2 or a.shape[0] < 16 or a.shape[1] < 16:
-        raise AssistError(f"assist needs one grey frame of at least 16 x 16 pixels, got shape {np.shape(frame)}")
-    return a.astype(np.float32, copy=False)
+    if a.ndim != 2:
+        raise AssistError(f"assist needs one grey or colour frame, got an array of shape {np.shape(frame)}")
+    if a.shape[0] < MIN_SIDE or a.shape[1] < MIN_SIDE:
+        raise AssistError(f"assist needs a film of at least {MIN_SIDE} x {MIN_SIDE} pixels; this one is {_size(a.shape)}")
+    with np.errstate(over="ignore", invalid="ignore"):  # a float64 beyond float32 becomes inf: refused below
+        out = a.astype(np.float32, copy=False)
+    if a.dtype.kind in "fc" and not np.isfinite(out).all():
+        raise AssistError("this film has pixel values that are not numbers (NaN or infinite): "
+                          "assist cannot work on it")
+    return out
+
+
+def check_film(frame: np.ndarray) -> np.ndarray:
+    """``check_frame``, and a film still at least ``MIN_SIDE`` pixels across once its long side
+    is brought to the working size (``WORK_SIZE``): checked on the film before any downsampling,
+    so the message names the film's own size."""
+    a = check_frame(frame)
+    factor = max(1, int(round(max(a.shape) / WORK_SIZE)))
+    if min(a.shape) // factor < MIN_SIDE:
+        raise AssistError(f"assist cannot work on a film of {_size(a.shape)}: with a long side of "
+                          f"{max(a.shape)} pixels it needs at least {MIN_SIDE * factor} on the short side")
+    return a
 
 
 def density(frame: np.ndarray, invert: bool = False) -> np.ndarray:
-    """Dense = high, normalised by the 1st..99th percentile of the non-black pixels (float32)."""
-    a = check_frame(frame)
+    """Dense = high, normalised by the 1st..99th percentile of the non-black pixels (float32).
+    The film is checked first (``check_film``): every analysis starts here or at ``check_film``."""
+    a = check_film(frame)
     sub = a[:: max(1, a.shape[0] // 256), :: max(1, a.shape[1] // 256)]
     lo_all = float(sub.min())
     vals = sub[sub > lo_all] if np.any(sub > lo_all) else sub.ravel()
