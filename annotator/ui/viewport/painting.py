@@ -9,6 +9,7 @@ coordinates.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from PyQt6.QtCore import QPointF, QRectF, Qt
 from PyQt6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF, QTransform
@@ -64,16 +65,18 @@ def draw_items(painter: QPainter, items: list[OverlayItem], vt: ViewTransform,
                qt_transform: QTransform) -> list[tuple[str, QRectF]]:
     """Paint overlay items in order: geometry in image space, markers/labels in widget space.
 
-    Labels are painted after the shapes they belong to and before the first redaction (which
-    hides everything under it), each placed where it overlaps no label painted before it and,
-    when there is room, no point marker or arrow head (``place_label``). Returns the labels
-    painted, with their rectangles (widget px)."""
+    Labels are painted after the shapes they belong to: those of the items before the first
+    redaction (which hides everything under it) just before it, those of the items after it
+    (drawn over the redactions) at the end; each placed where it overlaps no label painted
+    before it and, when there is room, no point marker or arrow head (``place_label``). Returns
+    the labels painted, with their rectangles (widget px)."""
     pending: list[OverlayItem] = []
     painted: list[tuple[str, QRectF]] = []
     flushed = False
     for item in items:
         if item.layer == "redaction" and not flushed:
             painted = _draw_labels(painter, pending, items, vt)
+            pending = []
             flushed = True
         path = _geometry_path(item)
         if path is not None:
@@ -96,28 +99,29 @@ def draw_items(painter: QPainter, items: list[OverlayItem], vt: ViewTransform,
             _draw_handles(painter, item, vt)
         if item.label:
             pending.append(item)
-    if not flushed:
-        painted = _draw_labels(painter, pending, items, vt)
-    return painted
+    return painted + _draw_labels(painter, pending, items, vt, [rect for _text, rect in painted])
 
 
 def _draw_labels(painter: QPainter, labelled: list[OverlayItem], items: list[OverlayItem],
-                 vt: ViewTransform) -> list[tuple[str, QRectF]]:
+                 vt: ViewTransform, placed_before: Sequence[QRectF] = ()) -> list[tuple[str, QRectF]]:
+    """Paint the labels of ``labelled`` clear of ``placed_before`` and of each other; returns them."""
     fm = painter.fontMetrics()
     markers = [vt.to_widget(*it.points[0]) for it in items if it.shape == "marker" and it.points]
     markers += [vt.to_widget(*it.points[-1]) for it in items if it.arrow_head and it.points]  # arrow heads
     obstacles = [QRectF(x - MARKER_RADIUS - 1, y - MARKER_RADIUS - 1, 2 * MARKER_RADIUS + 2, 2 * MARKER_RADIUS + 2)
                  for x, y in markers]
-    placed: list[QRectF] = []
+    placed: list[QRectF] = list(placed_before)
     view_w, view_h = painter.device().width(), painter.device().height()
+    out: list[tuple[str, QRectF]] = []
     for item in labelled:
         anchor = item.label_at or item.points[-1]
         sx, sy = vt.to_widget(*anchor)
         x, y, rect = place_label(sx, sy, fm.horizontalAdvance(item.label), fm.ascent(), fm.descent(),
                                  view_w, view_h, placed, obstacles)
         placed.append(rect)
+        out.append((item.label, rect))
         draw_text(painter, x, y, item.label, item.color)
-    return [(item.label, rect) for item, rect in zip(labelled, placed)]
+    return out
 
 
 def place_label(sx: float, sy: float, text_w: float, ascent: float, descent: float, view_w: float,
