@@ -27,12 +27,12 @@ from PyQt6.QtWidgets import QApplication, QMainWindow, QToolBar, QWidget
 
 from annotator.errors import AnnotatorError
 from annotator.model import Role
-from annotator.ui.i18n import signals, tr
+from annotator.render.labels import finding_name
+from annotator.ui.i18n import current_language, signals, tr
 from annotator.ui.messages import user_error
 from annotator.ui.profile_panel import ProfilePanel
 from annotator.ui.tools.assist import frame_input
 from annotator.ui.tools.suggestions import keys_hint
-from annotator.ui.viewport.labels import finding_label
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ class AssistActions(QObject):
             for finding, ann in pairs:
                 doc.add_annotation(film_id, ann)
                 doc.add_finding(doc.root_of_film(film_id).id, finding)
-        marks = [(float(ann.attrs.get("arc_length", 0.0)), finding_label(finding.code, short=True))
+        marks = [(float(ann.attrs.get("arc_length", 0.0)), finding_name(finding.code, current_language()))
                  for finding, ann in pairs]
         lines = [self._line(finding, ann, profile.unit) for finding, ann in pairs] or \
             [tr("No cutoff or bench sign suggested on this path")]
@@ -258,7 +258,7 @@ class AssistActions(QObject):
     def _line(finding, ann, unit: str) -> str:
         s = float(ann.attrs.get("arc_length", 0.0))
         text = tr("Suggested {code} at {distance:.1f} {unit} along the path").format(
-            code=finding_label(finding.code), distance=s, unit=unit)
+            code=finding_name(finding.code, current_language(), short=False), distance=s, unit=unit)
         if finding.angle_deg is not None:
             text += f" ({finding.angle_deg:.0f}°)"
         return text

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from annotator.model import LEVELS, Role, Side
-from annotator.ui.i18n import tr, trf
+from annotator.ui.i18n import current_language, tr, trf
 
 
 def tr_noop(text: str) -> str:
@@ -86,9 +86,10 @@ def undo_label(text: str) -> str:
         return trf("Add {n} film(s)", n=int(m.group(1)))
     m = _FINDING.match(text)
     if m:
-        from annotator.ui.viewport.labels import finding_label
+        from annotator.render.labels import finding_name
 
-        return trf(_FINDING_VERBS[m.group(1)], name=finding_label(m.group(2).replace(" ", "_")))
+        name = finding_name(m.group(2).replace(" ", "_"), current_language(), short=False)
+        return trf(_FINDING_VERBS[m.group(1)], name=name)
     m = _ANNOTATION.match(text)
     if m and m.group(2) in _ROLE_BY_WORDS:
         return trf(_VERBS[m.group(1)], what=role_name(_ROLE_BY_WORDS[m.group(2)]))
