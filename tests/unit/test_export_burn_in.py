@@ -14,6 +14,7 @@ from annotator.geometry import Calibration, CalibrationSource
 from annotator.model import Annotation, Film, Phase, Redaction, Role, ShapeKind, View
 from annotator.render import style
 from annotator.rules.verdict import TargetZone, Verdict
+from tests.unit.test_export_fixtures import spy_drawn_text
 
 
 def _film() -> Film:
@@ -140,16 +141,7 @@ def test_export_png_with_the_users_layers(tmp_path: Path) -> None:
 def test_export_overlay_matches_the_screen(monkeypatch: pytest.MonkeyPatch) -> None:
     """Labels from annotator.render.labels (finding names, iliac crest, pedicle level); markers are the
     screen's "+" with the needle tip's centre in the verdict colour."""
-    from PIL import ImageDraw
-
-    drawn: list[str] = []
-    real = ImageDraw.ImageDraw.text
-
-    def spy(self, xy, text, *a, **k):
-        drawn.append(str(text))
-        return real(self, xy, text, *a, **k)
-
-    monkeypatch.setattr(ImageDraw.ImageDraw, "text", spy)
+    drawn = spy_drawn_text(monkeypatch)
     f = _film()
     f.annotations += [
         Annotation(Role.FINDING, ShapeKind.POINT, ((60.0, 250.0),), text="contrast_cutoff"),

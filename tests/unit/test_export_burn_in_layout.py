@@ -15,6 +15,7 @@ from annotator.export.fonts import find_font
 from annotator.export.text_layout import wrap_text
 from annotator.model import Annotation, Film, Role, ShapeKind, View
 from annotator.rules.verdict import RuleWarning, Verdict
+from tests.unit.test_export_fixtures import spy_drawn_text
 
 needs_cjk = pytest.mark.skipif(find_font(True) is None, reason="no CJK font installed (fonts-wqy-microhei)")
 
@@ -129,14 +130,7 @@ def test_wrap_breaks_english_between_words_even_beside_non_ascii() -> None:
 
 
 def test_warning_lines_carry_a_drawn_triangle_not_a_font_glyph(monkeypatch: pytest.MonkeyPatch) -> None:
-    drawn: list[str] = []
-    real = ImageDraw.ImageDraw.text
-
-    def spy(self, xy, text, *a, **k):
-        drawn.append(str(text))
-        return real(self, xy, text, *a, **k)
-
-    monkeypatch.setattr(ImageDraw.ImageDraw, "text", spy)
+    drawn = spy_drawn_text(monkeypatch)
     img = burn_film(np.full((512, 512), 128, np.uint8), Film(path="a.dcm"), warnings=(W3,))
     assert not any("⚠" in t for t in drawn)
     arr = np.asarray(img).astype(int)

@@ -207,3 +207,18 @@ def make_case(folder: Path, n_films: int = 2, identity: bool = True) -> Case:
     return Case(title="Zzyzx Quintavious PID-77341955", age=70, sex="M",
                 symptoms="right leg pain (patient Quintavious, ACC90817263)", notes="Referrerov Casimir referred",
                 roots=[root])
+
+
+def spy_drawn_text(monkeypatch) -> list[str]:
+    """Every string Pillow draws from now on (in the order drawn), still drawn as usual."""
+    from PIL import ImageDraw
+
+    drawn: list[str] = []
+    real = ImageDraw.ImageDraw.text
+
+    def spy(self, xy, text, *a, **k):
+        drawn.append(str(text))
+        return real(self, xy, text, *a, **k)
+
+    monkeypatch.setattr(ImageDraw.ImageDraw, "text", spy)
+    return drawn
