@@ -199,7 +199,7 @@ def test_title_and_json_file(tmp_path: Path, films: Path, capsys) -> None:
     assert run(capsys, "new", str(case_dir), str(films / "photo.png"), "--level", "L3", "--side", "left",
                "--title", "teaching case 7")[0] == 0
     data = json.loads((case_dir / "case.json").read_text(encoding="utf-8"))
-    assert data["schema_version"] == 1 and data["title"] == "teaching case 7"
+    assert data["schema_version"] == 2 and data["title"] == "teaching case 7"
 
 
 @pytest.mark.parametrize(
