@@ -12,7 +12,7 @@ Plain data only: colours are ``(r, g, b)`` tuples of 0..255 ints, alphas are
   ``REFERENCE_HEIGHT`` = the screen size).
 
 Verdict colours follow the traffic-light convention (domain.md §5):
-on_target green, near amber, off red, insufficient grey.
+on_target green, near amber, off red, insufficient grey, ambiguous violet.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ STATUS_COLORS: Mapping[str, RGB] = MappingProxyType(
         "near": (255, 176, 0),  # amber
         "off": (230, 40, 40),  # red
         "insufficient": (150, 150, 150),  # grey
+        "ambiguous": (200, 90, 230),  # violet: the marks must be fixed before anything is judged
     }
 )
 
@@ -101,7 +102,7 @@ def role_color(role: Role | str) -> RGB:
 
 
 def status_color(status: str) -> RGB:
-    """Colour of a verdict status: ``on_target``, ``near``, ``off``, ``insufficient``."""
+    """Colour of a verdict status: ``on_target``, ``near``, ``off``, ``insufficient``, ``ambiguous``."""
     key = str(getattr(status, "value", status))
     try:
         return STATUS_COLORS[key]

@@ -36,7 +36,13 @@ from annotator.rules.film_frame import (
     split_offsets,
     value_along_segment,
 )
-from annotator.rules.mark_choice import ambiguous_verdict, choose_landmark, choose_tip, root_side, tip_on_wrong_side
+from annotator.rules.mark_choice import (
+    ambiguous_verdict,
+    choose_landmark,
+    choose_tip,
+    root_side,
+    tip_on_wrong_side,
+)
 from annotator.rules.verdict import Status, TargetZone, Verdict
 
 _NEXT_LEVEL = {"L1": "L2", "L2": "L3", "L3": "L4", "L4": "L5", "L5": "S1"}

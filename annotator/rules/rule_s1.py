@@ -18,7 +18,13 @@ from annotator.geometry.polygons import centroid, distance_to_boundary, point_in
 from annotator.model import Annotation, Film, Role, Root, ShapeKind
 from annotator.rules.config import RuleConfig
 from annotator.rules.film_frame import FilmFrame, split_offsets
-from annotator.rules.mark_choice import ambiguous_verdict, choose_landmark, choose_tip, root_side, tip_on_wrong_side
+from annotator.rules.mark_choice import (
+    ambiguous_verdict,
+    choose_landmark,
+    choose_tip,
+    root_side,
+    tip_on_wrong_side,
+)
 from annotator.rules.verdict import Status, TargetZone, Verdict
 
 RULE_ID = "R-S1"

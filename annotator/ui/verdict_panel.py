@@ -21,7 +21,7 @@ from annotator.ui.i18n import current_language, signals, tr, trf
 log = logging.getLogger(__name__)
 
 _STATUS_FALLBACK = {"on_target": (40, 170, 70), "near": (230, 160, 20), "off": (220, 50, 40),
-                    "insufficient": (140, 140, 140)}
+                    "insufficient": (140, 140, 140), "ambiguous": (200, 90, 230)}
 _SEVERITY_COLORS = {"info": "#5a6b7b", "warning": "#c07800", "strong": "#d04010", "danger": "#d01c1c"}
 
 
