@@ -69,6 +69,21 @@ STATUS_COLORS: Mapping[str, RGB] = MappingProxyType(
     }
 )
 
+# One colour per root of a case (by its place in the case), for films that show the needles of
+# several roots: each root's tip and label in its colour. Kept apart from the status colours.
+ROOT_COLORS: tuple[RGB, ...] = (
+    (0, 200, 255),  # cyan
+    (255, 215, 0),  # gold
+    (255, 120, 190),  # pink
+    (160, 150, 255),  # lavender
+)
+
+
+def root_color(index: int) -> RGB:
+    """The colour of the ``index``-th root of a case (the palette repeats after four roots)."""
+    return ROOT_COLORS[index % len(ROOT_COLORS)]
+
+
 # Target zone drawn from a verdict (rules' TargetZone): outline in the status
 # colour, fill in the same colour at this alpha; the "near" ring dashed.
 ZONE_FILL_ALPHA = 0.22

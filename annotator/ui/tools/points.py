@@ -116,7 +116,7 @@ class FindingMarkerTool(PointTool):
             return
         finding_id = new_id()
         ann = Annotation(role=Role.FINDING, kind=ShapeKind.POINT, points=(p,), frame=ctx.frame, text=code,
-                         attrs={"finding_id": finding_id})
+                         attrs={"finding_id": finding_id}, root_id=ctx.root_id)
         with ctx.document.macro(f"Add finding {code.replace('_', ' ')}"):  # named at display (ui.undo_text)
             ctx.document.add_annotation(ctx.film_id, ann)
             ctx.document.add_finding(ctx.root_id, Finding(code=code, id=finding_id, film_id=ctx.film_id,
