@@ -429,8 +429,23 @@ class Canvas(QWidget):
             if ctx is not None:
                 self.tool.release(ctx, self._image_point(event))
                 self._after_tool()
+        elif event.button() == Qt.MouseButton.RightButton and self._drag == "window":
+            moved = abs(event.position().x() - self._drag_start[0]) + abs(event.position().y() - self._drag_start[1])
+            if moved < 3:  # a right click, not a window drag: the mark's side / root
+                self._mark_menu(event)
         self._drag = None
         self._drag_window = None
+
+    def _mark_menu(self, event: QMouseEvent) -> None:
+        from annotator.ui.tools.select import hit_shape
+        from annotator.ui.viewport.mark_menu import mark_menu
+
+        ctx = self.context()
+        ann = hit_shape(ctx, self._image_point(event)) if ctx is not None else None
+        menu = mark_menu(self, self.document, self.film_id, ann.id) if ann is not None else None
+        if menu is not None:
+            self.select_annotation(ann.id)
+            menu.popup(self.mapToGlobal(event.position().toPoint()))
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() != Qt.MouseButton.LeftButton:
