@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from annotator.model import ROOTED_ROLES, SIDED_ROLES, Case, CheckResult, DrugDose, MarkSide, Role, Root
+from annotator.model import ROOTED_ROLES, SIDED_ROLES, Case, CheckResult, DrugDose, MarkSide, Root
 from sample_images.scenarios import CaseSpec, FilmSpec
 
 NAME = "bilateral_L5"

@@ -171,6 +171,16 @@ def mark_root(ctx: ToolContext) -> Any:
     return next((r for r in users if r.id == chosen), None)
 
 
+def root_tip(ctx: ToolContext) -> Annotation | None:
+    """The confirmed tip of the shown root on the film (a shared film shows other roots' tips too)."""
+    root = ctx.root
+    if root is None:
+        return ctx.film.first(Role.TIP)
+    owns = any(f.id == ctx.film_id for f in root.films)
+    return next((a for a in ctx.film.annotations if a.role is Role.TIP and not a.suggested
+                 and (a.root_id == root.id or (a.root_id is None and owns))), None)
+
+
 def _side_of(ctx: ToolContext, ann: Annotation) -> MarkSide:
     return ann.side if ann.side is not None else infer_mark_side(ctx.film, ann, ctx.image_size)
 
