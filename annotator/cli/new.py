@@ -233,8 +233,8 @@ def run(args: argparse.Namespace) -> int:
         scale = (f"{cal.mean_mm_per_px():.4g} {cal.unit_label} per pixel" if cal.is_mm
                  else "no mm scale (pixels)")
         print(f"  {film.path}: {film.view.value} ({film.view_evidence}); {scale}", file=out)
-    for path in shared:
-        print(f"  {path}: already in the case, shared with {root.label}", file=out)
+    for shared_path in shared:
+        print(f"  {shared_path}: already in the case, shared with {root.label}", file=out)
     if copied:
         print(f"copied {len(copied)} file(s) into {case_dir.name}/{FILMS_SUBFOLDER}/", file=out)
     for reason in skipped:

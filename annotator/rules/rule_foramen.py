@@ -105,7 +105,8 @@ def evaluate_foramen(film: Film, root: Root, config: RuleConfig) -> Verdict:
     if in_region:
         nearest, distance = tip_u, 0.0
     if inside and f <= tol.posterior_fraction:
-        status, reasons, distance = Status.ON_TARGET, ("posterior_third",), 0.0
+        reasons: tuple[str, ...] = ("posterior_third",)
+        status, distance = Status.ON_TARGET, 0.0
     elif inside:
         status = Status.OFF
         reasons = ("anterior_third",) if f > tol.anterior_fraction else ("middle_third",)
@@ -113,7 +114,8 @@ def evaluate_foramen(film: Film, root: Root, config: RuleConfig) -> Verdict:
         status = Status.NEAR if distance <= r_near else Status.OFF
         reasons = ("outside_foramen",)
     if tip_on_wrong_side(film, root, tip):  # a lateral film has no L/R axis: only a rotated one can tell
-        status, reasons = Status.OFF, ("wrong_side", *reasons)
+        status = Status.OFF
+        reasons = ("wrong_side", *reasons)
 
     cranial_half = None
     if inside and cranial is not None:

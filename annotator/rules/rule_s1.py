@@ -72,7 +72,8 @@ def evaluate_s1(film: Film, root: Root, config: RuleConfig) -> Verdict:
         tolerances = {"r_near": r_near, "near_factor": tol.s1_near_factor}
 
     if _inside(outline_ann, tip.points[0], tip_u, poly):
-        status, distance, reasons = Status.ON_TARGET, 0.0, ("inside_s1",)
+        reasons: tuple[str, ...] = ("inside_s1",)
+        status, distance = Status.ON_TARGET, 0.0
     else:
         distance = distance_to_boundary(tip_u, poly)
         status = Status.NEAR if distance <= r_near else Status.OFF
