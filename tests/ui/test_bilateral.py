@@ -104,3 +104,27 @@ def test_side_and_root_are_edited_through_the_undo_stack(make_window, bilateral)
     assert doc.film(ap.id).annotation(tip.id).root_id == right.id
     doc.undo()
     assert doc.film(ap.id).annotation(tip.id).root_id == left.id
+
+
+def test_importing_a_film_of_another_root_shares_it(make_window, synthetic_case, tmp_path):
+    w = make_window(synthetic_case)
+    w.case_panel.add_root("L5", "left")
+    right, left = w.document.case.roots
+    ap = next(f for f in right.films if f.path == "ap.png")
+    copy = tmp_path / "ap_exported_again.png"
+    shutil.copy2(synthetic_case.parent / "ap.png", copy)
+    added, problems = w.case_panel.add_files([copy], root_id=left.id)
+    assert added == [ap.id] and not problems
+    assert left.shared_film_ids == [ap.id] and left.films == []
+    assert len(w.document.case.films()) == 2  # not duplicated
+    assert w.save()
+    from annotator.io.casefile import load_case
+
+    assert load_case(synthetic_case).roots[1].shared_film_ids == [ap.id]
+    # removing the film removes the sharing too: the saved file stays readable
+    w.document.remove_film(ap.id)
+    assert w.document.case.roots[1].shared_film_ids == []
+    w.document.undo()
+    assert w.document.case.roots[1].shared_film_ids == [ap.id]
+    w.document.remove_root(right.id)
+    assert w.save() and load_case(synthetic_case).roots[0].shared_film_ids == []
