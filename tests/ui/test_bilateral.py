@@ -128,3 +128,36 @@ def test_importing_a_film_of_another_root_shares_it(make_window, synthetic_case,
     assert w.document.case.roots[1].shared_film_ids == [ap.id]
     w.document.remove_root(right.id)
     assert w.save() and load_case(synthetic_case).roots[0].shared_film_ids == []
+
+
+class PickRoot:
+    def __init__(self, root_id):
+        self.root_id, self.asked = root_id, []
+
+    def choice(self, title, label, options, default):
+        self.asked.append([text for _, text in options])
+        return self.root_id
+
+
+def test_the_tip_tool_asks_which_root_only_when_it_cannot_tell(make_window, bilateral):
+    from annotator.ui.tools import Selection, ToolContext
+
+    w = make_window(bilateral)
+    doc = w.document
+    right, left = doc.case.roots
+    ap_id = left.shared_film_ids[0]
+    asker = PickRoot(left.id)
+    tool = make_tool("shaft")
+    # the shown root uses the film: no question, the mark is that root's
+    ctx = ToolContext(doc, ap_id, left.id, ask=asker, selection=Selection())
+    drag(tool, ctx, (700, 300), (640, 400))
+    assert asker.asked == []
+    shafts = [a for a in doc.film(ap_id).annotations if a.role is Role.SHAFT and a.root_id == left.id]
+    assert len(shafts) == 1 and shafts[0].points == ((700, 300), (640, 400))  # replaced the left shaft only
+    assert len([a for a in doc.film(ap_id).annotations if a.role is Role.SHAFT]) == 2
+    # no shown root among the film's roots: ask, and the answer decides
+    ctx = ToolContext(doc, ap_id, None, ask=asker, selection=Selection())
+    drag(tool, ctx, (710, 300), (650, 400))
+    assert asker.asked == [["right L5", "left L5"]]
+    (shaft,) = [a for a in doc.film(ap_id).annotations if a.role is Role.SHAFT and a.root_id == left.id]
+    assert shaft.points == ((710, 300), (650, 400))

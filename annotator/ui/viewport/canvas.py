@@ -34,8 +34,6 @@ from PyQt6.QtGui import (
 from PyQt6.QtWidgets import QWidget
 
 from annotator.io.image import FluoroImage
-from annotator.render import style
-from annotator.ui.case_panel import root_label
 from annotator.ui.i18n import signals, tr, trf
 from annotator.ui.qimage import array_to_qimage
 from annotator.ui.tools import (
@@ -46,7 +44,7 @@ from annotator.ui.tools import (
     make_tool,
     tool_spec,
 )
-from annotator.ui.viewport import furniture, painting
+from annotator.ui.viewport import furniture, painting, shared_film
 from annotator.ui.viewport.asker import DialogAsker
 from annotator.ui.viewport.canvas_keys import handle_key
 from annotator.ui.viewport.display import FilmDisplay
@@ -282,11 +280,7 @@ class Canvas(QWidget):
 
         try:
             self.result = evaluate_film(film, root)
-            self.other_roots = [
-                RootOnFilm(r.id, root_label(r), (*style.root_color(self.document.case.roots.index(r)), 255),
-                           evaluate_film(film, r))
-                for r in self.document.case.roots_of(film.id) if r.id != root.id
-            ]
+            self.other_roots = shared_film.other_roots(self.document.case, film, root)
         except Exception as exc:  # a rule bug must not stop the user from marking films
             log.exception("evaluating film failed")
             self.status_message.emit(tr("The rules could not be evaluated: {error}").format(error=exc))
@@ -319,11 +313,7 @@ class Canvas(QWidget):
         """The overlay model painted now (rebuilt lazily after each change)."""
         if self._items is None:
             foreign = foreign_items(self.foreign_graphics, self.frame) if self.show_foreign else []
-            root = self.root
-            active = None
-            if root is not None and self.other_roots:
-                color = (*style.root_color(self.document.case.roots.index(root)), 255)
-                active = RootOnFilm(root.id, root_label(root), color, self.result)
+            active = shared_film.active_root(self.document.case, self.root, self.result, self.other_roots)
             self._items = build_overlay(self.film, self.frame, self.result, self.selection.annotation_id,
                                         self.selection.redaction_id, [], foreign, self.other_roots, active)
         return self._items + _sketch(self.tool)
@@ -437,15 +427,9 @@ class Canvas(QWidget):
         self._drag_window = None
 
     def _mark_menu(self, event: QMouseEvent) -> None:
-        from annotator.ui.tools.select import hit_shape
-        from annotator.ui.viewport.mark_menu import mark_menu
+        from annotator.ui.viewport.mark_menu import popup_mark_menu
 
-        ctx = self.context()
-        ann = hit_shape(ctx, self._image_point(event)) if ctx is not None else None
-        menu = mark_menu(self, self.document, self.film_id, ann.id) if ann is not None else None
-        if menu is not None:
-            self.select_annotation(ann.id)
-            menu.popup(self.mapToGlobal(event.position().toPoint()))
+        popup_mark_menu(self, self._image_point(event), self.mapToGlobal(event.position().toPoint()))
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() != Qt.MouseButton.LeftButton:

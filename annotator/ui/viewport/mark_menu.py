@@ -31,6 +31,20 @@ def set_mark_root(document: Any, film_id: str, ann_id: str, root_id: str) -> Non
     document.update_annotation(film_id, replace(ann, root_id=document.root(root_id).id))
 
 
+def popup_mark_menu(canvas: Any, image_point: tuple[float, float], global_pos: Any) -> bool:
+    """Select the mark under ``image_point`` and pop up its menu; False when there is none."""
+    from annotator.ui.tools.select import hit_shape
+
+    ctx = canvas.context()
+    ann = hit_shape(ctx, image_point) if ctx is not None else None
+    menu = mark_menu(canvas, canvas.document, canvas.film_id, ann.id) if ann is not None else None
+    if menu is None:
+        return False
+    canvas.select_annotation(ann.id)
+    menu.popup(global_pos)
+    return True
+
+
 def mark_menu(parent: QWidget, document: Any, film_id: str, ann_id: str) -> QMenu | None:
     """The menu for one mark, or None when it has neither side nor root to choose."""
     ann = document.film(film_id).annotation(ann_id)
