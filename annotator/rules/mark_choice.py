@@ -15,8 +15,9 @@ used). In a tier, the candidates are the marks of the root's side plus those
 of unknown side; other-side marks are never used:
 
 * exactly one candidate and it is of the root's side → it;
-* the tier's only mark of that role is one of unknown side → it (a
-  single-sided film marked before sides existed keeps working);
+* the only mark of that role that could be the root's (of the wanted level or
+  without a level, any side) is one of unknown side → it (a single-sided film
+  marked before sides existed keeps working);
 * no candidate → the next tier (or missing);
 * otherwise → ambiguous: ``unknown_side`` (a mark of unknown side beside
   another mark of that role) or ``same_side`` (two marks of the root's side).
@@ -85,13 +86,15 @@ def choose_landmark(film: Film, role: Role, level: str | None, frame: int | None
     if frame is not None:
         marks = [a for a in marks if a.frame == frame] or marks
     wanted_level = level.strip().upper() if level else None
-    for wanted in dict.fromkeys((wanted_level, None)):
-        tier = [a for a in marks if (a.level.strip().upper() if a.level else None) == wanted]
+    tiers = [[a for a in marks if (a.level.strip().upper() if a.level else None) == wanted]
+             for wanted in dict.fromkeys((wanted_level, None))]
+    pool = [a for tier in tiers for a in tier]  # every mark that could be this root's, of any side
+    for tier in tiers:
         own = [a for a in tier if _side(a) is side]
         unknown = [a for a in tier if _side(a) is MarkSide.UNKNOWN]
         if len(own) == 1 and not unknown:
             return Choice(mark=own[0])
-        if not own and len(unknown) == 1 and len(tier) == 1:
+        if not own and len(unknown) == 1 and len(pool) == 1:
             return Choice(mark=unknown[0])
         if not own and not unknown:
             continue

@@ -251,3 +251,16 @@ def test_a_tip_without_root_counts_for_the_owning_root_only():
     s = evaluate_case(case)
     assert s.roots[0].films[0].verdict.status is Status.AMBIGUOUS  # two tips now count for the owner
     assert s.roots[1].films[0].verdict.missing == ("tip",)
+
+
+def test_an_unknown_unlabelled_margin_beside_the_other_sides_labelled_one_is_ambiguous():
+    # the left L5 margin is labelled; an unlabelled margin of unknown side sits on the left too:
+    # without a midline or image size nothing tells the tip's side, so it must not be used
+    unlabelled = Annotation(Role.PEDICLE_MARGIN, ShapeKind.LINE, [(372, 200), (412, 200)], side=None)
+    f = ap(tip(392, 202), left_margin(), unlabelled, columns=None, rows=None)
+    assert verdict(f, Side.RIGHT).status is Status.AMBIGUOUS
+
+
+def test_a_margin_of_another_level_does_not_compete():
+    l4 = margin(R, 140, 100, y=120, level="L4")
+    assert verdict(ap(tip(120, 202), right_margin(None), l4)).status is Status.ON_TARGET
