@@ -141,7 +141,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--truth-only", action="store_true",
                     help="keep the films; re-apply the scenario record to the truth files and rewrite case.json")
     args = ap.parse_args(argv)
-    names = args.cases or [c.name for c in CASES]
+    from sample_images import bilateral
+
+    names = args.cases or [c.name for c in CASES] + [bilateral.NAME]
+    if bilateral.NAME in names:  # two roots, one shared AP film: its own builder
+        out = args.out / bilateral.NAME
+        truths = bilateral.write_films(out)
+        if not args.no_case_json:
+            bilateral.write_case_json(out)
+        verdicts = ", ".join(f"{t['film']}: {t['expected'].get('rule')} {t['expected'].get('status')}" for t in truths)
+        print(f"{bilateral.NAME}: {len(truths)} film(s) — {verdicts}")
     for case in CASES:
         if case.name not in names:
             continue

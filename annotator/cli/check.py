@@ -7,7 +7,7 @@ responsible level(s). ``CASE`` is a case file or the folder holding
 ``case.json``. ``--rules`` merges a department's rule file over the defaults.
 
 Exit status: 0 when every film with a rule is on target, 1 when some are not
-(near, off or insufficient) or when no film has a rule at all (nothing was
+(near, off, insufficient or ambiguous) or when no film has a rule at all (nothing was
 judged), 2 on bad input (unreadable case or rule file).
 """
 

@@ -6,7 +6,11 @@ CASE_DIR are referenced where they are; others are copied into
 ``CASE_DIR/films/``. Each film is opened to detect its view (with the evidence
 that decided it), calibration and patient directions. Nothing is written
 unless every named file is an image; an existing case.json is replaced only
-with ``--force`` (the old one is kept as ``case.json.bak``). Without
+with ``--force`` (the old one is kept as ``case.json.bak``). With ``--add`` the
+root (``--level``/``--side``) and its films are added to the existing case
+instead: a film already in the case (the same file, or a file with the same
+content) is shared with the new root (``Root.shared_film_ids``), never copied
+twice (one film, several roots: bilateral or two-level sessions). Without
 ``--level``/``--side`` the root is recorded as right L5 (the defaults) and a
 note on stdout says so: the tool never guesses the root from the films.
 """
@@ -54,6 +58,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--title", default="", help="case title (keep patient identity out of it)")
     p.add_argument("--recursive", action="store_true", help="also take images in sub-folders of folders")
     p.add_argument("--force", action="store_true", help="replace an existing case.json (kept as case.json.bak)")
+    p.add_argument("--add", action="store_true",
+                   help="add the root and its films to the existing case.json; films already in the case are "
+                   "shared with the root, not copied")
     p.set_defaults(run=run)
 
 
@@ -128,7 +135,7 @@ def film_for(rel: str, image: Any) -> Film:
     if directions is not None and str(directions.source).startswith("default"):
         directions = None
     return Film(path=rel, view=view, view_evidence=info.view.evidence, calibration=info.calibration,
-                directions=directions)
+                directions=directions, columns=info.columns, rows=info.rows)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -143,8 +150,18 @@ def run(args: argparse.Namespace) -> int:
     if case_dir.exists() and not case_dir.is_dir():
         raise BadInput(f"{case_dir.name}: exists and is not a folder")
     case_path = case_dir / CASE_FILE_NAME
-    if case_path.exists() and not args.force:
-        raise BadInput(f"{case_dir.name}/{CASE_FILE_NAME} already exists: use --force to replace it")
+    if args.add and args.force:
+        raise BadInput("--add and --force do not go together: --add keeps the case, --force replaces it")
+    if args.add and not case_path.is_file():
+        raise BadInput(f"{case_dir.name}/{CASE_FILE_NAME} does not exist: leave out --add to create the case")
+    if case_path.exists() and not args.force and not args.add:
+        raise BadInput(f"{case_dir.name}/{CASE_FILE_NAME} already exists: use --force to replace it, "
+                       "or --add to add a root to it")
+    existing = None
+    if args.add:
+        from annotator.io.casefile import load_case
+
+        existing = load_case(case_path)  # a CaseFileError is bad input (exit 2, one line)
 
     files, missing = _collect(args, case_dir)
     if missing:
@@ -163,12 +180,26 @@ def run(args: argparse.Namespace) -> int:
     images.sort(key=acquisition_order(images))  # the folder import's order (UTC offsets too)
 
     case_dir.mkdir(parents=True, exist_ok=True)
-    root = Root(level=level, side=Side(args.side if args.side is not None else DEFAULT_SIDE))
-    taken: set[str] = set()
+    side = Side(args.side if args.side is not None else DEFAULT_SIDE)
+    root = Root(level=level, side=side)
+    if existing is not None:  # the case's root of that level and side, if it has one
+        root = next((r for r in existing.roots if r.level == level and r.side is side), root)
+    taken: set[str] = {f.path for f in existing.films()} if existing is not None else set()
     copied: list[Path] = []
+    shared: list[str] = []
     try:
         for image in images:
             src = Path(image.info.path)
+            if existing is not None:
+                from annotator.io.same_film import same_film
+
+                match = same_film(existing, case_dir, src)
+                if match is not None:
+                    owner, film = match
+                    if owner.id != root.id and film.id not in root.shared_film_ids:
+                        root.shared_film_ids.append(film.id)
+                        shared.append(film.path)
+                    continue
             rel, copy = _destination(src, case_dir, taken)
             taken.add(rel)
             if copy:
@@ -177,7 +208,14 @@ def run(args: argparse.Namespace) -> int:
                 shutil.copy2(src, target)
                 copied.append(target)
             root.films.append(film_for(rel, image))
-        case = Case(title=args.title, planned_roots=[root.label], roots=[root])
+        if existing is not None:
+            case = existing
+            if all(r.id != root.id for r in case.roots):
+                case.roots.append(root)
+            if root.label not in case.planned_roots:
+                case.planned_roots.append(root.label)
+        else:
+            case = Case(title=args.title, planned_roots=[root.label], roots=[root])
         save_note = save_case(case, case_path)
     except BaseException:
         for target in copied:  # leave no half-made case behind
@@ -185,7 +223,9 @@ def run(args: argparse.Namespace) -> int:
         raise
 
     out = sys.stdout
-    print(f"created {case_dir.name}/{CASE_FILE_NAME}: {root.label}, {len(root.films)} film(s)", file=out)
+    verb = "updated" if existing is not None else "created"
+    print(f"{verb} {case_dir.name}/{CASE_FILE_NAME}: {root.label}, {len(root.films)} film(s)"
+          + (f" + {len(root.shared_film_ids)} shared" if root.shared_film_ids else ""), file=out)
     if defaulted:
         print(f"root recorded as {root.label} — change it with --level/--side or in the app", file=out)
     for film in root.films:
@@ -193,6 +233,8 @@ def run(args: argparse.Namespace) -> int:
         scale = (f"{cal.mean_mm_per_px():.4g} {cal.unit_label} per pixel" if cal.is_mm
                  else "no mm scale (pixels)")
         print(f"  {film.path}: {film.view.value} ({film.view_evidence}); {scale}", file=out)
+    for shared_path in shared:
+        print(f"  {shared_path}: already in the case, shared with {root.label}", file=out)
     if copied:
         print(f"copied {len(copied)} file(s) into {case_dir.name}/{FILMS_SUBFOLDER}/", file=out)
     for reason in skipped:

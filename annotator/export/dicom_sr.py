@@ -8,7 +8,7 @@ Content (read back by ``annotator.export.dicom_read.read_measurement_report``):
   measurement "Needle tip to target distance" in ``mm`` (UCUM; the
   calibration source is named in the tracking identifier) or ``{pixel}``, and
   the qualitative evaluation "Needle tip position" = on target / near / off /
-  insufficient;
+  insufficient / ambiguous;
 - per finding a group: finding type = the finding code, finding site = its
   site, "Finding value" = its value, "Finding angle" in degrees, and the film
   it was tagged on as the group's source image;
@@ -56,7 +56,9 @@ def _tip_group(hsr: Any, pf: Any, ref: Any, sop_uid: str) -> Any:
     from pydicom.uid import generate_uid
 
     verdict = pf.verdict
-    tip = pf.film.first(Role.TIP, pf.film.key_frame)
+    # the tip the verdict judged (a film may show several roots' tips), else the key frame's first
+    tip_id = verdict.details.get("tip_annotation_id") if verdict is not None else None
+    tip = next((a for a in pf.film.annotations if a.id == tip_id), None) or pf.film.first(Role.TIP, pf.film.key_frame)
     if verdict is None or tip is None:
         return None
     x = min(max(tip.points[0][0], 0.0), float(ref.Columns))

@@ -92,7 +92,7 @@ class CodeTable:
         return self.to_id.get(value, value)
 
 
-STATUSES = ("on_target", "near", "off", "insufficient")
+STATUSES = ("on_target", "near", "off", "insufficient", "ambiguous")
 BLOCKS = ("none", "partial", "complete", "not_assessed")
 CONCLUSIONS = ("not_responsible", "possibly_responsible", "responsible", "no_conclusion")
 CAUTIONS = ("check_level", "position_unconfirmed")

@@ -62,8 +62,9 @@ _CONCORDANCE = {
     "zh": {"yes": "一致", "no": "不一致——请核对节段", "not_assessed": "未评估"},
 }
 _STATUS = {
-    "en": {"on_target": "on target", "near": "near target", "off": "off target", "insufficient": "insufficient"},
-    "zh": {"on_target": "到位", "near": "接近靶点", "off": "未到位", "insufficient": "标记不足"},
+    "en": {"on_target": "on target", "near": "near target", "off": "off target", "insufficient": "insufficient",
+           "ambiguous": "ambiguous marks"},
+    "zh": {"on_target": "到位", "near": "接近靶点", "off": "未到位", "insufficient": "标记不足", "ambiguous": "标记有歧义"},
 }
 _FINDINGS = {
     "en": {

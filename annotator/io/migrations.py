@@ -11,6 +11,14 @@ Version 0 is the layout of the prototype (no ``schema_version`` key):
 - annotations said ``"type"`` (now ``"role"``) and ``"shape"`` (now ``"kind"``),
   with points as ``{"x": .., "y": ..}`` objects (now ``[x, y]`` pairs);
 - calibration was a bare ``"pixel_spacing": [row_mm, col_mm]`` on the film.
+
+Version 1 → 2 (domain.md §4 "Side and root of every mark"): needle marks (tip,
+shaft, contrast path) and finding markers get the ``root_id`` of the root
+whose film they are on (a root without an id gets one); bilateral landmarks
+(pedicle margin, SAP margin, S1 foramen, foramen) get the ``side`` inferred
+from the film's midline and patient directions (``model.mark_side``), or
+``"unknown"`` when it cannot be inferred: never guessed. Roots get an empty
+``shared_film_ids``.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -62,7 +70,73 @@ def migrate_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-MIGRATIONS: dict[int, Migration] = {0: migrate_0_to_1}
+def _film_for_sides(film: dict[str, Any]) -> Any:
+    """A model Film with just what side inference reads (view, directions, midline, size), or None."""
+    from annotator.geometry import Directions
+    from annotator.model import Annotation, Film, Role
+
+    def directions(d: Any) -> Directions | None:
+        return Directions(d["x"], d["y"]) if isinstance(d, dict) else None
+
+    midlines = [
+        Annotation(role=Role.MIDLINE, kind=a["kind"], points=tuple(tuple(p) for p in a["points"]))
+        for a in film.get("annotations") or []
+        if isinstance(a, dict) and a.get("role") == "midline" and not a.get("suggested", False)
+    ][:1]
+    size = {k: film[k] for k in ("columns", "rows") if isinstance(film.get(k), int) and film[k] > 0}
+    return Film(path="film", view=film.get("view", "unknown"), directions=directions(film.get("directions")),
+                directions_override=directions(film.get("directions_override")), annotations=midlines, **size)
+
+
+def _inferred_side(model_film: Any, ann: dict[str, Any]) -> str:
+    from annotator.model import Annotation
+    from annotator.model.mark_side import infer_mark_side
+
+    if model_film is None:
+        return "unknown"
+    try:
+        known = {k: ann[k] for k in ("role", "kind", "points") if k in ann}
+        known["points"] = tuple(tuple(p) for p in known["points"])
+        mark = Annotation(**known, radii=tuple(ann["radii"]) if ann.get("radii") else None)
+    except (KeyError, TypeError, ValueError):
+        return "unknown"  # the schema check names what is wrong with this mark
+    return infer_mark_side(model_film, mark).value
+
+
+_ROOTED = ("tip", "shaft", "contrast_path", "finding")
+_SIDED = ("pedicle_margin", "sap_margin", "s1_foramen", "foramen")
+
+
+def migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 -> 2: root_id on needle marks, side on bilateral landmarks (module docstring)."""
+    import uuid
+
+    data = copy.deepcopy(data)
+    for root in data.get("roots") or []:
+        if not isinstance(root, dict):
+            continue
+        if not isinstance(root.get("id"), str) or not root["id"].strip():
+            root["id"] = uuid.uuid4().hex[:12]
+        root.setdefault("shared_film_ids", [])
+        for film in root.get("films") or []:
+            if not isinstance(film, dict):
+                continue
+            try:
+                model_film = _film_for_sides(film)
+            except (KeyError, TypeError, ValueError):
+                model_film = None  # bad directions or midline: the schema/model check says so later
+            for ann in film.get("annotations") or []:
+                if not isinstance(ann, dict):
+                    continue
+                if ann.get("role") in _ROOTED and ann.get("root_id") is None:
+                    ann["root_id"] = root["id"]
+                if ann.get("role") in _SIDED and ann.get("side") is None:
+                    ann["side"] = _inferred_side(model_film, ann)
+    data["schema_version"] = 2
+    return data
+
+
+MIGRATIONS: dict[int, Migration] = {0: migrate_0_to_1, 1: migrate_1_to_2}
 
 
 def file_version(data: dict[str, Any]) -> Any:

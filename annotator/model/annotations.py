@@ -55,6 +55,20 @@ class Role(StrEnum):
     CALIBRATION = "calibration"  # line of known length (attrs["length_mm"])
 
 
+class MarkSide(StrEnum):
+    """The patient side of a bilateral landmark (domain.md §4 "Side and root of every mark")."""
+
+    LEFT = "left"
+    RIGHT = "right"
+    UNKNOWN = "unknown"  # could not be inferred: never guessed
+
+
+# landmarks that exist on both sides of the spine: they carry a side
+SIDED_ROLES = frozenset({Role.PEDICLE_MARGIN, Role.SAP_MARGIN, Role.S1_FORAMEN, Role.FORAMEN})
+# needle marks and finding markers: they belong to one root of the case
+ROOTED_ROLES = frozenset({Role.TIP, Role.SHAFT, Role.CONTRAST_PATH, Role.FINDING})
+
+
 ROLE_KINDS: Mapping[Role, frozenset[ShapeKind]] = MappingProxyType(
     {
         Role.TIP: frozenset({ShapeKind.POINT}),
@@ -101,6 +115,8 @@ class Annotation:
     attrs: Mapping[str, Any] = field(default_factory=dict)  # e.g. length_mm, finding_id
     suggested: bool = False  # proposed by assist, not yet confirmed by the user
     extra: Mapping[str, Any] = field(default_factory=dict)  # unknown case-file keys, preserved
+    side: MarkSide | None = None  # read on SIDED_ROLES; None = not set (treated as unknown)
+    root_id: str | None = None  # read on ROOTED_ROLES: the root the needle mark belongs to
 
     __reduce__ = v.reduce_frozen  # copy/deepcopy/pickle despite the read-only mappings
 
@@ -124,6 +140,12 @@ class Annotation:
         object.__setattr__(self, "rotation_deg", v.number(self.rotation_deg, "rotation_deg"))
         v.flag(self.suggested, "suggested")
         object.__setattr__(self, "extra", MappingProxyType(v.mapping(self.extra, "extra")))
+        # the rules read side on SIDED_ROLES and root_id on ROOTED_ROLES only; on other roles
+        # they are kept (a mark whose role the user changes keeps them) but mean nothing
+        if self.side is not None:
+            object.__setattr__(self, "side", v.enum_value(MarkSide, self.side, "side"))
+        if self.root_id is not None:
+            v.non_empty(self.root_id, "root_id")
         if self.kind not in ROLE_KINDS[self.role]:
             allowed = ", ".join(sorted(ROLE_KINDS[self.role]))
             raise FieldError("kind", f"{self.role}: a {self.kind} is not allowed (use {allowed})")

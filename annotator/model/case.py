@@ -209,6 +209,8 @@ class Film:
     annotations: list[Annotation] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # unknown keys, preserved
     calibration_override: Calibration | None = None  # the user's typed-in spacing
+    columns: int | None = None  # image width in pixels, when known (filled at import)
+    rows: int | None = None  # image height in pixels, when known
 
     def __post_init__(self) -> None:
         path = v.non_empty(self.path, "path").replace("\\", "/")
@@ -221,6 +223,9 @@ class Film:
         for name in ("caption", "figure_label", "view_evidence"):
             v.text(getattr(self, name), name)
         v.integer(self.key_frame, "key_frame", 0)
+        for name in ("columns", "rows"):
+            if getattr(self, name) is not None:
+                v.integer(getattr(self, name), name, 1)
         if not isinstance(self.calibration, Calibration):
             raise FieldError("calibration", "must be a Calibration")
         if self.calibration_override is not None and not isinstance(self.calibration_override, Calibration):
@@ -305,6 +310,7 @@ class Root:
     films: list[Film] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    shared_film_ids: list[str] = field(default_factory=list)  # films of other roots this root also uses
 
     def __post_init__(self) -> None:
         self.level = check_level(self.level)
@@ -328,6 +334,9 @@ class Root:
         v.unique_ids(self.films, "films")
         v.unique_ids(self.findings, "findings")
         self.extra = v.mapping(self.extra, "extra")
+        self.shared_film_ids = v.items(self.shared_film_ids, str, "shared_film_ids")
+        if len(set(self.shared_film_ids)) != len(self.shared_film_ids):
+            raise FieldError("shared_film_ids", "names a film twice")
 
     def __repr__(self) -> str:  # no free text: notes may carry identity
         return f"<Root {self.id} {self.label} {len(self.films)} films>"
@@ -383,7 +392,25 @@ class Case:
                 if f.id in film_ids:
                     raise FieldError(f"roots[{i}].films[{j}].id", f"duplicate film id {f.id!r}")
                 film_ids.add(f.id)
+        self._check_marks_and_sharing()
         self.extra = v.mapping(self.extra, "extra")
+
+    def _check_marks_and_sharing(self) -> None:
+        """Every mark's root_id names a root; every shared film id names another root's film."""
+        root_ids = {r.id for r in self.roots}
+        owner = {f.id: r.id for r in self.roots for f in r.films}
+        for i, r in enumerate(self.roots):
+            for j, f in enumerate(r.films):
+                for k, a in enumerate(f.annotations):
+                    if a.root_id is not None and a.root_id not in root_ids:
+                        raise FieldError(f"roots[{i}].films[{j}].annotations[{k}].root_id",
+                                         f"names no root of this case ({a.root_id!r}); use a root's id or remove it")
+            for j, fid in enumerate(r.shared_film_ids):
+                if fid not in owner:
+                    raise FieldError(f"roots[{i}].shared_film_ids[{j}]", f"names no film of this case ({fid!r})")
+                if owner[fid] == r.id:
+                    raise FieldError(f"roots[{i}].shared_film_ids[{j}]",
+                                     "names a film of this root itself; list only other roots' films")
 
     def __repr__(self) -> str:  # no title or text: they may carry identity
         return f"<Case {self.id} {len(self.roots)} roots>"
@@ -403,5 +430,20 @@ class Case:
         raise UnknownItemError("root", root_id)
 
     def films(self) -> list[Film]:
-        """Every film of every root, in order."""
+        """Every film of every root, in order (a shared film once, under the root that owns it)."""
         return [f for r in self.roots for f in r.films]
+
+    def films_of(self, root: Root) -> list[Film]:
+        """The films ``root`` uses: its own, then the other roots' films it shares, in order.
+
+        A shared film id that names no film (possible mid-edit) is skipped.
+        """
+        owned = {f.id: f for r in self.roots for f in r.films}
+        own_ids = {f.id for f in root.films}
+        shared = [owned[i] for i in root.shared_film_ids if i in owned and i not in own_ids]
+        return list(root.films) + shared
+
+    def roots_of(self, film_id: str) -> list[Root]:
+        """Every root that uses film ``film_id``: its owner first, then the roots sharing it."""
+        owner = [r for r in self.roots if any(f.id == film_id for f in r.films)]
+        return owner + [r for r in self.roots if film_id in r.shared_film_ids and r not in owner]

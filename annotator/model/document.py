@@ -301,8 +301,31 @@ class CaseDocument:
         self._run(InsertItem(Container(EventKind.ROOT), root, index, f"Add {root.label}"))
 
     def remove_root(self, root_id: str) -> None:
+        """Remove a root; its needle marks on other roots' films and the sharing of its films go too
+        (a mark naming a removed root, or a shared id naming a removed film, would make the file unreadable)."""
         root = self.case.root(root_id)
-        self._run(RemoveItem(Container(EventKind.ROOT), root_id, f"Remove {root.label}"))
+        with self.macro(f"Remove {root.label}"):
+            for other in self.case.roots:
+                if other.id == root_id:
+                    continue
+                for film in other.films:
+                    for ann in [a for a in film.annotations if a.root_id == root_id]:
+                        self.remove_annotation(film.id, ann.id)
+            self._drop_sharing({f.id for f in root.films}, keep_root=root_id)
+            self._run(RemoveItem(Container(EventKind.ROOT), root_id, f"Remove {root.label}"))
+
+    def _drop_sharing(self, film_ids: set[str], keep_root: str | None = None) -> None:
+        for other in self.case.roots:
+            if other.id != keep_root and film_ids & set(other.shared_film_ids):
+                self.update_root(other.id, shared_film_ids=[i for i in other.shared_film_ids if i not in film_ids])
+
+    def share_film(self, root_id: str, film_id: str) -> None:
+        """Let ``root_id`` use another root's film (one film, several roots): one undo step."""
+        root = self.case.root(root_id)
+        owner = self.root_of_film(film_id)
+        if owner.id == root_id or film_id in root.shared_film_ids:
+            return
+        self.update_root(root_id, shared_film_ids=[*root.shared_film_ids, film_id])
 
     def add_film(self, root_id: str, film: Film, index: int | None = None) -> None:
         if not isinstance(film, Film):
@@ -310,8 +333,11 @@ class CaseDocument:
         self._run(InsertItem(Container(EventKind.FILM, root_id), film, index, "Add film"))
 
     def remove_film(self, film_id: str) -> None:
+        """Remove a film from the case (and from every root that shared it)."""
         root = self.root_of_film(film_id)
-        self._run(RemoveItem(Container(EventKind.FILM, root.id), film_id, "Remove film"))
+        with self.macro("Remove film"):
+            self._drop_sharing({film_id})
+            self._run(RemoveItem(Container(EventKind.FILM, root.id), film_id, "Remove film"))
 
     # ------------------------------------------------------------------ annotations
 

@@ -11,7 +11,9 @@ and the burned-in films, slides and presentation states
 - iliac-crest line: the user's text, else "iliac crest (≈ L4 / L4-5)" / "髂嵴连线（≈ L4 / L4-5）";
 - finding marker: the vocabulary's name of its code (short form, before the
   first " / "), free text as typed;
-- level label and arrow: their text; pedicle margin: its vertebra ("L5").
+- level label and arrow: their text; pedicle margin: its vertebra ("L5");
+- a bilateral landmark whose side is left or right: side, level and name
+  ("R L5 pedicle", "L SAP", "右 S1 孔"); of unknown or unset side as before.
 
 Lengths use the film's effective calibration (``Film.effective_calibration``).
 """
@@ -78,9 +80,32 @@ def _with_note(note: str, text: str) -> str:
     return f"{note} {text}".strip() if note else text
 
 
+_SIDE_SHORT = {"en": {"left": "L", "right": "R"}, "zh": {"left": "左", "right": "右"}}
+_SIDED_NAME = {
+    "en": {Role.PEDICLE_MARGIN: "pedicle", Role.SAP_MARGIN: "SAP", Role.S1_FORAMEN: "S1 foramen",
+           Role.FORAMEN: "foramen"},
+    "zh": {Role.PEDICLE_MARGIN: "椎弓根", Role.SAP_MARGIN: "上关节突", Role.S1_FORAMEN: "S1 孔",
+           Role.FORAMEN: "椎间孔"},
+}
+
+
+def side_label(ann: Annotation, lang: str = "en") -> str:
+    """'R L5 pedicle' for a bilateral landmark of known side; "" otherwise."""
+    names = _SIDED_NAME.get(lang, _SIDED_NAME["en"])
+    side = str(getattr(ann.side, "value", ann.side or ""))
+    short = _SIDE_SHORT.get(lang, _SIDE_SHORT["en"]).get(side)
+    if ann.role not in names or short is None:
+        return ""
+    level = ann.level if ann.level and ann.role is not Role.S1_FORAMEN else ""
+    return " ".join(b for b in (short, level, names[ann.role]) if b)
+
+
 def annotation_label(ann: Annotation, film: Film, lang: str = "en", config: Any = None) -> str:
     """The label of ``ann`` (module docstring), in ``lang`` ("en"/"zh"); "" when it has none."""
     role = ann.role
+    sided = side_label(ann, lang)
+    if sided:
+        return sided
     if role is Role.RULER and len(ann.points) >= 2:
         cal = film.effective_calibration()
         return _with_note(ann.text, format_length(cal.length(ann.points[0], ann.points[1]), cal.unit_label))

@@ -12,7 +12,7 @@ Plain data only: colours are ``(r, g, b)`` tuples of 0..255 ints, alphas are
   ``REFERENCE_HEIGHT`` = the screen size).
 
 Verdict colours follow the traffic-light convention (domain.md §5):
-on_target green, near amber, off red, insufficient grey.
+on_target green, near amber, off red, insufficient grey, ambiguous violet.
 """
 
 from __future__ import annotations
@@ -65,8 +65,24 @@ STATUS_COLORS: Mapping[str, RGB] = MappingProxyType(
         "near": (255, 176, 0),  # amber
         "off": (230, 40, 40),  # red
         "insufficient": (150, 150, 150),  # grey
+        "ambiguous": (200, 90, 230),  # violet: the marks must be fixed before anything is judged
     }
 )
+
+# One colour per root of a case (by its place in the case), for films that show the needles of
+# several roots: each root's tip and label in its colour. Kept apart from the status colours.
+ROOT_COLORS: tuple[RGB, ...] = (
+    (0, 200, 255),  # cyan
+    (255, 215, 0),  # gold
+    (255, 120, 190),  # pink
+    (160, 150, 255),  # lavender
+)
+
+
+def root_color(index: int) -> RGB:
+    """The colour of the ``index``-th root of a case (the palette repeats after four roots)."""
+    return ROOT_COLORS[index % len(ROOT_COLORS)]
+
 
 # Target zone drawn from a verdict (rules' TargetZone): outline in the status
 # colour, fill in the same colour at this alpha; the "near" ring dashed.
@@ -101,7 +117,7 @@ def role_color(role: Role | str) -> RGB:
 
 
 def status_color(status: str) -> RGB:
-    """Colour of a verdict status: ``on_target``, ``near``, ``off``, ``insufficient``."""
+    """Colour of a verdict status: ``on_target``, ``near``, ``off``, ``insufficient``, ``ambiguous``."""
     key = str(getattr(status, "value", status))
     try:
         return STATUS_COLORS[key]

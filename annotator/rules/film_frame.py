@@ -135,29 +135,5 @@ def projection_parameter(p: Point, a: Point, b: Point) -> float:
     return 0.0 if denom == 0 else dot(sub(p, a), ab) / denom
 
 
-def find_tip(film: Film) -> Annotation | None:
-    """The confirmed needle tip, preferring one on the film's key frame."""
-    return film.first(Role.TIP, frame=film.key_frame) or film.first(Role.TIP)
-
-
-def pick(film: Film, role: Role, level: str | None, frame: int | None) -> Annotation | None:
-    """The confirmed annotation of ``role`` for ``level``.
-
-    Prefers annotations on ``frame``; among them one whose ``level`` matches,
-    then one without a level. An annotation labelled with another level is
-    never used (it belongs to another root).
-    """
-    candidates = [a for a in film.annotations if a.role is role and not a.suggested]
-    if frame is not None:
-        same = [a for a in candidates if a.frame == frame]
-        candidates = same or candidates
-    wanted_level = level.strip().upper() if level else None
-    for wanted in (wanted_level, None):
-        for a in candidates:
-            if (a.level.strip().upper() if a.level else None) == wanted:
-                return a
-    return None
-
-
 def finite(*values: float) -> bool:
     return all(math.isfinite(v) for v in values)

@@ -15,6 +15,25 @@ TEXT: dict[str, dict[str, str]] = {
     "status.near": {"en": "near the target", "zh": "接近靶点"},
     "status.off": {"en": "off target", "zh": "偏离靶点"},
     "status.insufficient": {"en": "cannot be judged", "zh": "无法判断"},
+    "status.ambiguous": {"en": "ambiguous", "zh": "标记有歧义"},
+    # what makes a verdict ambiguous (domain.md §4 "Side and root of every mark")
+    "ambiguity.unknown_side": {
+        "en": "set the side of {landmark} (a mark of unknown side beside another)",
+        "zh": "请设定{landmark}的侧别（侧别不明的标记旁还有同类标记）",
+    },
+    "ambiguity.same_side": {
+        "en": "two {side} marks of {landmark}: delete one or correct its side",
+        "zh": "{landmark}有两个{side}侧标记：请删除一个或更正其侧别",
+    },
+    "ambiguity.two_tips": {
+        "en": "two needle tips of the {side} {level} root on this frame: delete one or assign it to another root",
+        "zh": "本帧有两个{side}侧 {level} 神经根的针尖：请删除一个或将其归入另一神经根",
+    },
+    "verdict.ambiguous": {"en": "{rule}: ambiguous — {what}.", "zh": "{rule}：标记有歧义 —— {what}。"},
+    "reason.wrong_side": {
+        "en": "WRONG SIDE: the tip lies across the midline from the root",
+        "zh": "侧别错误：针尖位于该神经根的中线对侧",
+    },
     # anatomical directions
     "dir.cranial": {"en": "cranial", "zh": "头侧"},
     "dir.caudal": {"en": "caudal", "zh": "尾侧"},
@@ -36,6 +55,10 @@ TEXT: dict[str, dict[str, str]] = {
     "landmark.pedicle_margin": {"en": "the pedicle lower margin of {level}", "zh": "{level} 椎弓根下缘"},
     "landmark.foramen": {"en": "the foramen outline", "zh": "椎间孔轮廓"},
     "landmark.s1_foramen": {"en": "the S1 foramen outline", "zh": "第一骶孔轮廓"},
+    "landmark.sap_margin": {
+        "en": "the superior margin of the superior articular process below {level}",
+        "zh": "{level} 下位椎上关节突上缘",
+    },
     "landmark.orientation_anterior": {
         "en": "the film's patient orientation (which side is anterior)",
         "zh": "图像的患者方位（哪一侧为前方）",
@@ -107,6 +130,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "没有可判定靶点的正位或侧位片",
     },
     "gap.missing": {"en": " (mark {missing})", "zh": "（请标记{missing}）"},
+    "gap.ambiguous": {"en": " ({what})", "zh": "（{what}）"},
     "gap.film_status": {"en": "{film}: {status}", "zh": "{film}：{status}"},
     "gap.tip_in_sheath": {
         "en": "'tip confirmed in the sheath' not tagged",

@@ -45,6 +45,10 @@ def verdict_to_dict(v: Verdict, lang: str = "en") -> dict[str, Any]:
         "fallback": v.fallback, "tolerances": dict(v.tolerances),
         "fraction": v.fraction, "cranial_half": v.cranial_half,
         "explanation": v.explain(lang), "zone": zone_to_dict(v.zone),
+        "side": v.side,
+        "ambiguity": [{"problem": p, "landmark": m} for p, m in v.ambiguity],
+        "ambiguous_marks": list(v.details.get("ambiguous_marks", ())),
+        "tip_annotation_id": v.details.get("tip_annotation_id"),
     }
 
 

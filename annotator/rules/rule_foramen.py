@@ -40,7 +40,14 @@ from annotator.geometry.polygons import (
 )
 from annotator.model import Film, Role, Root
 from annotator.rules.config import RuleConfig
-from annotator.rules.film_frame import FilmFrame, find_tip, pick, split_offsets
+from annotator.rules.film_frame import FilmFrame, split_offsets
+from annotator.rules.mark_choice import (
+    ambiguous_verdict,
+    choose_landmark,
+    choose_tip,
+    root_side,
+    tip_on_wrong_side,
+)
 from annotator.rules.verdict import Status, TargetZone, Verdict
 
 RULE_ID = "R-LAT"
@@ -49,9 +56,14 @@ RULE_ID = "R-LAT"
 def evaluate_foramen(film: Film, root: Root, config: RuleConfig) -> Verdict:
     """R-LAT for ``root`` on a lateral ``film``."""
     frame = FilmFrame.of(film)
-    tip = find_tip(film)
+    tip_choice = choose_tip(film, root)
+    tip = tip_choice.mark
     key_frame = tip.frame if tip is not None else None
-    foramen = pick(film, Role.FORAMEN, root.level, key_frame)
+    landmark_choice = choose_landmark(film, Role.FORAMEN, root.level, key_frame, root_side(root))
+    problems = [(c, name) for c, name in ((tip_choice, "tip"), (landmark_choice, "foramen")) if c.ambiguous]
+    if problems:
+        return ambiguous_verdict(RULE_ID, "seed", frame.unit, root, problems)
+    foramen = landmark_choice.mark
     anterior = frame.vector("A")
     missing = tuple(
         name
@@ -93,13 +105,17 @@ def evaluate_foramen(film: Film, root: Root, config: RuleConfig) -> Verdict:
     if in_region:
         nearest, distance = tip_u, 0.0
     if inside and f <= tol.posterior_fraction:
-        status, reasons, distance = Status.ON_TARGET, ("posterior_third",), 0.0
+        reasons: tuple[str, ...] = ("posterior_third",)
+        status, distance = Status.ON_TARGET, 0.0
     elif inside:
         status = Status.OFF
         reasons = ("anterior_third",) if f > tol.anterior_fraction else ("middle_third",)
     else:
         status = Status.NEAR if distance <= r_near else Status.OFF
         reasons = ("outside_foramen",)
+    if tip_on_wrong_side(film, root, tip):  # a lateral film has no L/R axis: only a rotated one can tell
+        status = Status.OFF
+        reasons = ("wrong_side", *reasons)
 
     cranial_half = None
     if inside and cranial is not None:
@@ -131,6 +147,7 @@ def evaluate_foramen(film: Film, root: Root, config: RuleConfig) -> Verdict:
         zone=zone,
         reasons=reasons,
         level=root.level,
+        side=root.side.value,
         fallback=fallback,
         tolerances=tolerances,
         fraction=f,
@@ -139,6 +156,7 @@ def evaluate_foramen(film: Film, root: Root, config: RuleConfig) -> Verdict:
             "inside": inside,
             "distance_to_foramen": distance_to_region(tip_u, poly),
             "foramen_annotation_id": foramen.id,
+            "tip_annotation_id": tip.id,
         },
     )
 

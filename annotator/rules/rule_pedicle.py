@@ -32,11 +32,16 @@ from annotator.model import Film, Role, Root
 from annotator.rules.config import RuleConfig
 from annotator.rules.film_frame import (
     FilmFrame,
-    find_tip,
-    pick,
     projection_parameter,
     split_offsets,
     value_along_segment,
+)
+from annotator.rules.mark_choice import (
+    ambiguous_verdict,
+    choose_landmark,
+    choose_tip,
+    root_side,
+    tip_on_wrong_side,
 )
 from annotator.rules.verdict import Status, TargetZone, Verdict
 
@@ -55,9 +60,20 @@ def evaluate_pedicle(film: Film, root: Root, config: RuleConfig, rule_id: str = 
     """R-AP (AP film) or R-OBL (oblique film) for ``root`` on ``film``."""
     source = "seed" if rule_id == "R-AP" else "ext"
     frame = FilmFrame.of(film)
-    tip = find_tip(film)
+    side = root_side(root)
+    tip_choice = choose_tip(film, root)
+    tip = tip_choice.mark
     key_frame = tip.frame if tip is not None else None
-    margin = pick(film, Role.PEDICLE_MARGIN, root.level, key_frame)
+    margin_choice = choose_landmark(film, Role.PEDICLE_MARGIN, root.level, key_frame, side)
+    sap_choice = choose_landmark(film, Role.SAP_MARGIN, _NEXT_LEVEL.get(root.level.upper()), key_frame, side)
+    if sap_choice.mark is None and not sap_choice.ambiguous:
+        # the SAP belongs to the vertebra below; accept it labelled with the root's level too
+        sap_choice = choose_landmark(film, Role.SAP_MARGIN, root.level, key_frame, side)
+    problems = [(c, name) for c, name in ((tip_choice, "tip"), (margin_choice, "pedicle_margin"),
+                                          (sap_choice, "sap_margin")) if c.ambiguous]
+    if problems:
+        return ambiguous_verdict(rule_id, source, frame.unit, root, problems)
+    margin = margin_choice.mark
     missing = tuple(name for name, ann in (("tip", tip), ("pedicle_margin", margin)) if ann is None)
     if missing:
         return Verdict(rule_id, source, Status.INSUFFICIENT, unit=frame.unit, missing=missing, level=root.level)
@@ -87,10 +103,7 @@ def evaluate_pedicle(film: Film, root: Root, config: RuleConfig, rule_id: str = 
     cranial = frame.vector("H")
     reasons: list[str] = []
     if cranial is not None:
-        # the SAP belongs to the vertebra below; accept it labelled with the root's level too
-        sap = pick(film, Role.SAP_MARGIN, _NEXT_LEVEL.get(root.level.upper()), key_frame) or pick(
-            film, Role.SAP_MARGIN, root.level, key_frame
-        )
+        sap = sap_choice.mark
         if sap is not None:
             pts = [frame.to_u(p) for p in sap.points]
             sap_height = dot(pts[0], cranial) if len(pts) == 1 else value_along_segment(tip_u, pts[0], pts[1], cranial)
@@ -101,6 +114,9 @@ def evaluate_pedicle(film: Film, root: Root, config: RuleConfig, rule_id: str = 
         above_margin = dot(tip_u, cranial) > value_along_segment(tip_u, m0, m1, cranial)
         if over_pedicle and above_margin and status is not Status.ON_TARGET:
             reasons.append("too_cranial")
+    if tip_on_wrong_side(film, root, tip):  # never on target, whatever landmark was used
+        reasons.insert(0, "wrong_side")
+        status = Status.OFF
 
     # medial is judged from the target, not the tip: a tip that crossed the midline is the most
     # medial one (W1), not a lateral one
@@ -125,11 +141,13 @@ def evaluate_pedicle(film: Film, root: Root, config: RuleConfig, rule_id: str = 
         zone=zone,
         reasons=tuple(reasons),
         level=root.level,
+        side=root.side.value,
         fallback=fallback,
         tolerances=tolerances,
         details={
             "margin_length": margin_len,
             "medial_offset": None if medial is None else dot(sub(tip_u, t_u), medial),
             "pedicle_annotation_id": margin.id,
+            "tip_annotation_id": tip.id,
         },
     )

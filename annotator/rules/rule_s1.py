@@ -17,7 +17,14 @@ import math
 from annotator.geometry.polygons import centroid, distance_to_boundary, point_in_polygon, signed_area, sub
 from annotator.model import Annotation, Film, Role, Root, ShapeKind
 from annotator.rules.config import RuleConfig
-from annotator.rules.film_frame import FilmFrame, find_tip, pick, split_offsets
+from annotator.rules.film_frame import FilmFrame, split_offsets
+from annotator.rules.mark_choice import (
+    ambiguous_verdict,
+    choose_landmark,
+    choose_tip,
+    root_side,
+    tip_on_wrong_side,
+)
 from annotator.rules.verdict import Status, TargetZone, Verdict
 
 RULE_ID = "R-S1"
@@ -38,9 +45,14 @@ def _inside(outline: Annotation, tip_px: tuple[float, float], tip_u, poly) -> bo
 def evaluate_s1(film: Film, root: Root, config: RuleConfig) -> Verdict:
     """R-S1 for an S1 ``root`` on an AP ``film``."""
     frame = FilmFrame.of(film)
-    tip = find_tip(film)
+    tip_choice = choose_tip(film, root)
+    tip = tip_choice.mark
     key_frame = tip.frame if tip is not None else None
-    outline_ann = pick(film, Role.S1_FORAMEN, root.level, key_frame)
+    landmark_choice = choose_landmark(film, Role.S1_FORAMEN, root.level, key_frame, root_side(root))
+    problems = [(c, name) for c, name in ((tip_choice, "tip"), (landmark_choice, "s1_foramen")) if c.ambiguous]
+    if problems:
+        return ambiguous_verdict(RULE_ID, "seed", frame.unit, root, problems)
+    outline_ann = landmark_choice.mark
     missing = tuple(name for name, ann in (("tip", tip), ("s1_foramen", outline_ann)) if ann is None)
     if missing:
         return Verdict(RULE_ID, "seed", Status.INSUFFICIENT, unit=frame.unit, missing=missing, level=root.level)
@@ -60,11 +72,14 @@ def evaluate_s1(film: Film, root: Root, config: RuleConfig) -> Verdict:
         tolerances = {"r_near": r_near, "near_factor": tol.s1_near_factor}
 
     if _inside(outline_ann, tip.points[0], tip_u, poly):
-        status, distance, reasons = Status.ON_TARGET, 0.0, ("inside_s1",)
+        reasons: tuple[str, ...] = ("inside_s1",)
+        status, distance = Status.ON_TARGET, 0.0
     else:
         distance = distance_to_boundary(tip_u, poly)
         status = Status.NEAR if distance <= r_near else Status.OFF
         reasons = ("outside_s1",)
+    if tip_on_wrong_side(film, root, tip):  # never on target, whatever landmark was used
+        status, reasons = Status.OFF, ("wrong_side", *reasons)
 
     medial = frame.medial(root.side, film, frame.to_px(centre))  # from the target, as R-AP
     offsets = split_offsets(
@@ -87,7 +102,8 @@ def evaluate_s1(film: Film, root: Root, config: RuleConfig) -> Verdict:
         zone=zone,
         reasons=reasons,
         level=root.level,
+        side=root.side.value,
         fallback=fallback,
         tolerances=tolerances,
-        details={"s1_annotation_id": outline_ann.id},
+        details={"s1_annotation_id": outline_ann.id, "tip_annotation_id": tip.id},
     )

@@ -40,7 +40,7 @@ def make_warning(config: RuleConfig, key: str, film_id: str | None = None, **val
     )
 
 
-def caudal_tilt_deg(film: Film) -> float | None:
+def caudal_tilt_deg(film: Film, root: Root | None = None) -> float | None:
     """Caudal tilt of the needle shaft on a lateral film, in degrees; None when unmeasurable.
 
     The lateral film shows the patient's sagittal plane. With ``u`` the shaft
@@ -50,10 +50,19 @@ def caudal_tilt_deg(film: Film) -> float | None:
     plane, measured from the posterior→anterior axis, positive when the tip
     lies caudal to the hub. 0° is a purely anterior (horizontal) needle; the
     seed's guide is about 20° (``tolerances.caudal_angle``).
+
+    With ``root`` only that root's shaft counts (its ``root_id``, or none set on
+    a film the root owns): a film may show the needles of several roots.
     """
     if film.view is not View.LATERAL:
         return None
-    shaft = film.first(Role.SHAFT)
+    if root is None:
+        shaft = film.first(Role.SHAFT)
+    else:
+        from annotator.rules.mark_choice import root_marks
+
+        shafts = root_marks(film, root, Role.SHAFT)
+        shaft = shafts[0] if shafts else None
     if shaft is None:
         return None
     frame = FilmFrame.of(film)
@@ -80,7 +89,7 @@ def film_warnings(film: Film, root: Root, verdict: Verdict | None, config: RuleC
         near_foramen = verdict.details.get("distance_to_foramen", math.inf) <= verdict.tolerances.get("r_near", 0)
         if verdict.fraction > tol.anterior_fraction and near_foramen:
             out.append(make_warning(config, "W2", film.id))
-    angle = caudal_tilt_deg(film)
+    angle = caudal_tilt_deg(film, root)
     if angle is not None and abs(angle - tol.caudal_guide_deg) > tol.caudal_tolerance_deg:
         out.append(
             make_warning(
@@ -94,9 +103,11 @@ def film_warnings(film: Film, root: Root, verdict: Verdict | None, config: RuleC
     return out
 
 
-def root_warnings(root: Root, config: RuleConfig) -> list[RuleWarning]:
+def root_warnings(root: Root, config: RuleConfig, film_ids: set[str] | None = None) -> list[RuleWarning]:
+    """``film_ids``: the films the root uses (own and shared; default its own)."""
     out: list[RuleWarning] = []
-    film_ids = {f.id for f in root.films}
+    if film_ids is None:
+        film_ids = {f.id for f in root.films}
     for f in root.findings:
         if f.suggested:
             continue

@@ -68,6 +68,8 @@ class Gap:
             status = v.status.text(lang)
             if v.missing:
                 status += say("gap.missing", lang, missing=v.missing_text(lang))
+            if v.ambiguity:
+                status += say("gap.ambiguous", lang, what=v.ambiguity_text(lang))
             return say("gap.film_status", lang, film=self.film.name(lang), status=status)
         return say(f"gap.{self.kind}", lang)
 
@@ -175,8 +177,13 @@ def _rule_for(film: Film, root: Root) -> str | None:
     return None
 
 
-def evaluate_film(film: Film, root: Root, config: RuleConfig | None = None) -> FilmResult:
-    """The rule verdict (or None) and the warnings of one film of ``root``."""
+def evaluate_film(film: Film, root: Root, config: RuleConfig | None = None,
+                  films: list[Film] | None = None) -> FilmResult:
+    """The rule verdict (or None) and the warnings of one film of ``root``.
+
+    ``films``: the films the root uses (``Case.films_of(root)``; default its own),
+    for numbering the film among those of its view.
+    """
     config = config or default_config()
     rule = _rule_for(film, root)
     if rule == "R-S1":
@@ -187,7 +194,7 @@ def evaluate_film(film: Film, root: Root, config: RuleConfig | None = None) -> F
         verdict = evaluate_foramen(film, root, config)
     else:
         verdict = None
-    same_view = [f.id for f in root.films if f.view is film.view]
+    same_view = [f.id for f in (root.films if films is None else films) if f.view is film.view]
     index = same_view.index(film.id) + 1 if film.id in same_view else 1
     return FilmResult(
         verdict=verdict,
@@ -196,14 +203,19 @@ def evaluate_film(film: Film, root: Root, config: RuleConfig | None = None) -> F
         view=film.view.value,
         figure_label=film.figure_label,
         index=index,
-        caudal_angle_deg=caudal_tilt_deg(film),
+        caudal_angle_deg=caudal_tilt_deg(film, root),
     )
 
 
-def evaluate_root(root: Root, config: RuleConfig | None = None) -> RootSummary:
-    """Per-film results, position check, block conclusion and warnings of one root."""
+def evaluate_root(root: Root, config: RuleConfig | None = None, case: Case | None = None) -> RootSummary:
+    """Per-film results, position check, block conclusion and warnings of one root.
+
+    With ``case``, the root's films are ``case.films_of(root)`` (its own and the
+    films it shares with other roots); without, its own films only.
+    """
     config = config or default_config()
-    films = tuple(evaluate_film(f, root, config) for f in root.films)
+    used = case.films_of(root) if case is not None else list(root.films)
+    films = tuple(evaluate_film(f, root, config, used) for f in used)
     gaps: list[Gap] = []
     ruled = [(f, f.verdict) for f in films if f.verdict is not None]
     if not ruled:
@@ -229,14 +241,14 @@ def evaluate_root(root: Root, config: RuleConfig | None = None) -> RootSummary:
         concordance=Concordance(root.concordance).value,
         conclusion=_CONCLUSION[block],
         cautions=tuple(cautions),
-        warnings=tuple(root_warnings(root, config)),
+        warnings=tuple(root_warnings(root, config, {f.id for f in used})),
     )
 
 
 def evaluate_case(case: Case, config: RuleConfig | None = None) -> CaseSummary:
     """Every tested root with its conclusion; responsible = complete block, possible = partial."""
     config = config or default_config()
-    roots = tuple(evaluate_root(r, config) for r in case.roots)
+    roots = tuple(evaluate_root(r, config, case) for r in case.roots)
     return CaseSummary(
         roots=roots,
         responsible=tuple(r.root_id for r in roots if r.conclusion == "responsible"),

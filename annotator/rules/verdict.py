@@ -24,11 +24,17 @@ class Status(StrEnum):
     NEAR = "near"
     OFF = "off"
     INSUFFICIENT = "insufficient"
+    AMBIGUOUS = "ambiguous"  # the marks do not say which landmark or tip is the root's
 
     @property
     def rank(self) -> int:
-        """0 on_target < 1 near < 2 off < 3 insufficient (worse is larger)."""
-        return ("on_target", "near", "off", "insufficient").index(self.value)
+        """0 on_target < 1 near < 2 off < 3 insufficient = 3 ambiguous (worse is larger)."""
+        return {"on_target": 0, "near": 1, "off": 2, "insufficient": 3, "ambiguous": 3}[self.value]
+
+    @property
+    def judged(self) -> bool:
+        """A position was measured (not insufficient, not ambiguous)."""
+        return self not in (Status.INSUFFICIENT, Status.AMBIGUOUS)
 
     def text(self, lang: str = "en") -> str:
         return say(f"status.{self.value}", lang)
@@ -65,6 +71,9 @@ class Verdict:
     posterior third (R-LAT) or to the S1 foramen centroid (R-S1).
     ``missing``: landmark codes (``tip``, ``pedicle_margin``, ``foramen``,
     ``s1_foramen``, ``orientation_anterior``) when ``status`` is insufficient.
+    ``ambiguity``: when ``status`` is ambiguous, ((problem, landmark code), ...)
+    with problem ``two_tips``, ``unknown_side`` or ``same_side``; the ids of the
+    marks to fix are in ``details["ambiguous_marks"]``. ``side``: the root's side.
     ``reasons``: codes qualifying the status (``too_caudal``, ``too_cranial``,
     ``middle_third``, ``anterior_third``, ``outside_foramen``, ...).
     ``fallback``: how tolerances were scaled without a mm scale
@@ -87,6 +96,8 @@ class Verdict:
     fraction: float | None = None  # R-LAT: f, 0 = posterior edge, 1 = anterior edge
     cranial_half: bool | None = None  # R-LAT: tip in the cranial half of the foramen
     details: Mapping[str, Any] = field(default_factory=dict)
+    ambiguity: tuple[tuple[str, str], ...] = ()
+    side: str | None = None  # the root's side, "left" or "right"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))
@@ -111,6 +122,16 @@ class Verdict:
             return "".join(names)
         return say("join.list", lang).join(names[:-1]) + say("join.and", lang) + names[-1]
 
+    def ambiguity_text(self, lang: str = "en") -> str:
+        """What to fix, e.g. 'set the side of the pedicle lower margin of L5'."""
+        side = say(f"side.{self.side}", lang) if self.side else ""
+        parts = [
+            say(f"ambiguity.{problem}", lang, side=side, level=self.level or "",
+                landmark=say(f"landmark.{landmark}", lang, level=self.level or ""))
+            for problem, landmark in self.ambiguity
+        ]
+        return say("join.clause", lang).join(parts)
+
     def offsets_text(self, lang: str = "en") -> str:
         sep = say("join.list", lang)
         return sep.join(
@@ -125,6 +146,8 @@ class Verdict:
         rule = say(f"rule.{self.rule_id}", lang)
         if self.status is Status.INSUFFICIENT:
             return say("verdict.insufficient", lang, rule=rule, missing=self.missing_text(lang))
+        if self.status is Status.AMBIGUOUS:
+            return say("verdict.ambiguous", lang, rule=rule, what=self.ambiguity_text(lang))
         clause = say("join.clause", lang)
         extra_parts = []
         if self.cranial_half is not None:

@@ -17,6 +17,7 @@ proposal (~0.3 s) and a profile analysis run synchronously under a wait cursor.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -173,7 +174,9 @@ class AssistActions(QObject):
             self._status(tr("No needle found on this film"))
             return None
         doc, film_id = canvas.document, canvas.film_id
-        new = needle_annotations(proposal, canvas.frame)
+        root = canvas.root  # the shown root: on a film several roots use, the proposal is its needle
+        new = [dataclasses.replace(a, root_id=root.id if root is not None else None)
+               for a in needle_annotations(proposal, canvas.frame)]
         with doc.macro("Propose needle"):
             for a in list(doc.film(film_id).annotations):  # an earlier proposal is replaced, not piled up
                 if a.suggested and a.role in (Role.TIP, Role.SHAFT) and a.attrs.get("source") == SOURCE:

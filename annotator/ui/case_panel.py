@@ -30,6 +30,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from annotator.io.same_film import same_film
 from annotator.model import LEVELS, Film, Phase, Root, Side, View
 from annotator.ui.i18n import signals, tr, trf
 
@@ -208,8 +209,8 @@ class CasePanel(QWidget):
                 self.tree.addTopLevelItem(r_item)
                 if self._current == (root.id, None):
                     keep = r_item
-                for view in VIEW_ORDER:
-                    films = [f for f in root.films if f.view == view]
+                for view in VIEW_ORDER:  # its own films and the films it shares with other roots
+                    films = [f for f in doc.case.films_of(root) if f.view == view]
                     if not films:
                         continue
                     v_item = QTreeWidgetItem([tr(view.value), ""])
@@ -231,6 +232,8 @@ class CasePanel(QWidget):
     def _film_item(self, root: Root, film: Film) -> QTreeWidgetItem:
         name = film.path.rsplit("/", 1)[-1]
         bits = [b for b in (film.figure_label, phase_label(film.phase) if film.phase != Phase.UNKNOWN else "", name) if b]
+        if all(f.id != film.id for f in root.films):
+            bits.append(tr("shared"))  # stored once, under the root that imported it first
         item = QTreeWidgetItem([" · ".join(bits), tr(film.view.value)])
         item.setData(0, ROLE, ("film", root.id, film.id))
         item.setForeground(1, QBrush(QColor("white")))
@@ -391,6 +394,7 @@ class CasePanel(QWidget):
         folder = Path(doc.folder)
         known = {f.path for f in root.films}
         films: list[Film] = []
+        shared: list[str] = []
         problems: list[str] = []
         for path in expand_paths([Path(p) for p in paths]):
             try:
@@ -401,18 +405,26 @@ class CasePanel(QWidget):
             rel = Path(os.path.relpath(path.resolve(), folder.resolve())).as_posix()
             if rel in known:
                 continue
+            match = same_film(doc.case, folder, path)  # already another root's film: share it, never copy
+            if match is not None:
+                if match[0].id != root_id and match[1].id not in root.shared_film_ids:
+                    shared.append(match[1].id)
+                continue
             known.add(rel)
             films.append(film_from_image(rel, image))
-        if films:
-            with doc.macro(f"Add {len(films)} film(s)"):  # named at display (ui.undo_text)
+        if films or shared:
+            with doc.macro(f"Add {len(films) + len(shared)} film(s)"):  # named at display (ui.undo_text)
                 for film in films:
                     doc.add_film(root_id, film)
+                for film_id in shared:
+                    doc.share_film(root_id, film_id)
         if problems:
             head = trf("{n} file(s) skipped", n=len(problems))
             self.status_message.emit(f"{head}: {problems[0]}" + (" …" if len(problems) > 1 else ""))
-        elif films:
-            self.status_message.emit(trf("{n} film(s) added to {root}", n=len(films), root=root_label(root)))
-        return [f.id for f in films], problems
+        elif films or shared:
+            self.status_message.emit(trf("{n} film(s) added to {root}", n=len(films) + len(shared),
+                                         root=root_label(root)))
+        return [f.id for f in films] + shared, problems
 
     def handle_drop(self, paths: list[Path]) -> None:
         """A drop outside the tree: open a dropped case, else add the files as films."""
@@ -444,4 +456,5 @@ def film_from_image(rel_path: str, image: Any) -> Film:
     if directions is not None and str(getattr(directions, "source", "")).startswith("default"):
         directions = None
     return Film(path=rel_path, view=view, view_evidence=info.view.evidence,
-                calibration=info.calibration, directions=directions)
+                calibration=info.calibration, directions=directions,
+                columns=getattr(info, "columns", None), rows=getattr(info, "rows", None))

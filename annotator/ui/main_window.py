@@ -293,8 +293,9 @@ class MainWindow(QMainWindow):
             return film.view if film.view in VIEWS else View.OBLIQUE
 
         chosen: dict[View, Any] = {}
-        selected = [f for f in root.films if f.id == self.film_id]
-        ordered = selected + [f for f in root.films if f.view in VIEWS] + [f for f in root.films if f.view not in VIEWS]
+        films = self.document.case.films_of(root)  # its own and the films it shares with other roots
+        selected = [f for f in films if f.id == self.film_id]
+        ordered = selected + [f for f in films if f.view in VIEWS] + [f for f in films if f.view not in VIEWS]
         for film in ordered:
             chosen.setdefault(slot(film), film)
         return chosen

@@ -21,7 +21,7 @@ from annotator.ui.i18n import current_language, signals, tr, trf
 log = logging.getLogger(__name__)
 
 _STATUS_FALLBACK = {"on_target": (40, 170, 70), "near": (230, 160, 20), "off": (220, 50, 40),
-                    "insufficient": (140, 140, 140)}
+                    "insufficient": (140, 140, 140), "ambiguous": (200, 90, 230)}
 _SEVERITY_COLORS = {"info": "#5a6b7b", "warning": "#c07800", "strong": "#d04010", "danger": "#d01c1c"}
 
 
@@ -37,6 +37,15 @@ def status_hex(status: Any) -> str:
         r, g, b = status_color(key)
     except Exception:
         r, g, b = _STATUS_FALLBACK.get(key, (140, 140, 140))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def root_hex(case: Any, root_id: str) -> str:
+    """The colour of a root on shared films (``render.style.root_color`` by its place in the case)."""
+    from annotator.render.style import root_color
+
+    index = next((i for i, r in enumerate(case.roots) if r.id == root_id), 0)
+    r, g, b = root_color(index)
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
@@ -128,12 +137,17 @@ class VerdictPanel(QWidget):
         case_summary = rules.evaluate_case(case, config)  # every root once; this root's part of it
         summary = next((r for r in case_summary.roots if r.root_id == root.id), None) \
             or rules.evaluate_root(root, config)
-        parts: list[str] = [f"<h3>{html.escape(summary.label(lang))}</h3>"]
+        shared = any(len(case.roots_of(f.film_id)) > 1 for f in summary.films)
+        head = html.escape(summary.label(lang))
+        if shared:  # the root's colour on shared films
+            head = f"<span style='color:{root_hex(case, root.id)}'>■</span> {head}"
+        parts: list[str] = [f"<h3>{head}</h3>"]
         banners = [w.message(lang) for w in summary.all_warnings if str(w.code) == "W3" or w.is_danger]
-        if not root.films:
+        if not summary.films:
             parts.append(f"<p><i>{html.escape(tr('No films on this root yet.'))}</i></p>")
         for result in summary.films:
             parts.append(self._film_html(result, lang))
+            parts.extend(self._other_roots_html(case, case_summary, root.id, result.film_id, lang))
         parts.append(f"<h4>{html.escape(tr('Root summary'))}</h4>")
         confirmed = summary.position_confirmed
         color = status_hex("on_target" if confirmed else "insufficient")
@@ -174,6 +188,26 @@ class VerdictPanel(QWidget):
         for w in result.warnings:
             rows.append(self._warning_html(w, lang))
         return "".join(rows)
+
+    @staticmethod
+    def _other_roots_html(case: Any, case_summary: Any, root_id: str, film_id: str, lang: str) -> list[str]:
+        """The verdicts of the other roots on a shared film, each in its root's colour."""
+        out = []
+        for other in case.roots_of(film_id):
+            if other.id == root_id:
+                continue
+            summary = next((r for r in case_summary.roots if r.root_id == other.id), None)
+            result = next((f for f in summary.films if f.film_id == film_id), None) if summary else None
+            verdict = getattr(result, "verdict", None)
+            if verdict is None:
+                continue
+            label = html.escape(summary.label(lang))
+            status = (f"<span style='color:{status_hex(_status_key(verdict.status))}; font-weight:bold'>"
+                      f"{html.escape(verdict.status.text(lang))}</span>")
+            out.append(f"<p style='margin-left:12px'><span style='color:{root_hex(case, other.id)}'>■ "
+                       f"{html.escape(tr('same film'))}, {label}</span>: {status} — "
+                       f"{html.escape(verdict.explain(lang))}</p>")
+        return out
 
     @staticmethod
     def _warning_html(w: Any, lang: str) -> str:

@@ -1,6 +1,7 @@
 """Needle regression on the shipped single-frame sample films against their ``*.truth.json`` tips.
 
-Every film within 1.0 mm of the true tip. ``right_S1/02_lateral.dcm`` was the
+Every film within 1.0 mm of the true tip (on a film with two needles, ``bilateral_L5/01_ap``,
+of one of its true tips: the assist proposes one needle). ``right_S1/02_lateral.dcm`` was the
 hard one (3.4 mm short): its tip sits in a clipped blob in front of dense bone,
 where the needle's contrast fades before the blob begins.
 """
@@ -30,6 +31,7 @@ def test_needle_tip_on_sample(path):
     assert cal.is_mm
     prop = propose_needle(image.stored_frame(0), cal, invert=image.invert)
     assert prop is not None
-    truth = json.loads(path.with_suffix(".truth.json").read_text())["tip"]
-    error_mm = ((prop.tip[0] - truth[0]) ** 2 + (prop.tip[1] - truth[1]) ** 2) ** 0.5 * cal.mean_mm_per_px()
+    truth = json.loads(path.with_suffix(".truth.json").read_text())
+    tips = [r["tip"] for r in truth["roots"].values()] if "roots" in truth else [truth["tip"]]
+    error_mm = min(((prop.tip[0] - t[0]) ** 2 + (prop.tip[1] - t[1]) ** 2) ** 0.5 for t in tips) * cal.mean_mm_per_px()
     assert error_mm <= 1.0, f"tip {error_mm:.2f} mm from the truth (confidence {prop.confidence:.2f})"

@@ -9,6 +9,7 @@ import pytest
 
 from annotator.errors import CaseFileError
 from annotator.io.casefile import dumps_case, field_path, load_case
+from annotator.io.migrations import CURRENT_VERSION
 from annotator.model import Annotation, Case, DrugDose, Film, Root
 
 
@@ -125,7 +126,7 @@ def test_folder_instead_of_file(tmp_path: Path) -> None:
 
 def test_newer_schema_version_asks_to_update(tmp_path: Path) -> None:
     data = good()
-    data["schema_version"] = 2
+    data["schema_version"] = CURRENT_VERSION + 1
     err = error_of(tmp_path, data)
     assert "made by a newer fluoro-annotator" in str(err) and "update the application" in str(err)
 

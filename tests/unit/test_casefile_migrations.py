@@ -11,7 +11,7 @@ import jsonschema
 from annotator.geometry import CalibrationSource
 from annotator.io import casefile
 from annotator.io.casefile import load_case, save_case
-from annotator.io.migrations import CURRENT_VERSION, MIGRATIONS, migrate, migrate_0_to_1
+from annotator.io.migrations import CURRENT_VERSION, MIGRATIONS, migrate, migrate_0_to_1, migrate_1_to_2
 from annotator.model import (
     LEVELS,
     Approach,
@@ -45,6 +45,7 @@ V0 = {
 
 def test_registry_covers_every_version_below_current() -> None:
     assert MIGRATIONS[0] is migrate_0_to_1
+    assert MIGRATIONS[1] is migrate_1_to_2
     assert set(MIGRATIONS) == set(range(CURRENT_VERSION))
 
 
@@ -53,13 +54,15 @@ def test_migrate_0_to_1_does_not_change_its_input() -> None:
     out = migrate(V0)
     assert V0 == before
     film = out["roots"][0]["films"][0]
-    assert out["schema_version"] == 1
+    assert out["schema_version"] == CURRENT_VERSION
     assert film["path"] == "films/lat_after.dcm" and "file" not in film
     assert film["calibration"] == {"row_mm": 0.2, "col_mm": 0.25, "source": "PixelSpacing"}
-    assert film["annotations"][0] == {"role": "tip", "kind": "point", "points": [[10, 20]]}
+    root_id = out["roots"][0]["id"]
+    assert film["annotations"][0] == {"role": "tip", "kind": "point", "points": [[10, 20]], "root_id": root_id}
+    assert film["annotations"][1]["side"] == "unknown"  # a lateral film cannot tell the side
 
 
-def test_version_0_file_loads_and_saves_as_version_1(tmp_path: Path) -> None:
+def test_version_0_file_loads_and_saves_as_the_current_version(tmp_path: Path) -> None:
     p = tmp_path / "case.json"
     p.write_text(json.dumps(V0), encoding="utf-8")
     c = load_case(p)
@@ -71,7 +74,7 @@ def test_version_0_file_loads_and_saves_as_version_1(tmp_path: Path) -> None:
     assert c.extra == {"custom": "kept"}
     save_case(c, p)
     data = json.loads(p.read_text(encoding="utf-8"))
-    assert data["schema_version"] == 1 and data["custom"] == "kept"
+    assert data["schema_version"] == CURRENT_VERSION and data["custom"] == "kept"
     assert data["roots"][0]["films"][0]["annotations"][1]["old_key"] == 1
 
 

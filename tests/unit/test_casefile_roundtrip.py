@@ -38,7 +38,7 @@ def full_case() -> Case:
     ann = Annotation(
         role="s1_foramen", kind="ellipse", points=((10.5, 20.25),), frame=2, id="a1", text="S1",
         level="S1", radii=(4.0, 6.5), rotation_deg=12.5, attrs={"length_mm": 10.0, "note": [1, 2]},
-        suggested=True, extra={"x_ann": {"nested": True}},
+        suggested=True, extra={"x_ann": {"nested": True}}, side="right", root_id="r1",
     )
     tip = Annotation(role="tip", kind="point", points=((1.0, 2.0),), id="a2")
     film = Film(
@@ -49,6 +49,7 @@ def full_case() -> Case:
         directions_override=Directions("R", "F", "user"),
         redactions=[Redaction(0, 0, 50, 20, id="x1", extra={"x_red": 1})], annotations=[ann, tip],
         extra={"x_film": "kept"}, calibration_override=Calibration(0.2, 0.2, CalibrationSource.USER),
+        columns=640, rows=480,
     )
     root = Root(
         level="L5", side=Side.LEFT, id="r1", technique=Technique.BLOCK, approach=Approach.INFRANEURAL,
@@ -61,11 +62,12 @@ def full_case() -> Case:
         findings=[Finding("contrast_cutoff", id="n1", film_id="f1", annotation_id="a1", site="lateral_recess",
                           value="marked", angle_deg=62.5, note="stops at pedicle", suggested=True,
                           extra={"x_finding": 3})],
-        extra={"x_root": [1]},
+        extra={"x_root": [1]}, shared_film_ids=["f2"],
     )
+    other = Root(level="L5", side=Side.RIGHT, id="r2", films=[Film(path="films/ap 2.dcm", id="f2")])
     return Case(
         title="left L5 study", id="c1", age=70, sex="M", symptoms="left leg pain",
-        iodine_allergy_test_done=True, planned_roots=["left L5"], notes="case note", roots=[root],
+        iodine_allergy_test_done=True, planned_roots=["left L5"], notes="case note", roots=[root, other],
         extra={"x_case": {"a": 1}},
     )
 
@@ -96,7 +98,7 @@ def test_every_field_survives_save_and_load(tmp_path: Path) -> None:
 def test_saved_file_is_valid_against_the_shipped_schema(tmp_path: Path) -> None:
     save_case(full_case(), tmp_path / "case.json")
     data = json.loads((tmp_path / "case.json").read_text(encoding="utf-8"))
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["roots"][0]["films"][0]["path"] == "films/ap 1.dcm"
     jsonschema.Draft202012Validator(casefile.schema()).validate(data)
 

@@ -202,7 +202,7 @@ def test_corrupt_recovery_is_ignored(tmp_path: Path, caplog: pytest.LogCaptureFi
 
 def test_saved_file_ends_with_newline_and_is_indented(tmp_path: Path) -> None:
     text = saved(tmp_path).read_text(encoding="utf-8")
-    assert text.endswith("}\n") and '\n  "schema_version": 1' in text
+    assert text.endswith("}\n") and '\n  "schema_version": 2' in text
     assert json.loads(text)["title"] == "first"
 
 

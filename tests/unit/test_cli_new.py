@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -199,7 +200,7 @@ def test_title_and_json_file(tmp_path: Path, films: Path, capsys) -> None:
     assert run(capsys, "new", str(case_dir), str(films / "photo.png"), "--level", "L3", "--side", "left",
                "--title", "teaching case 7")[0] == 0
     data = json.loads((case_dir / "case.json").read_text(encoding="utf-8"))
-    assert data["schema_version"] == 1 and data["title"] == "teaching case 7"
+    assert data["schema_version"] == 2 and data["title"] == "teaching case 7"
 
 
 @pytest.mark.parametrize(
@@ -218,3 +219,41 @@ def test_level_and_side_default_to_right_l5_with_a_note(tmp_path: Path, films: P
 def test_no_note_when_level_and_side_are_given(tmp_path: Path, films: Path, capsys) -> None:
     code, out, _ = run(capsys, "new", str(tmp_path / "c"), str(films / "IM1.dcm"), "--level", "L4", "--side", "left")
     assert code == 0 and "root recorded as" not in out
+
+
+def test_add_shares_a_film_already_in_the_case_instead_of_copying_it(tmp_path: Path, films: Path, capsys) -> None:
+    """Both L5 roots in one session: the AP film shows both needles; the second root shares it."""
+    case_dir = tmp_path / "c"
+    assert run(capsys, "new", str(case_dir), str(films / "IM1.dcm"), str(films / "IM2.dcm"),
+               "--level", "L5", "--side", "right")[0] == 0
+    other = tmp_path / "other"
+    other.mkdir()
+    write_dicom(other / "IM3.dcm", "LL", 0.2, instance=3)
+    shutil.copy2(films / "IM1.dcm", other / "same_ap_again.dcm")  # the same AP film, exported twice
+    code, out, err = run(capsys, "new", str(case_dir), str(other / "same_ap_again.dcm"), str(other / "IM3.dcm"),
+                         "--level", "L5", "--side", "left", "--add")
+    assert code == 0, err
+    assert "already in the case, shared with left L5" in out
+    case = load_case(case_dir / "case.json")
+    right, left = case.roots
+    assert left.label == "left L5" and case.planned_roots == ["right L5", "left L5"]
+    ap = next(f for f in right.films if f.path == "films/IM1.dcm")
+    assert left.shared_film_ids == [ap.id] and [f.path for f in left.films] == ["films/IM3.dcm"]
+    assert not (case_dir / "films" / "same_ap_again.dcm").exists()
+    assert sorted(p.name for p in (case_dir / "films").iterdir()) == ["IM1.dcm", "IM2.dcm", "IM3.dcm"]
+    assert [f.path for f in case.films_of(left)] == ["films/IM3.dcm", "films/IM1.dcm"]
+    # the film already inside the case folder, named by its path, is shared too (no copy, no duplicate)
+    code, _, err = run(capsys, "new", str(case_dir), str(case_dir / "films" / "IM2.dcm"), "--level", "L5",
+                       "--side", "left", "--add")
+    assert code == 0, err
+    left = load_case(case_dir / "case.json").roots[1]
+    assert len(left.shared_film_ids) == 2 and len(left.films) == 1
+
+
+def test_add_needs_an_existing_case_and_not_force(tmp_path: Path, films: Path, capsys) -> None:
+    code, _, err = run(capsys, "new", str(tmp_path / "none"), str(films / "IM1.dcm"), "--add")
+    assert code == 2 and "does not exist: leave out --add" in err and len(err.strip().splitlines()) == 1
+    case_dir = tmp_path / "c"
+    assert run(capsys, "new", str(case_dir), str(films / "IM1.dcm"))[0] == 0
+    code, _, err = run(capsys, "new", str(case_dir), str(films / "IM1.dcm"), "--add", "--force")
+    assert code == 2 and "--add and --force do not go together" in err

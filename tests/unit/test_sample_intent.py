@@ -43,6 +43,13 @@ INTENT = {
          "left L5: partial block → possibly one of the responsible roots", "Possibly responsible: left L5."],
         ["Responsible level(s)"],
     ),
+    "bilateral_L5": (
+        1,
+        ["Root right L5", "Fig 6A (AP): R-AP on_target", "Fig 6B (lateral): R-LAT on_target",
+         "Root left L5", "Fig 6A (AP): R-AP near", "Fig 6C (lateral): R-LAT on_target",
+         "right L5: complete block → responsible root confirmed", "Responsible level(s): right L5."],
+        ["WRONG SIDE", "ambiguous"],
+    ),
     "cine_venous_blush": (
         0,
         ["Fig 5A (AP): R-AP on_target", "[W3 danger]", "left L5: block not assessed → no conclusion"],

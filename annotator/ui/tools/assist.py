@@ -29,7 +29,7 @@ import numpy as np
 
 from annotator.model import Role, ShapeKind
 from annotator.ui.i18n import tr
-from annotator.ui.tools.base import Point, Sketch, Tool, ToolContext, commit, dist
+from annotator.ui.tools.base import Point, Sketch, Tool, ToolContext, commit, dist, root_tip
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ class LiveWireTool(Tool):
         if ctx.image is not None:
             p = _inside(ctx.image, p)
         if not self._anchors:
-            tip = ctx.film.first(Role.TIP)
+            tip = root_tip(ctx)
             if tip is not None and dist(p, tip.points[0]) <= 3 * ctx.tolerance:
                 p = tip.points[0]
             self._anchors.append(p)

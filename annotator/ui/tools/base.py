@@ -16,7 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from annotator.model import LEVELS, Annotation, Role, ShapeKind
+from annotator.model import LEVELS, ROOTED_ROLES, SIDED_ROLES, Annotation, MarkSide, Role, ShapeKind
+from annotator.model.mark_side import infer_mark_side
+from annotator.ui.i18n import tr, trf
 
 Point = tuple[float, float]
 _drag_serial = itertools.count(1)
@@ -76,7 +78,15 @@ class ToolContext:
 
     @property
     def root(self):
-        return self.document.case.film(self.film_id)[0]
+        """The root the marks go to: the shown root when it uses the film (a shared film), else the owner."""
+        owner = self.document.case.film(self.film_id)[0]
+        return next((r for r in self.document.case.roots_of(self.film_id) if r.id == self.root_id), owner)
+
+    @property
+    def image_size(self) -> tuple[int, int] | None:
+        """(columns, rows) of the film's image, when the tool has it."""
+        info = getattr(self.image, "info", None)
+        return (info.columns, info.rows) if info is not None else None
 
 
 @dataclass(frozen=True)
@@ -149,12 +159,66 @@ def level_for(level: str, offset: int) -> str | None:
     return LEVELS[i] if 0 <= i < len(LEVELS) else None
 
 
+def mark_root(ctx: ToolContext) -> Any:
+    """The root a new needle mark belongs to: the shown root; asked only when the film is used by
+    several roots and none of them is the shown one (None: the user cancelled)."""
+    users = ctx.document.case.roots_of(ctx.film_id)
+    if any(r.id == ctx.root_id for r in users) or len(users) <= 1 or ctx.ask is None:
+        return ctx.root
+    options = [(r.id, trf("{side} {level}", side=tr(r.side.value), level=r.level)) for r in users]
+    chosen = ctx.ask.choice(tr("Which root?"), tr("This film shows the needles of several roots. The mark belongs to:"),
+                            options, users[0].id)
+    return next((r for r in users if r.id == chosen), None)
+
+
+def root_tip(ctx: ToolContext) -> Annotation | None:
+    """The confirmed tip of the shown root on the film (a shared film shows other roots' tips too)."""
+    root = ctx.root
+    if root is None:
+        return ctx.film.first(Role.TIP)
+    owns = any(f.id == ctx.film_id for f in root.films)
+    return next((a for a in ctx.film.annotations if a.role is Role.TIP and not a.suggested
+                 and (a.root_id == root.id or (a.root_id is None and owns))), None)
+
+
+def _side_of(ctx: ToolContext, ann: Annotation) -> MarkSide:
+    return ann.side if ann.side is not None else infer_mark_side(ctx.film, ann, ctx.image_size)
+
+
+def _same_slot(ctx: ToolContext, new: Annotation, root: Any) -> Annotation | None:
+    """The mark a single-instance landmark replaces: the same root's (needle marks), the same
+    side and level's (bilateral landmarks), else the first of the role."""
+    film = ctx.film
+    marks = [a for a in film.annotations if a.role is new.role and not a.suggested]
+    if new.role in ROOTED_ROLES and root is not None:
+        owns = any(f.id == film.id for f in root.films)
+        marks = [a for a in marks if a.root_id == root.id or (a.root_id is None and owns)]
+    if new.role in SIDED_ROLES:
+        marks = [a for a in marks if a.level == new.level and _side_of(ctx, a) is _side_of(ctx, new)]
+    return marks[0] if marks else None
+
+
 def commit(ctx: ToolContext, role: Role, kind: ShapeKind, points: Sequence[Point], single: bool,
-           **fields: Any) -> Annotation:
-    """Add a new annotation, or for a single-instance landmark replace the existing one."""
-    if "level" not in fields and role in _LEVEL_OFFSET and ctx.root is not None:
-        fields["level"] = level_for(ctx.root.level, _LEVEL_OFFSET[role])
-    existing = ctx.film.first(role) if single else None
+           **fields: Any) -> Annotation | None:
+    """Add a new annotation, or for a single-instance landmark replace the existing one.
+
+    A needle mark gets the root it belongs to (``root_id``); a bilateral landmark the side
+    inferred from where it is drawn (``model.mark_side``; "unknown" when nothing tells).
+    """
+    root = ctx.root
+    if role in ROOTED_ROLES and "root_id" not in fields:
+        root = mark_root(ctx)
+        if root is None:
+            return None
+        fields["root_id"] = root.id
+    if "level" not in fields and role in _LEVEL_OFFSET and root is not None:
+        fields["level"] = level_for(root.level, _LEVEL_OFFSET[role])
+    if role in SIDED_ROLES and "side" not in fields:
+        probe = Annotation(role=role, kind=kind, points=tuple(points), frame=ctx.frame, **fields)
+        fields["side"] = infer_mark_side(ctx.film, probe, ctx.image_size)
+    existing = None
+    if single:
+        existing = _same_slot(ctx, Annotation(role=role, kind=kind, points=tuple(points), **fields), root)
     if existing is not None:
         ann = replace(existing, kind=kind, points=tuple(points), frame=ctx.frame, **fields)
         ctx.document.update_annotation(ctx.film_id, ann)

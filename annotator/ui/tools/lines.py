@@ -13,14 +13,14 @@ from typing import Any
 
 from annotator.model import Role, ShapeKind
 from annotator.ui.i18n import tr
-from annotator.ui.tools.base import Point, Sketch, Tool, ToolContext, commit, dist
+from annotator.ui.tools.base import Point, Sketch, Tool, ToolContext, commit, dist, root_tip
 
 Finisher = Callable[[ToolContext, Point, Point], "dict[str, Any] | None"]
 
 
 def hub_first(ctx: ToolContext, a: Point, b: Point) -> tuple[Point, Point]:
     """The shaft ends at the tip: if the first point is the one nearer the tip, swap."""
-    tip = ctx.film.first(Role.TIP)
+    tip = root_tip(ctx)
     if tip is not None and dist(a, tip.points[0]) < dist(b, tip.points[0]):
         return b, a
     return a, b

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from annotator.model import LEVELS, Annotation, Finding, Role, ShapeKind, new_id
+from annotator.model import LEVELS, ROOTED_ROLES, Annotation, Finding, Role, ShapeKind, new_id
 from annotator.ui.i18n import tr
-from annotator.ui.tools.base import Point, Sketch, Tool, ToolContext, commit, drag_key
+from annotator.ui.tools.base import Point, Sketch, Tool, ToolContext, commit, drag_key, root_tip
 
 
 class PointTool(Tool):
@@ -25,10 +25,13 @@ class PointTool(Tool):
         self._pending: Point | None = None
 
     def press(self, ctx: ToolContext, p: Point) -> None:
-        existing = ctx.film.first(self.role) if self.single else None
+        existing = None
+        if self.single:  # the shown root's own tip on a shared film, never another root's
+            existing = root_tip(ctx) if self.role is Role.TIP else ctx.film.first(self.role)
         if existing is not None:
             key = drag_key(existing.id)
-            ann = replace(existing, points=(p,), frame=ctx.frame)
+            root_id = existing.root_id or (ctx.root.id if self.role in ROOTED_ROLES and ctx.root else None)
+            ann = replace(existing, points=(p,), frame=ctx.frame, root_id=root_id)
             ctx.document.update_annotation(ctx.film_id, ann, merge_key=key)
             ctx.selection.annotation_id = ann.id
             self._drag = (ann, key)
@@ -116,7 +119,7 @@ class FindingMarkerTool(PointTool):
             return
         finding_id = new_id()
         ann = Annotation(role=Role.FINDING, kind=ShapeKind.POINT, points=(p,), frame=ctx.frame, text=code,
-                         attrs={"finding_id": finding_id})
+                         attrs={"finding_id": finding_id}, root_id=ctx.root_id)
         with ctx.document.macro(f"Add finding {code.replace('_', ' ')}"):  # named at display (ui.undo_text)
             ctx.document.add_annotation(ctx.film_id, ann)
             ctx.document.add_finding(ctx.root_id, Finding(code=code, id=finding_id, film_id=ctx.film_id,

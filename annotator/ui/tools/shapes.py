@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from annotator.model import FieldError, Redaction, Role, ShapeKind
 from annotator.ui.i18n import tr
-from annotator.ui.tools.base import Point, Sketch, Tool, ToolContext, box, commit, dist
+from annotator.ui.tools.base import Point, Sketch, Tool, ToolContext, box, commit, dist, root_tip
 
 
 class PolyTool(Tool):
@@ -38,7 +38,7 @@ class PolyTool(Tool):
 
     def press(self, ctx: ToolContext, p: Point) -> None:
         if not self._points and self.snap_tip:
-            tip = ctx.film.first(Role.TIP)
+            tip = root_tip(ctx)
             if tip is not None and dist(p, tip.points[0]) <= 3 * ctx.tolerance:
                 p = tip.points[0]
         if self._points and dist(p, self._points[-1]) < 1e-9:

@@ -44,12 +44,12 @@ from annotator.ui.tools import (
     make_tool,
     tool_spec,
 )
-from annotator.ui.viewport import furniture, painting
+from annotator.ui.viewport import furniture, painting, shared_film
 from annotator.ui.viewport.asker import DialogAsker
 from annotator.ui.viewport.canvas_keys import handle_key
 from annotator.ui.viewport.display import FilmDisplay
 from annotator.ui.viewport.foreign import foreign_items, load_foreign
-from annotator.ui.viewport.overlay import OverlayItem, build_overlay
+from annotator.ui.viewport.overlay import OverlayItem, RootOnFilm, build_overlay
 from annotator.ui.viewport.transform import ViewTransform
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,7 @@ class Canvas(QWidget):
         self.error: str | None = None  # why the film shown has no image (missing or unreadable file)
         self.painted_labels: list = []  # (text, QRectF) of the labels of the last paint
         self.result = None  # the rules' FilmResult of the film, refreshed on every change
+        self.other_roots: list[RootOnFilm] = []  # other roots using this (shared) film, with their results
         self.show_foreign = True  # graphics of other tools' presentation states (read-only layer)
         self.show_identity = False  # patient identity in the corner text: only when the user turns it on
         self.foreign_graphics: list = []  # ForeignGraphic of the film, read on set_film
@@ -154,12 +155,18 @@ class Canvas(QWidget):
 
     @property
     def root(self):
+        """The root the film is shown for: the selected root when it uses the film (a shared
+        film), else the root that owns it."""
         if self.film_id is None or self.document is None:
             return None
         try:
-            return self.document.case.film(self.film_id)[0]
+            owner = self.document.case.film(self.film_id)[0]
         except KeyError:
             return None
+        for r in self.document.case.roots_of(self.film_id):
+            if r.id == self.root_id:
+                return r
+        return owner
 
     @property
     def frame(self) -> int:
@@ -265,6 +272,7 @@ class Canvas(QWidget):
 
     def _evaluate(self) -> None:
         self.result = None
+        self.other_roots = []
         film, root = self.film, self.root
         if film is None or root is None:
             return
@@ -272,6 +280,7 @@ class Canvas(QWidget):
 
         try:
             self.result = evaluate_film(film, root)
+            self.other_roots = shared_film.other_roots(self.document.case, film, root)
         except Exception as exc:  # a rule bug must not stop the user from marking films
             log.exception("evaluating film failed")
             self.status_message.emit(tr("The rules could not be evaluated: {error}").format(error=exc))
@@ -295,7 +304,8 @@ class Canvas(QWidget):
             self.tool.cancel()  # a drag in progress must not edit an item that just changed under it
         # this film's items, or the root/case its rules read (level, side, findings); an edit on
         # another film of the root cannot change this film's verdict or overlay
-        if event.film_id == self.film_id or (event.film_id is None and event.root_id in (None, self.root_id)):
+        users = {r.id for r in self.document.case.roots_of(self.film_id)} | {self.root_id}
+        if event.film_id == self.film_id or (event.film_id is None and event.root_id in (None, *users)):
             self._refresh()
             self.film_changed.emit()
 
@@ -303,8 +313,9 @@ class Canvas(QWidget):
         """The overlay model painted now (rebuilt lazily after each change)."""
         if self._items is None:
             foreign = foreign_items(self.foreign_graphics, self.frame) if self.show_foreign else []
+            active = shared_film.active_root(self.document.case, self.root, self.result, self.other_roots)
             self._items = build_overlay(self.film, self.frame, self.result, self.selection.annotation_id,
-                                        self.selection.redaction_id, [], foreign)
+                                        self.selection.redaction_id, [], foreign, self.other_roots, active)
         return self._items + _sketch(self.tool)
 
     def closeEvent(self, event) -> None:  # noqa: N802
@@ -408,8 +419,17 @@ class Canvas(QWidget):
             if ctx is not None:
                 self.tool.release(ctx, self._image_point(event))
                 self._after_tool()
+        elif event.button() == Qt.MouseButton.RightButton and self._drag == "window":
+            moved = abs(event.position().x() - self._drag_start[0]) + abs(event.position().y() - self._drag_start[1])
+            if moved < 3:  # a right click, not a window drag: the mark's side / root
+                self._mark_menu(event)
         self._drag = None
         self._drag_window = None
+
+    def _mark_menu(self, event: QMouseEvent) -> None:
+        from annotator.ui.viewport.mark_menu import popup_mark_menu
+
+        popup_mark_menu(self, self._image_point(event), self.mapToGlobal(event.position().toPoint()))
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() != Qt.MouseButton.LeftButton:

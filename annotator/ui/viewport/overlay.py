@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from annotator.model import Annotation, Film, Role, ShapeKind
+from annotator.model import SIDED_ROLES, Annotation, Film, MarkSide, Role, ShapeKind, View
 from annotator.render import labels
 from annotator.render.labels import angle_degrees, format_length  # noqa: F401 (the overlay's helpers, re-exported)
-from annotator.ui.i18n import current_language
+from annotator.ui.i18n import current_language, tr
 from annotator.ui.tools.base import handle_points
 from annotator.ui.viewport import palette
 from annotator.ui.viewport.palette import RGBA
@@ -59,7 +59,10 @@ def _with_alpha(color: RGBA, alpha: int) -> RGBA:
 def annotation_label(ann: Annotation, film: Film) -> str:
     """The label beside a shape, as the exports write it (``annotator.render.labels``), in the
     interface language; a finding marker shows the short name of its finding."""
-    return labels.annotation_label(ann, film, current_language())
+    text = labels.annotation_label(ann, film, current_language())
+    if ann.role in SIDED_ROLES and ann.side is MarkSide.UNKNOWN and film.view is not View.LATERAL:
+        text = f"{tr('side?')} {text}".strip()  # the rules will not choose it beside another: say so
+    return text
 
 
 def label_anchor(ann: Annotation) -> Point | None:
@@ -135,9 +138,20 @@ def sketch_items(sketches: Iterable) -> list[OverlayItem]:
     return out
 
 
+@dataclass(frozen=True)
+class RootOnFilm:
+    """Another root that uses a shared film: its label, colour and result on the film."""
+
+    root_id: str
+    label: str
+    color: RGBA
+    result: object = None  # its FilmResult
+
+
 def build_overlay(film: Film | None, frame: int, result=None, selected_id: str | None = None,
                   selected_redaction: str | None = None, sketches: Iterable = (),
-                  foreign: Iterable[OverlayItem] = ()) -> list[OverlayItem]:
+                  foreign: Iterable[OverlayItem] = (), others: Sequence[RootOnFilm] = (),
+                  active: RootOnFilm | None = None) -> list[OverlayItem]:
     """Everything to paint over frame ``frame`` of ``film``, in paint order.
 
     ``foreign``: read-only items of other tools' presentation states (``viewport.foreign``),
@@ -145,22 +159,38 @@ def build_overlay(film: Film | None, frame: int, result=None, selected_id: str |
 
     ``result``: the rules' ``FilmResult`` (or None): its verdict's zone is drawn
     and the tip takes the verdict colour (grey when insufficient).
+
+    ``others``: the other roots using this (shared) film: their zones are drawn
+    too, and their tips (``root_id``) in the root's colour, labelled with the
+    root and its status; ``active`` (the shown root) labels its own tip so.
     """
     if film is None:
         return []
     verdict = getattr(result, "verdict", None)
     tip_color = palette.status_rgba(verdict.status) if verdict is not None else None
     items: list[OverlayItem] = []
+    tip_styles: dict[str, tuple[RGBA | None, str]] = {}
+    for other in others:
+        v = getattr(other.result, "verdict", None)
+        if v is not None:
+            items.extend(replace(it, role=f"other_{it.role}") for it in zone_items(v))
+        for a in film.annotations:
+            if a.role is Role.TIP and a.root_id == other.root_id:
+                tip_styles[a.id] = (other.color, _root_tip_label(other.label, v))
+    if active is not None and others:
+        for a in film.annotations:
+            if a.role is Role.TIP and a.id not in tip_styles:
+                tip_styles[a.id] = (None, _root_tip_label(active.label, verdict))
     if verdict is not None:
         items.extend(zone_items(verdict))
     for ann in film.annotations:  # marks of other frames of a cine: faint, unlabelled, not editable here
         if ann.frame != frame:
-            for it in annotation_items(ann, film, False, tip_color):
+            for it in _styled(annotation_items(ann, film, False, tip_color), tip_styles.get(ann.id)):
                 items.append(replace(it, color=_with_alpha(it.color, GHOST_ALPHA), label="", layer="ghost",
                                      role=f"ghost_{it.role}"))
     ordered = sorted((a for a in film.annotations if a.frame == frame), key=lambda a: a.role is Role.TIP)
     for ann in ordered:
-        items.extend(annotation_items(ann, film, ann.id == selected_id, tip_color))
+        items.extend(_styled(annotation_items(ann, film, ann.id == selected_id, tip_color), tip_styles.get(ann.id)))
     items.extend(foreign)
     for r in film.redactions:
         items.append(OverlayItem("rect", ((r.x0, r.y0), (r.x1, r.y1)), palette.REDACTION_EDGE, 1.0, (3.0, 2.0),
@@ -168,6 +198,17 @@ def build_overlay(film: Film | None, frame: int, result=None, selected_id: str |
                                  selected=r.id == selected_redaction, layer="redaction"))
     items.extend(sketch_items(sketches))
     return items
+
+
+def _root_tip_label(label: str, verdict) -> str:
+    return f"{label}: {verdict.status.text(current_language())}" if verdict is not None else label
+
+
+def _styled(items: list[OverlayItem], style: tuple[RGBA | None, str] | None) -> list[OverlayItem]:
+    if style is None:
+        return items
+    color, label = style
+    return [replace(it, label=label, **({"color": color} if color is not None else {})) for it in items]
 
 
 def tip_item(items: Sequence[OverlayItem]) -> OverlayItem | None:

@@ -40,7 +40,7 @@ def role_dash(role: object) -> tuple[float, ...]:
 
 
 def status_rgba(status: object) -> RGBA:
-    """Green on target, amber near, red off, grey insufficient."""
+    """Green on target, amber near, red off, grey insufficient, violet ambiguous."""
     try:
         return (*style.status_color(status), 255)  # type: ignore[arg-type]
     except ValueError:
