@@ -183,18 +183,23 @@ def export_dicom(
                               window=pf.window if pf.is_dicom else None)
             objects.append((f"fig{pf.label}-gsps.dcm", gsps, False))
         redacted = bool(pf.film.redactions)  # burned_in copies always carry the redactions
+        # the user's own words (arrow notes, labels) burned into the pixels: the pixels carry text
+        # nobody checked against PS3.15, so BurnedInAnnotation YES and no Clean Pixel Data claim
+        user_text = any((a.text or "").strip() for a in pf.film.annotations if not a.suggested)
         sc = build_burned_in_sc(src, pf.image(annotated=True), pf.film, series_uid=sc_series,
                                 sop_uid=generate_uid("sc", lang, pf.film.id, revision), instance_number=i,
                                 description=f"Fig {pf.label}",
-                                burned_in=burned_in_value(pf.burned_in, redacted))
-        objects.append((f"fig{pf.label}-sc.dcm", sc, redacted))
+                                burned_in="YES" if user_text else burned_in_value(pf.burned_in, redacted),
+                                frame=pf.film.key_frame)
+        objects.append((f"fig{pf.label}-sc.dcm", sc, redacted and not user_text))
     for n, root in enumerate(case.roots, start=1):
         step(f"DICOM report of root {root.side.value} {root.level}")
         root_films = [pf for pf in films if pf.root is root]
         if not root_films:
             continue
         sr = build_sr(root, root_films, [sources[pf.film.id] for pf in root_films], series_uid=sr_series,
-                      sop_uid=generate_uid("sr", lang, root.id, revision), instance_number=n, config=config)
+                      sop_uid=generate_uid("sr", lang, root.id, revision), instance_number=n, config=config,
+                      lang=lang)
         objects.append((f"root{n}-{root.side.value}-{root.level}-sr.dcm", sr, False))
     written = []
     for name, ds, cleaned in objects:

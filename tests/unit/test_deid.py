@@ -313,10 +313,20 @@ def test_clean_pixels_are_claimed_only_when_a_redaction_was_applied(tmp_path: Pa
         ds = pydicom.dcmread(path)
         codes = [c.CodeValue for c in ds.DeidentificationMethodCodeSequence]
         assert "113101" not in codes, path.name
-        if "-sc" in path.name or "-image" in path.name:
+        if "-image" in path.name:
             assert ds.BurnedInAnnotation == "NO", path.name  # the source said so
+        if "-sc" in path.name:  # the arrow's note "Quintavious here" (scrubbed) is burned in: user text
+            assert ds.BurnedInAnnotation == "YES", path.name
     redacted = _burned_in_case(tmp_path / "d", "YES", redacted=True)
     r = export_case(redacted, tmp_path / "d", dicom_dir=tmp_path / "out2")
+    image = pydicom.dcmread(next(p for p in r.files if p.name.endswith("-image.dcm")))
+    assert image.BurnedInAnnotation == "NO" and "113101" in [c.CodeValue for c in image.DeidentificationMethodCodeSequence]
+    sc = pydicom.dcmread(next(p for p in r.files if p.name.endswith("-sc.dcm")))
+    assert sc.BurnedInAnnotation == "YES" and "113101" not in [c.CodeValue for c in sc.DeidentificationMethodCodeSequence]
+    # without user text on the film, the burned-in copy is as clean as the redacted source
+    film = redacted.roots[0].films[0]
+    film.annotations = [replace(a, text="") for a in film.annotations]
+    r = export_case(redacted, tmp_path / "d", dicom_dir=tmp_path / "out3")
     sc = pydicom.dcmread(next(p for p in r.files if p.name.endswith("-sc.dcm")))
     assert sc.BurnedInAnnotation == "NO" and "113101" in [c.CodeValue for c in sc.DeidentificationMethodCodeSequence]
 
