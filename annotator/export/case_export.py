@@ -257,6 +257,13 @@ def _check_text(items: Sequence[tuple[Case, str | Path]], scrubber: IdentityScru
         raise text_identity.TextIdentityError(hits)
 
 
+def text_hits(case: Case, folder: str | Path, case_number: int = 1) -> list[text_identity.TextHit]:
+    """The hits that would stop a de-identified export of ``case`` (for the GUI to show before it)."""
+    scrubber = IdentityScrubber()
+    learn_identity(case, Path(folder), scrubber)
+    return text_identity.pending(case, folder, case_number, scrub=scrubber.scrub)
+
+
 def _scrubbed_findings(case: Case, scrub: Callable[[str], str]) -> Case:
     """A copy of ``case`` whose findings' code, site, value and note went through ``scrub``."""
     def clean(f: Finding) -> Finding:

@@ -73,6 +73,7 @@ class FieldRef:
     root_id: str | None = None
     film_id: str | None = None
     item_id: str | None = None  # finding or annotation id
+    where: str = ""  # "film 1A", "root right L5", "root right L5 finding 2"; "" for case fields
 
     @property
     def key(self) -> str:
@@ -89,6 +90,8 @@ class TextHit:
     start: int
     end: int
     reason: str  # "name in the DICOM headers (SeriesDescription)", "phone number", ...
+    category: str = ""  # name, identifier, word (of the headers) or the pattern's name
+    source: str = ""  # the header attribute's keyword (header terms only)
 
     def line(self) -> str:
         """One line for the user: field, match, why (the match is the user's own text)."""
@@ -120,19 +123,21 @@ def user_fields(case: Any, case_number: int = 1) -> Iterator[tuple[FieldRef, str
     for root in case.roots:
         where = f"root {root.side.value} {root.level}"
         for attr in ("notes", "adjustments", "needle_type", "contrast_agent"):
-            yield FieldRef("root", attr, f"{where} {attr.replace('_', ' ')}", root.id), getattr(root, attr)
+            yield (FieldRef("root", attr, f"{where} {attr.replace('_', ' ')}", root.id, where=where),
+                   getattr(root, attr))
         for n, f in enumerate(root.findings, start=1):
             for attr in ("code", "note", "site", "value"):  # the code is free text outside the vocabulary
-                yield (FieldRef("finding", attr, f"{where} finding {n} {attr}", root.id, f.film_id, f.id),
-                       getattr(f, attr) or "")
+                yield (FieldRef("finding", attr, f"{where} finding {n} {attr}", root.id, f.film_id, f.id,
+                                where=f"{where} finding {n}"), getattr(f, attr) or "")
         for film in root.films:
             fig = f"film {figure_label(case_number, index, film)}"
             index += 1
-            yield FieldRef("film", "caption", f"{fig} caption", root.id, film.id), film.caption
+            yield FieldRef("film", "caption", f"{fig} caption", root.id, film.id, where=fig), film.caption
             for a in film.annotations:
                 if not a.suggested:
-                    yield (FieldRef("annotation", "text", f"{fig} {a.role.value.replace('_', ' ')} label",
-                                    root.id, film.id, a.id), a.text)
+                    role = a.role.value.replace("_", " ")
+                    yield (FieldRef("annotation", "text", f"{fig} {role} label", root.id, film.id, a.id,
+                                    where=f"{fig} {role}"), a.text)
 
 
 def _term_pattern(term: Term) -> re.Pattern[str]:
@@ -155,20 +160,21 @@ def find_hits(text: str, field: FieldRef, terms: Iterable[Term]) -> list[TextHit
     taken: list[tuple[int, int]] = []
     hits: list[TextHit] = []
 
-    def add(start: int, end: int, reason: str) -> None:
+    def add(start: int, end: int, reason: str, category: str, source: str = "") -> None:
         if any(s < end and start < e for s, e in taken):
             return
         taken.append((start, end))
-        hits.append(TextHit(field, text[start:end], start, end, reason))
+        hits.append(TextHit(field, text[start:end], start, end, reason, category, source))
 
     for term in terms:
         for m in _term_pattern(term).finditer(text):
-            add(m.start(), m.end(), f"{_KIND_TEXT[term.kind]} in the DICOM headers ({term.source})")
+            add(m.start(), m.end(), f"{_KIND_TEXT[term.kind]} in the DICOM headers ({term.source})", term.kind,
+                term.source)
     for reason, pattern in _PATTERNS:
         check = _CHECKS.get(reason)
         for m in pattern.finditer(text):
             if check is None or check(m.group()):
-                add(m.start(), m.end(), reason)
+                add(m.start(), m.end(), reason, reason)
     return sorted(hits, key=lambda h: h.start)
 
 
