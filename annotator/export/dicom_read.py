@@ -166,6 +166,8 @@ def read_presentation_state(source: Any, image_size: tuple[int, int] | None = No
                     text = finding_code_of(text)
                 elif a.role is Role.ILIAC_CREST and text in ILIAC_CREST.values():
                     text = ""
+                elif a.role is Role.PEDICLE_MARGIN and text == a.level:  # the vertebra shown beside it
+                    text = ""
                 out.annotations[i] = replace(a, text=text)
                 continue
             if "AnchorPoint" in t:

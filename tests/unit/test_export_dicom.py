@@ -369,14 +369,23 @@ def test_gsps_carries_the_target_zone_of_the_verdict(exported) -> None:
         gsps = pydicom.dcmread(files[name])
         items = [a for a in gsps.GraphicAnnotationSequence if a.GraphicLayer == "TARGET_ZONE"]
         assert len(items) == 1, name
-        (graphic,) = items[0].GraphicObjectSequence
-        pts = np.array(graphic.GraphicData, dtype=float).reshape(-1, 2)
-        if zone.kind == "disc":
-            assert graphic.GraphicType == "ELLIPSE"
-            assert pts.mean(axis=0) == pytest.approx(zone.center, abs=1e-3)
+        graphics = items[0].GraphicObjectSequence
+        pts = [np.array(g.GraphicData, dtype=float).reshape(-1, 2) for g in graphics]
+        if zone.kind == "disc":  # as on screen: near ring, on-target disc, target point
+            assert [g.GraphicType for g in graphics] == ["ELLIPSE", "ELLIPSE", "POINT"]
+            for p in pts:
+                assert p.mean(axis=0) == pytest.approx(zone.center, abs=1e-3)
+            near, on = (np.ptp(p[:2], axis=0).max() / 2 for p in pts[:2])
+            assert near == pytest.approx(max(zone.r_near_px), abs=1e-3)
+            assert on == pytest.approx(max(zone.r_on_px), abs=1e-3)
         else:
-            assert graphic.GraphicType == "POLYLINE"
-            assert np.allclose(pts[:-1], np.array(zone.polygon), atol=1e-3)
+            assert graphics[0].GraphicType == "POLYLINE"
+            assert np.allclose(pts[0][:-1], np.array(zone.polygon), atol=1e-3)
+            if zone.cut_line is not None:
+                assert np.allclose(pts[1], np.array(zone.cut_line), atol=1e-3)
+        for layer in gsps.GraphicLayerSequence:  # grayscale beside CIELab, brighter for brighter colours
+            assert 0 <= layer.GraphicLayerRecommendedDisplayGrayscaleValue <= 0xFFFF
+            assert len(layer.GraphicLayerRecommendedDisplayCIELabValue) == 3
 
 
 def test_code_values_of_free_text_are_plain_ascii_without_backslash() -> None:
