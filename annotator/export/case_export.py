@@ -33,9 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ExportError
-from annotator.export import pseudonym
+from annotator.export import pseudonym, text_identity
 from annotator.export import text as tx
-from annotator.export import text_identity
 from annotator.export.burn_in import Layers
 from annotator.export.deck import Deck, case_slides
 from annotator.export.deid import IdentityScrubber

@@ -281,9 +281,11 @@ class DicomDeidentifier:
             seed = pseudonym.anonymizer_seed(key)
         self._anonymizer = Anonymizer(seed=seed)
         if key is not None:
+            secret: str = key
+
             class _KeyedUIDs(UIAnonymizer):
                 def _new_ui(self, ui: str) -> str:
-                    return pseudonym.uid(key, "remap", ui)
+                    return pseudonym.uid(secret, "remap", ui)
 
             # dicognito has no public hook for its UID mapping: swap its UI handler
             handlers = self._anonymizer._element_handlers

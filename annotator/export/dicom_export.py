@@ -121,7 +121,6 @@ def export_dicom(
     import pydicom
 
     from annotator.export import pseudonym
-
     from annotator.export.dicom_gsps import build_gsps, drop_empty_laterality
     from annotator.export.dicom_sc import build_burned_in_sc, build_plain_source_sc, burned_in_value
     from annotator.export.dicom_sr import build_sr

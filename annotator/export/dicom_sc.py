@@ -48,9 +48,8 @@ def build_burned_in_sc(source: Any, image: Any, film: Any, *, series_uid: str, s
     ``burned_in``: its BurnedInAnnotation (:func:`burned_in_value`, or "YES" when the user's
     own text is burned in).
     """
-    from pydicom.dataset import Dataset
-
     from highdicom.sc import SCImage
+    from pydicom.dataset import Dataset
 
     ref = reference_view(source)
     arr = np.asarray(image.convert("RGB"), dtype=np.uint8)

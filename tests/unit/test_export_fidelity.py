@@ -91,21 +91,23 @@ def test_every_image_reference_of_a_multiframe_film_names_its_frame(sample) -> N
             if f.endswith("-image.dcm"):
                 img = pydicom.dcmread(files[f], stop_before_pixels=True)
                 frames_of[img.SOPInstanceUID] = int(getattr(img, "NumberOfFrames", 1) or 1)
-        refs = []
-
-        def walk(items, in_library=False):
-            for it in items:
-                code = it.ConceptNameCodeSequence[0].CodeValue if "ConceptNameCodeSequence" in it else ""
-                if "ReferencedSOPSequence" in it and not in_library:
-                    refs.extend(it.ReferencedSOPSequence)
-                if "ContentSequence" in it:
-                    walk(it.ContentSequence, in_library or code == "111028")
-
-        walk(ds.ContentSequence)
+        refs = _image_references(ds.ContentSequence)
         assert refs
         for r in refs:
             if frames_of.get(r.ReferencedSOPInstanceUID, 1) > 1:
                 assert "ReferencedFrameNumber" in r, name
+
+
+def _image_references(items, in_library: bool = False) -> list:
+    """Every referenced SOP item of the content tree outside the image library."""
+    refs = []
+    for it in items:
+        code = it.ConceptNameCodeSequence[0].CodeValue if "ConceptNameCodeSequence" in it else ""
+        if "ReferencedSOPSequence" in it and not in_library:
+            refs.extend(it.ReferencedSOPSequence)
+        if "ContentSequence" in it:
+            refs += _image_references(it.ContentSequence, in_library or code == "111028")
+    return refs
 
 
 def test_secondary_captures_name_their_source_image(sample) -> None:

@@ -177,7 +177,7 @@ def test_one_case_is_one_pseudonymous_patient_in_every_export_and_language(tmp_p
     image = en1["fig1A-image.dcm"]
     assert str(image.SOPInstanceUID).startswith("2.25.")
     for other in (en2, zh):
-        for name, ds in other.items():
+        for ds in other.values():
             assert ds.PatientID == image.PatientID and str(ds.PatientName) == str(image.PatientName)
             assert ds.StudyInstanceUID == image.StudyInstanceUID
             assert ds.get("StudyDate") == image.get("StudyDate")
