@@ -121,6 +121,14 @@ def _layer(hpr: Any, name: str, order: int, description: str, rgb: tuple[int, ..
     return layer
 
 
+def _status_rgb(status: Any) -> tuple[int, ...]:
+    """The colour of a verdict status; a status this version has no colour for gets the text colour."""
+    try:
+        return tuple(style.status_color(status))
+    except ValueError:
+        return tuple(style.TEXT_COLOR)
+
+
 def _zone_objects(hpr: Any, verdict: Any, cols: int, rows: int) -> list[Any]:
     zone = getattr(verdict, "zone", None)
     if zone is None:
@@ -198,7 +206,7 @@ def build_gsps(
     all_layers = list(layers.values())
     frame_ref = (film.key_frame + 1) if n_frames > 1 else None
     if verdict is not None:
-        color = style.status_color(verdict.status)
+        color = _status_rgb(verdict.status)
         zone_layer = _layer(hpr, ZONE_LAYER, len(all_layers) + 1, "target zone of the rule", color)
         zone_objs = _zone_objects(hpr, verdict, cols, rows)
         if zone_objs:
@@ -207,7 +215,7 @@ def build_gsps(
                 referenced_images=[source], graphic_layer=zone_layer, referenced_frame_number=frame_ref,
                 graphic_objects=zone_objs))
     if verdict_text:
-        color = style.status_color(verdict.status) if verdict is not None else style.TEXT_COLOR
+        color = _status_rgb(verdict.status) if verdict is not None else style.TEXT_COLOR
         vlayer = _layer(hpr, VERDICT_LAYER, len(all_layers) + 1, "verdict of the rules", color)
         all_layers.append(vlayer)
         box = (1.0, 1.0, max(2.0, cols * 0.6), max(2.0, rows * 0.12))
