@@ -354,7 +354,7 @@ def export_from_window(window: Any, options: ExportOptions | None = None) -> Exp
         return None
     from annotator.ui.text_check_dialog import resolve_text_hits  # issue #13: identity in free text
 
-    if not options.identified and not resolve_text_hits(window, doc):
+    if not resolve_text_hits(window, doc, check_text=not options.identified):
         return None
     run = ExportRun(doc.case, Path(doc.folder), options, window, show_progress=True)
 

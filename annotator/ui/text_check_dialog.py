@@ -169,19 +169,21 @@ class TextCheckDialog(QDialog):
         self.go.setEnabled(len(self.settled) == len(self.hits))
 
 
-def resolve_text_hits(window: Any, document: Any) -> bool:
-    """Run the check before a de-identified export: True when export may go on (no hit, or every hit
-    removed or confirmed and the case saved); False when the user cancelled or saving failed."""
+def resolve_text_hits(window: Any, document: Any, check_text: bool = True) -> bool:
+    """Before an export: the text check (``check_text``: de-identified exports) and the case's
+    pseudonym key. True when export may go on (no hit, or every hit removed or confirmed, and the
+    case saved); False when the user cancelled or saving failed."""
     from pathlib import Path
 
     from annotator.export import pseudonym
     from annotator.export.case_export import text_hits
 
+    hits = []
     try:
-        hits = text_hits(document.case, Path(document.folder))
+        if check_text:
+            hits = text_hits(document.case, Path(document.folder))
     except Exception:  # a film that cannot be read is reported by the export itself
         log.info("text check could not run", exc_info=True)
-        hits = []
     if hits:
         dialog = TextCheckDialog(document, hits, window)
         if dialog.exec() != QDialog.DialogCode.Accepted:

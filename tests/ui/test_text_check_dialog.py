@@ -94,6 +94,7 @@ def test_cancel_stops_the_export(qtbot, make_window, risky_case: Path, tmp_path:
     assert run is not None
     with qtbot.waitSignal(run.finished, timeout=60_000):
         pass
+    assert "export_pseudonym_key" in load_case(risky_case).extra  # kept for every export
 
 
 def test_removing_a_finding_site_empties_it(qtbot, make_window, risky_case: Path) -> None:
