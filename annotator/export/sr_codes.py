@@ -13,8 +13,9 @@ id gets a code value of its own, and the same table maps it back:
   "-" and 4 hexadecimal digits of the id's CRC-32: stable and, within one
   vocabulary, checked to be unique.
 
-The meaning is the English label in full (cut at 64 characters only when a
-label is longer; the value is what is read back, never the meaning).
+The meaning is the label in the export's language in full (cut at 64 characters,
+64 bytes in UTF-8, only when a label is longer; the value is what is read back,
+never the meaning).
 """
 
 from __future__ import annotations
@@ -90,8 +91,14 @@ def code_value(key: str) -> str:
 
 
 def meaning(text: str) -> str:
+    """At most 64 characters *and* 64 bytes in UTF-8 (readers such as dciodvfy count bytes, so a
+    Chinese meaning is cut sooner), ending with "…" when cut."""
     text = " ".join(str(text).split())
-    return text if len(text) <= 64 else text[:63] + "…"
+    if len(text.encode("utf-8")) <= 64:
+        return text
+    while len((text + "…").encode("utf-8")) > 64:
+        text = text[:-1]
+    return text + "…"
 
 
 @dataclass(frozen=True)

@@ -154,8 +154,8 @@ class TextCheckDialog(QDialog):
         hit = self.hits[row]
         try:
             apply_removal(self.document, hit)
-        except Exception:  # the field changed under us: say so, leave the row open
-            log.info("could not remove a text hit", exc_info=True)
+        except Exception as exc:  # the field changed under us: say so, leave the row open
+            log.info("could not remove a text hit (%s)", type(exc).__name__)  # never the text itself
             self.rows[row]["status"].setText(tr("could not remove: edit the field"))
             return
         self.rows[row]["text"].setText(html.escape(ti.field_text(self.document.case, hit.field)))
@@ -182,8 +182,8 @@ def resolve_text_hits(window: Any, document: Any, check_text: bool = True) -> bo
     try:
         if check_text:
             hits = text_hits(document.case, Path(document.folder))
-    except Exception:  # a film that cannot be read is reported by the export itself
-        log.info("text check could not run", exc_info=True)
+    except Exception as exc:  # a film that cannot be read is reported by the export itself
+        log.info("text check could not run (%s)", type(exc).__name__)
     if hits:
         dialog = TextCheckDialog(document, hits, window)
         if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -182,3 +182,15 @@ def test_libreoffice_converts_the_deck(tmp_path: Path) -> None:
     if pdftotext:
         text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True).stdout
         assert "L5" in text
+
+
+@pytest.mark.dciodvfy
+def test_dciodvfy_accepts_every_object_in_both_languages(exported) -> None:
+    """Chinese meanings and labels count in bytes for dciodvfy: LO values cut at 64 bytes."""
+    dciodvfy = tool("dciodvfy", "dicom3tools")
+    _case, _folder, files = exported
+    for lang, named in files.items():
+        for name, path in named.items():
+            out = subprocess.run([dciodvfy, str(path)], capture_output=True, text=True)
+            errors = [ln for ln in (out.stdout + out.stderr).splitlines() if ln.startswith("Error")]
+            assert errors == [], (lang, name, errors)
