@@ -208,6 +208,7 @@ class ReportFinding:
     value: str | None = None
     angle_deg: float | None = None
     image_uid: str = ""  # the film it was tagged on, if any
+    frames: tuple[int, ...] = ()  # 1-based frame(s) of that film (multi-frame images)
 
 
 @dataclass
@@ -309,7 +310,7 @@ def _group(items: Any, t: dict[str, Any], out: ReportContent) -> None:
     elif finding_type == sc.NEEDLE_TIP[0]:
         out.tips.append(ReportTip(tracking, status, distance, unit, point, image_uid, frames, target))
     elif finding_type is not None:
-        out.findings.append(ReportFinding(t["finding"].id_of(finding_type), site, value, angle, image_uid))
+        out.findings.append(ReportFinding(t["finding"].id_of(finding_type), site, value, angle, image_uid, frames))
 
 
 def _library_spacing(item: Any, uid: str, out: ReportContent) -> None:

@@ -110,6 +110,24 @@ def _image_references(items, in_library: bool = False) -> list:
     return refs
 
 
+def test_a_finding_marked_on_a_cine_frame_names_that_frame(tmp_path: Path) -> None:
+    """The intravascular finding of the cine sample is marked on frame 10 (as its GSPS says)."""
+    from annotator.model import Role
+
+    shutil.copytree(CASES / "cine_venous_blush", tmp_path / "case")
+    case = load_case(tmp_path / "case" / "case.json")
+    files = {p.name: p for p in export_case(case, tmp_path / "case", dicom_dir=tmp_path / "out").files}
+    report = read_measurement_report(files["root1-left-L5-sr.dcm"])
+    film = case.roots[0].films[0]
+    (finding,) = [f for f in case.roots[0].findings if f.code == "intravascular"]
+    marker = film.annotation(finding.annotation_id)
+    (got,) = [f for f in report.findings if f.code == "intravascular"]
+    assert got.frames == (marker.frame + 1,)
+    gsps = pydicom.dcmread(files["fig5A-gsps.dcm"])
+    (item,) = [a for a in gsps.GraphicAnnotationSequence if a.GraphicLayer == Role.FINDING.value.upper()]
+    assert int(item.ReferencedImageSequence[0].ReferencedFrameNumber) == marker.frame + 1
+
+
 def test_secondary_captures_name_their_source_image(sample) -> None:
     _case, files = sample
     for name, path in files.items():
