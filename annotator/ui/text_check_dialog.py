@@ -158,7 +158,11 @@ class TextCheckDialog(QDialog):
             log.info("could not remove a text hit (%s)", type(exc).__name__)  # never the text itself
             self.rows[row]["status"].setText(tr("could not remove: edit the field"))
             return
-        self.rows[row]["text"].setText(html.escape(ti.field_text(self.document.case, hit.field)))
+        text = ti.field_text(self.document.case, hit.field)
+        self.rows[row]["text"].setText(html.escape(text))
+        for other, h in enumerate(self.hits):  # the field's other hits: shown in its new text
+            if other != row and other not in self.settled and h.field.key == hit.field.key:
+                self.rows[other]["text"].setText(highlighted(text, h))
         self._settle(row, "removed")
 
     def keep(self, row: int) -> None:

@@ -110,3 +110,20 @@ def test_removing_a_finding_site_empties_it(qtbot, make_window, risky_case: Path
     hit2 = replace(hit, text="call", start=0, end=4)
     tcd.apply_removal(doc, hit2)
     assert doc.case.roots[0].findings[-1].site is None
+
+
+def test_two_hits_in_one_field_are_removed_one_after_the_other(qtbot, make_window, synthetic_case: Path) -> None:
+    case = load_case(synthetic_case)
+    case.notes = f"Ward {PHONE}, {RECORD} seen"
+    save_case(case, synthetic_case)
+    window = make_window(case=synthetic_case)
+    doc = window.document
+    hits = text_hits(doc.case, doc.folder)
+    dialog = tcd.TextCheckDialog(doc, hits, window)
+    qtbot.addWidget(dialog)
+    dialog.rows[0]["remove"].click()
+    assert f">{RECORD}</span>" in dialog.rows[1]["text"].text()  # shown in the field's new text
+    assert PHONE not in dialog.rows[1]["text"].text()
+    dialog.rows[1]["remove"].click()
+    assert doc.case.notes == "Ward , seen"
+    assert dialog.go.isEnabled()
