@@ -78,6 +78,7 @@ def parse_layers(text: str) -> Any:
 def run(args: Any) -> int:
     from annotator.errors import AnnotatorError, ExportError
     from annotator.export.case_export import IDENTIFIED_WARNING, export_cases
+    from annotator.export.text_identity import TextIdentityError
     from annotator.io.casefile import load_case, save_case
 
     if not any((args.pptx, args.pdf, args.png, args.dicom)):
@@ -96,11 +97,18 @@ def run(args: Any) -> int:
             print(f"[{done}/{total}] {message}", file=sys.stderr)
         return True
 
-    result = export_cases(
-        items, pptx=args.pptx, pdf=args.pdf, png_dir=args.png, dicom_dir=args.dicom, lang=args.lang,
-        identified=args.identified, progress=progress, image_format="jpg" if args.jpeg else "png",
-        layers=layers, confirm_text=args.confirm_text,
-    )
+    try:
+        result = export_cases(
+            items, pptx=args.pptx, pdf=args.pdf, png_dir=args.png, dicom_dir=args.dicom, lang=args.lang,
+            identified=args.identified, progress=progress, image_format="jpg" if args.jpeg else "png",
+            layers=layers, confirm_text=args.confirm_text,
+        )
+    except TextIdentityError as exc:  # the user's own text, one line per hit, on the user's terminal only
+        head, *hits = exc.lines()
+        print(f"error: {head}", file=sys.stderr)
+        for line in hits:
+            print(f"  {line}", file=sys.stderr)
+        return 2
     for i in result.changed_cases:  # pseudonym key made, texts confirmed: kept for the next export
         try:
             save_case(items[i][0], case_files[i])

@@ -103,13 +103,20 @@ class TextHit:
 
 
 class TextIdentityError(ExportError):
-    """Free text that may identify the patient; ``hits`` lists it (one line each in the message)."""
+    """Free text that may identify the patient. The message names the fields and the kind of each
+    match, never the matched text (exceptions reach logs); ``lines()`` adds the text, for the user."""
+
+    HEAD = ("{n} text(s) may identify the patient; remove them, or confirm them with --confirm-text "
+            "(in the GUI: keep, I confirm):")
 
     def __init__(self, hits: list[TextHit]) -> None:
         self.hits = hits
-        lines = "\n".join(h.line() for h in hits)
-        super().__init__(f"{len(hits)} text(s) may identify the patient; remove them, or confirm them with "
-                         f"--confirm-text (in the GUI: keep, I confirm):\n{lines}")
+        fields = "\n".join(f"{h.field.label}: {h.reason}" for h in hits)
+        super().__init__(f"{self.HEAD.format(n=len(hits))}\n{fields}")
+
+    def lines(self) -> list[str]:
+        """The head line, then one line per hit with the matched text (to show, never to log)."""
+        return [self.HEAD.format(n=len(self.hits))] + [h.line() for h in self.hits]
 
 
 def user_fields(case: Any, case_number: int = 1) -> Iterator[tuple[FieldRef, str]]:

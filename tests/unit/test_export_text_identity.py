@@ -64,12 +64,14 @@ def test_hits_block_the_export_one_line_per_field(tmp_path: Path) -> None:
     case = planted_case(tmp_path / "c")
     with pytest.raises(ti.TextIdentityError) as err:
         _export(case, tmp_path / "c", tmp_path / "out")
-    lines = str(err.value).splitlines()[1:]
-    assert lines == [
+    assert err.value.lines()[1:] == [
         f"case notes: '{PHONE}' (phone number)",
         f"film 1A caption: '{NAME}' (word in the DICOM headers (SeriesDescription))",
         f"film 1A arrow label: '{RECORD}' (record number)",
     ]
+    message = str(err.value)  # what could reach a log: the fields, never the text
+    assert "film 1A caption: word in the DICOM headers (SeriesDescription)" in message
+    assert NAME not in message and PHONE not in message and "48213377" not in message
     assert not (tmp_path / "out").exists()  # nothing written
     # an identified export is not checked: the user keeps identity on purpose
     export_case(case, tmp_path / "c", pptx=tmp_path / "ident.pptx", identified=True)
@@ -108,7 +110,9 @@ def test_cli_lists_hits_exits_2_and_confirm_text_records_the_confirmation(
     out = tmp_path / "out"
     assert main(["export", str(folder), "--pptx", str(out / "d.pptx"), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "film 1A caption" in err and NAME in err and PHONE in err and RECORD in err and "Traceback" not in err
+    assert "Traceback" not in err
+    assert f"  film 1A caption: '{NAME}'" in err.splitlines()[2]  # head line, then one line per field
+    assert PHONE in err and RECORD in err and len(err.splitlines()) == 4
     assert not out.exists()
     assert main(["export", str(folder), "--pptx", str(out / "d.pptx"), "--quiet", "--confirm-text"]) == 0
     saved = load_case(folder / "case.json")
