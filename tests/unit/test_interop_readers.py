@@ -185,11 +185,14 @@ def test_libreoffice_converts_the_deck(tmp_path: Path) -> None:
 
 
 @pytest.mark.dciodvfy
-def test_dciodvfy_accepts_every_object_in_both_languages(exported) -> None:
-    """Chinese meanings and labels count in bytes for dciodvfy: LO values cut at 64 bytes."""
+def test_dciodvfy_accepts_every_chinese_object(exported) -> None:
+    """Chinese meanings and labels count in bytes for dciodvfy: LO values cut at 64 bytes. (English
+    objects: test_export_dicom runs dciodvfy on every object.)"""
     dciodvfy = tool("dciodvfy", "dicom3tools")
     _case, _folder, files = exported
     for lang, named in files.items():
+        if lang != "zh":
+            continue
         for name, path in named.items():
             out = subprocess.run([dciodvfy, str(path)], capture_output=True, text=True)
             errors = [ln for ln in (out.stdout + out.stderr).splitlines() if ln.startswith("Error")]
