@@ -3,7 +3,11 @@
 Teaching decks (PPTX, PDF), burned-in films and DICOM objects (presentation
 states, secondary captures, measurement reports) of one or more cases,
 de-identified unless ``--identified`` is given (then a warning is printed,
-once). Several cases go into one deck in the order given. ``--layers`` picks
+once). A de-identified export first checks the free text for identity: each hit
+is listed (field and text, one line each) and the command exits with 2, unless
+``--confirm-text`` confirms them (recorded in the case file). The case file also
+keeps the case's pseudonym key (made at its first export), so every export of a
+case is the same pseudonymous patient. Several cases go into one deck in the order given. ``--layers`` picks
 what the burned-in films (``--png``) show: ``annotations,zone,verdict,legend,
 scale,caption`` (default all; ``none`` for clean films). Every file is written
 to a temporary name and moved into place when complete.
@@ -42,6 +46,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the text (default en)")
     p.add_argument("--identified", action="store_true",
                    help="keep patient identity in the output (default: de-identified)")
+    p.add_argument("--confirm-text", action="store_true",
+                   help="export even when free text looks like patient identity (names of the DICOM "
+                   "headers, phone numbers, IDs, dates, e-mail addresses): you confirm each listed "
+                   "text is not identity; the confirmation is saved in the case")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.set_defaults(run=run)
 
@@ -68,17 +76,19 @@ def parse_layers(text: str) -> Any:
 
 
 def run(args: Any) -> int:
-    from annotator.errors import ExportError
+    from annotator.errors import AnnotatorError, ExportError
     from annotator.export.case_export import IDENTIFIED_WARNING, export_cases
-    from annotator.io.casefile import load_case
+    from annotator.export.text_identity import TextIdentityError
+    from annotator.io.casefile import load_case, save_case
 
     if not any((args.pptx, args.pdf, args.png, args.dicom)):
         raise ExportError("nothing to export: give at least one of --pptx, --pdf, --png, --dicom")
     layers = parse_layers(args.layers)
-    items = []
+    items, case_files = [], []
     for path in args.cases:
         case_file = _case_file(path)
         items.append((load_case(case_file), case_file.parent))
+        case_files.append(case_file)
     if args.identified:
         print(f"warning: {IDENTIFIED_WARNING}", file=sys.stderr)
 
@@ -87,11 +97,24 @@ def run(args: Any) -> int:
             print(f"[{done}/{total}] {message}", file=sys.stderr)
         return True
 
-    result = export_cases(
-        items, pptx=args.pptx, pdf=args.pdf, png_dir=args.png, dicom_dir=args.dicom, lang=args.lang,
-        identified=args.identified, progress=progress, image_format="jpg" if args.jpeg else "png",
-        layers=layers,
-    )
+    try:
+        result = export_cases(
+            items, pptx=args.pptx, pdf=args.pdf, png_dir=args.png, dicom_dir=args.dicom, lang=args.lang,
+            identified=args.identified, progress=progress, image_format="jpg" if args.jpeg else "png",
+            layers=layers, confirm_text=args.confirm_text,
+        )
+    except TextIdentityError as exc:  # the user's own text, one line per hit, on the user's terminal only
+        head, *hits = exc.lines()
+        print(f"error: {head}", file=sys.stderr)
+        for line in hits:
+            print(f"  {line}", file=sys.stderr)
+        return 2
+    for i in result.changed_cases:  # pseudonym key made, texts confirmed: kept for the next export
+        try:
+            save_case(items[i][0], case_files[i])
+        except (OSError, AnnotatorError) as exc:
+            print(f"warning: {case_files[i].name}: the case could not be updated ({exc}); "
+                  "the next export will use another pseudonym", file=sys.stderr)
     for w in result.warnings:
         if w != IDENTIFIED_WARNING:
             print(f"warning: {w}", file=sys.stderr)

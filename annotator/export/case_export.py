@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ExportError
+from annotator.export import pseudonym, text_identity
 from annotator.export import text as tx
 from annotator.export.burn_in import Layers
 from annotator.export.deck import Deck, case_slides
@@ -61,6 +62,9 @@ class ExportCancelled(ExportError):
 class ExportResult:
     files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # positions (in ``items``) of the cases whose ``extra`` the export changed: a pseudonym key
+    # made, texts confirmed (``confirm_text``); the caller saves them
+    changed_cases: list[int] = field(default_factory=list)
 
 
 class _Steps:
@@ -113,12 +117,19 @@ def export_cases(
     image_format: str = "png",
     layers: Layers | None = None,
     seed: str | None = None,
+    confirm_text: bool = False,
 ) -> ExportResult:
     """Export ``items`` ((case, case folder) pairs; film paths are relative to the folder).
 
     ``layers``: what the burned-in PNG/JPEG films show (default: everything, caption
     included); slides and DICOM secondary captures use their own fixed choice.
     ``seed``: makes the DICOM de-identification reproducible (tests only).
+    A de-identified export first checks the user's free text (``text_identity``): hits the
+    scrubber would not remove and the user has not confirmed raise
+    :class:`~annotator.export.text_identity.TextIdentityError` (nothing is written), unless
+    ``confirm_text``, which records them as confirmed in the case. Each case gets a pseudonym
+    key (``pseudonym``) the first time it is exported; ``result.changed_cases`` names the cases
+    to save.
     Raises ExportError (or ImageLoadError for a film that cannot be read).
     """
     tx.check_lang(lang)
@@ -139,6 +150,11 @@ def export_cases(
         scrubber = IdentityScrubber()
         for case, folder in items:
             learn_identity(case, Path(folder), scrubber)
+        _check_text(items, scrubber, confirm_text, result)
+    for i, (case, _folder) in enumerate(items):
+        if pseudonym.ensure_key(case) and i not in result.changed_cases:
+            result.changed_cases.append(i)
+    if scrubber is not None:
         # findings are free text where they leave the vocabulary (code, site, value, note): they
         # reach notes, warnings and the SR, so they are scrubbed once, before anything is evaluated
         items = [(_scrubbed_findings(case, scrubber.scrub), folder) for case, folder in items]
@@ -215,11 +231,36 @@ def _write_all(items: Sequence[tuple[Case, str | Path]], prepared: list[list[Pre
         from annotator.export.deid import DicomDeidentifier
         from annotator.export.dicom_export import export_dicom
 
-        deidentifier = None if identified else DicomDeidentifier(seed)  # one for the whole export
         for number, ((case, _folder), films) in enumerate(zip(items, prepared), start=1):
+            # one per case: its pseudonym key makes the same patient, study and UIDs every time
+            key = pseudonym.key_of(case)
+            deidentifier = None if identified else DicomDeidentifier(seed, key=key)
             export_dicom(case, films, Path(dicom_dir), case_number=number, deidentifier=deidentifier,
                          step=steps.step, scrub=scrub, lang=lang, config=config, warn=result.warnings.append,
-                         output=output)
+                         output=output, key=key)
+
+
+def _check_text(items: Sequence[tuple[Case, str | Path]], scrubber: IdentityScrubber, confirm: bool,
+                result: ExportResult) -> None:
+    """TextIdentityError listing every unsettled hit of every case; with ``confirm`` they are
+    recorded as confirmed in their case instead."""
+    hits = []
+    for i, (case, folder) in enumerate(items):
+        found = text_identity.pending(case, folder, i + 1, scrub=scrubber.scrub)
+        if found and confirm:
+            case.extra = text_identity.confirm(case, found)
+            result.changed_cases.append(i)
+            result.warnings.append(f"case {i + 1}: {len(found)} text(s) kept as confirmed by the user")
+        hits += found
+    if hits and not confirm:
+        raise text_identity.TextIdentityError(hits)
+
+
+def text_hits(case: Case, folder: str | Path, case_number: int = 1) -> list[text_identity.TextHit]:
+    """The hits that would stop a de-identified export of ``case`` (for the GUI to show before it)."""
+    scrubber = IdentityScrubber()
+    learn_identity(case, Path(folder), scrubber)
+    return text_identity.pending(case, folder, case_number, scrub=scrubber.scrub)
 
 
 def _scrubbed_findings(case: Case, scrub: Callable[[str], str]) -> Case:

@@ -264,14 +264,34 @@ def _dates_as_text(ds: Any, elem: Any) -> None:
 class DicomDeidentifier:
     """PS3.15 Basic Profile through dicognito; one instance for a whole export.
 
-    ``seed`` makes the remapping reproducible (tests); by default every export
-    gets fresh random UIDs, names and date shift.
+    ``key``: the case's pseudonym key (``annotator.export.pseudonym``): UIDs become
+    ``2.25.`` UIDs keyed by it, and names, IDs and the date shift are seeded by it, so
+    every export of the case is the same pseudonymous patient. ``seed`` (tests) makes
+    the remapping reproducible without a key; with neither, every export gets fresh
+    random UIDs, names and date shift.
     """
 
-    def __init__(self, seed: str | None = None) -> None:
+    def __init__(self, seed: str | None = None, key: str | None = None) -> None:
         from dicognito.anonymizer import Anonymizer
+        from dicognito.uianonymizer import UIAnonymizer
 
+        from annotator.export import pseudonym
+
+        if key is not None and seed is None:
+            seed = pseudonym.anonymizer_seed(key)
         self._anonymizer = Anonymizer(seed=seed)
+        if key is not None:
+            secret: str = key
+
+            class _KeyedUIDs(UIAnonymizer):
+                def _new_ui(self, ui: str) -> str:
+                    return pseudonym.uid(secret, "remap", ui)
+
+            # dicognito has no public hook for its UID mapping: swap its UI handler
+            handlers = self._anonymizer._element_handlers
+            for i, handler in enumerate(handlers):
+                if isinstance(handler, UIAnonymizer):
+                    handlers[i] = _KeyedUIDs(handler._randomizer)
 
     def apply(self, ds: Any, pixels_cleaned: bool = False) -> Any:
         """De-identify ``ds`` in place and return it.

@@ -76,6 +76,19 @@ def _redacted_grey(pf: PreparedFilm) -> np.ndarray:
     return apply_redactions(to_rgb(pf.buffer).copy(), pf.film)[:, :, 0].copy()
 
 
+def _revision(case: Case) -> str:
+    """A digest of the case's content (its export settings left out): new content, new instances."""
+    import hashlib
+    import json
+
+    from annotator.io.casefile import case_to_dict
+
+    data = case_to_dict(case)
+    for k in ("export_pseudonym_key", "export_text_confirmed"):
+        data.pop(k, None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
 def _write(ds: Any, path: Path) -> Path:
     with atomic_path(path) as tmp:
         ds.save_as(tmp, enforce_file_format=True)
@@ -95,15 +108,19 @@ def export_dicom(
     config: Any = None,
     warn: Callable[[str], None] | None = None,
     output: Callable[[Path, Callable[[Path], Any]], Path] | None = None,
+    key: str | None = None,
 ) -> list[Path]:
     """Write the case's DICOM objects under ``out_dir/case<N>/``; ``deidentifier`` None = identified.
 
     ``output(dest, write)``: how a file is written (``case_export`` stages and checks
-    each one); default: straight to ``dest``, atomically.
+    each one); default: straight to ``dest``, atomically. ``key``: the case's pseudonym
+    key (``annotator.export.pseudonym``): the UIDs of the new objects derive from it, the
+    language and the case's content (the same case exported twice gives the same objects;
+    a changed annotation, or the other language, new instances); None: random UIDs.
     """
     import pydicom
-    from pydicom.uid import generate_uid
 
+    from annotator.export import pseudonym
     from annotator.export.dicom_gsps import build_gsps, drop_empty_laterality
     from annotator.export.dicom_sc import build_burned_in_sc, build_plain_source_sc, burned_in_value
     from annotator.export.dicom_sr import build_sr
@@ -111,8 +128,16 @@ def export_dicom(
 
     step_warning = warn or (lambda message: None)
     out = Path(out_dir) / f"case{case_number}"
-    plain_study, plain_series = generate_uid(), generate_uid()
-    gsps_series, sc_series, sr_series = generate_uid(), generate_uid(), generate_uid()
+    revision = _revision(case) if key is not None else ""
+
+    def generate_uid(*parts: str) -> str:
+        from pydicom.uid import generate_uid as random_uid
+
+        return pseudonym.uid(key, *parts) if key is not None else random_uid()
+
+    plain_study, plain_series = generate_uid("plain study"), generate_uid("plain series")
+    gsps_series, sc_series, sr_series = (generate_uid(kind, lang, "series") for kind in ("gsps", "sc", "sr"))
+    plain_patient = pseudonym.patient_id(key) if key is not None else f"CASE{case_number}"
     objects: list[tuple[str, Any, bool]] = []  # (file name, dataset, pixels cleaned)
     sources: dict[str, Any] = {}
     for i, pf in enumerate(films, start=1):
@@ -132,7 +157,10 @@ def export_dicom(
             pixels = _redacted_grey(pf) if grey else np.asarray(pf.image(annotated=False))
             src = build_plain_source_sc(
                 pixels, pf.film, study_uid=plain_study, series_uid=plain_series,
-                sop_uid=generate_uid(), instance_number=i, patient_id=f"CASE{case_number}",
+                sop_uid=generate_uid("plain image", pf.film.id, pf.film.path,
+                                     repr([(r.x0, r.y0, r.x1, r.y1) for r in pf.film.redactions])),
+                instance_number=i,
+                patient_id=plain_patient,
                 sex=case.sex, age=case.age)
             objects.append((f"fig{pf.label}-image.dcm", src, bool(pf.film.redactions)))
         sources[pf.film.id] = src
@@ -149,21 +177,28 @@ def export_dicom(
                               warning_text=warning_text, lang=lang, config=config,
                               warning_danger=any(getattr(w, "is_danger", False) for w in pf.warnings),
                               series_uid=gsps_series,
-                              sop_uid=generate_uid(), instance_number=i, label=pf.label,
+                              sop_uid=generate_uid("gsps", lang, pf.film.id, revision), instance_number=i,
+                              label=pf.label,
                               window=pf.window if pf.is_dicom else None)
             objects.append((f"fig{pf.label}-gsps.dcm", gsps, False))
         redacted = bool(pf.film.redactions)  # burned_in copies always carry the redactions
+        # the user's own words (arrow notes, labels) burned into the pixels: the pixels carry text
+        # nobody checked against PS3.15, so BurnedInAnnotation YES and no Clean Pixel Data claim
+        user_text = any((a.text or "").strip() for a in pf.film.annotations if not a.suggested)
         sc = build_burned_in_sc(src, pf.image(annotated=True), pf.film, series_uid=sc_series,
-                                sop_uid=generate_uid(), instance_number=i, description=f"Fig {pf.label}",
-                                burned_in=burned_in_value(pf.burned_in, redacted))
-        objects.append((f"fig{pf.label}-sc.dcm", sc, redacted))
+                                sop_uid=generate_uid("sc", lang, pf.film.id, revision), instance_number=i,
+                                description=f"Fig {pf.label}",
+                                burned_in="YES" if user_text else burned_in_value(pf.burned_in, redacted),
+                                frame=pf.film.key_frame)
+        objects.append((f"fig{pf.label}-sc.dcm", sc, redacted and not user_text))
     for n, root in enumerate(case.roots, start=1):
         step(f"DICOM report of root {root.side.value} {root.level}")
         root_films = [pf for pf in films if pf.root is root]
         if not root_films:
             continue
         sr = build_sr(root, root_films, [sources[pf.film.id] for pf in root_films], series_uid=sr_series,
-                      sop_uid=generate_uid(), instance_number=n, config=config)
+                      sop_uid=generate_uid("sr", lang, root.id, revision), instance_number=n, config=config,
+                      lang=lang)
         objects.append((f"root{n}-{root.side.value}-{root.level}-sr.dcm", sr, False))
     written = []
     for name, ds, cleaned in objects:

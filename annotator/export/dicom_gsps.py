@@ -20,7 +20,12 @@ Mapping (read back by ``annotator.export.dicom_read``):
   the shape in the role's layer, with the shape's Tracking ID; the verdict -> a text object in layer
   ``VERDICT``; the rules' warnings of the film (W3 intravascular contrast...)
   -> a text object in layer ``WARNINGS``; the target zone -> graphics in
-  layer ``TARGET_ZONE`` (information only, not read back as annotations).
+  layer ``TARGET_ZONE`` (information only, not read back as annotations): as on
+  screen, the near ring, the on-target disc and the target point, or the
+  on-target region and its cut line;
+- every layer has a Recommended Display Grayscale Value (the luminance of its
+  colour) beside the CIELab value, so a grayscale display keeps the layers apart;
+- the pedicle margin carries its vertebra ("L5") as its text, as on screen.
 - on a multi-frame image every graphic annotation names its frame
   (ReferencedFrameNumber, 1-based) in its referenced image item.
 """
@@ -94,14 +99,34 @@ def _label(a: Annotation, film: Film, lang: str, config: Any) -> str:
         return f"{a.text} {format_length(cal.length(*a.points), cal.unit_label)}".strip()
     if a.role in (Role.RULER, Role.ANGLE, Role.ILIAC_CREST, Role.FINDING, Role.LEVEL_LABEL, Role.ARROW):
         return annotation_label(a, film, lang, config)
+    if a.role is Role.PEDICLE_MARGIN and not a.text:  # the vertebra the screen writes beside it ("L5")
+        return annotation_label(a, film, lang, config)
     return a.text
 
 
-def _layer(hpr: Any, name: str, order: int, description: str, rgb: tuple[int, int, int]) -> Any:
+def grayscale_value(rgb: tuple[int, ...]) -> int:
+    """Recommended Display Grayscale Value (0..0xFFFF) of a layer colour: its luminance (Rec. 709
+    weights), so that a grayscale display still tells the layers apart by brightness."""
+    r, g, b = (float(c) for c in rgb[:3])
+    return int(round((0.2126 * r + 0.7152 * g + 0.0722 * b) / 255.0 * 0xFFFF))
+
+
+def _layer(hpr: Any, name: str, order: int, description: str, rgb: tuple[int, ...]) -> Any:
     from highdicom.color import CIELabColor
 
-    return hpr.GraphicLayer(layer_name=name, order=order, description=description,
-                            display_color=CIELabColor.from_rgb(*rgb))
+    layer = hpr.GraphicLayer(layer_name=name, order=order, description=description,
+                             display_color=CIELabColor.from_rgb(*rgb[:3]))
+    # PS3.3 C.10.7: a grayscale value beside the CIELab one, for displays without colour
+    layer.GraphicLayerRecommendedDisplayGrayscaleValue = grayscale_value(rgb)
+    return layer
+
+
+def _status_rgb(status: Any) -> tuple[int, ...]:
+    """The colour of a verdict status; a status this version has no colour for gets the text colour."""
+    try:
+        return tuple(style.status_color(status))
+    except ValueError:
+        return tuple(style.TEXT_COLOR)
 
 
 def _zone_objects(hpr: Any, verdict: Any, cols: int, rows: int) -> list[Any]:
@@ -109,12 +134,18 @@ def _zone_objects(hpr: Any, verdict: Any, cols: int, rows: int) -> list[Any]:
     if zone is None:
         return []
     objs = []
-    if zone.kind == "disc" and zone.center is not None and zone.r_on_px is not None:
-        fake = Annotation(Role.S1_FORAMEN, ShapeKind.ELLIPSE, (zone.center,), radii=zone.r_on_px)
-        objs.append(hpr.GraphicObject("ELLIPSE", _clip(ellipse_axes(fake), cols, rows), "PIXEL"))
+    if zone.kind == "disc" and zone.center is not None:
+        # as on screen: the near ring, the on-target disc, the target point
+        for radii in (zone.r_near_px, zone.r_on_px):
+            if radii is not None:
+                fake = Annotation(Role.S1_FORAMEN, ShapeKind.ELLIPSE, (zone.center,), radii=radii)
+                objs.append(hpr.GraphicObject("ELLIPSE", _clip(ellipse_axes(fake), cols, rows), "PIXEL"))
+        objs.append(hpr.GraphicObject("POINT", _clip(np.array([zone.center]), cols, rows), "PIXEL"))
     elif zone.polygon:
         pts = list(zone.polygon)
         objs.append(hpr.GraphicObject("POLYLINE", _clip(np.array(pts + pts[:1]), cols, rows), "PIXEL"))
+        if zone.cut_line is not None:  # R-LAT: the posterior-third boundary
+            objs.append(hpr.GraphicObject("POLYLINE", _clip(np.array(list(zone.cut_line)), cols, rows), "PIXEL"))
     return objs
 
 
@@ -175,7 +206,7 @@ def build_gsps(
     all_layers = list(layers.values())
     frame_ref = (film.key_frame + 1) if n_frames > 1 else None
     if verdict is not None:
-        color = style.status_color(verdict.status)
+        color = _status_rgb(verdict.status)
         zone_layer = _layer(hpr, ZONE_LAYER, len(all_layers) + 1, "target zone of the rule", color)
         zone_objs = _zone_objects(hpr, verdict, cols, rows)
         if zone_objs:
@@ -184,7 +215,7 @@ def build_gsps(
                 referenced_images=[source], graphic_layer=zone_layer, referenced_frame_number=frame_ref,
                 graphic_objects=zone_objs))
     if verdict_text:
-        color = style.status_color(verdict.status) if verdict is not None else style.TEXT_COLOR
+        color = _status_rgb(verdict.status) if verdict is not None else style.TEXT_COLOR
         vlayer = _layer(hpr, VERDICT_LAYER, len(all_layers) + 1, "verdict of the rules", color)
         all_layers.append(vlayer)
         box = (1.0, 1.0, max(2.0, cols * 0.6), max(2.0, rows * 0.12))

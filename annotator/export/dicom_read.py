@@ -166,6 +166,8 @@ def read_presentation_state(source: Any, image_size: tuple[int, int] | None = No
                     text = finding_code_of(text)
                 elif a.role is Role.ILIAC_CREST and text in ILIAC_CREST.values():
                     text = ""
+                elif a.role is Role.PEDICLE_MARGIN and text == a.level:  # the vertebra shown beside it
+                    text = ""
                 out.annotations[i] = replace(a, text=text)
                 continue
             if "AnchorPoint" in t:
@@ -194,6 +196,7 @@ class ReportTip:
     point: tuple[float, float] | None = None  # PIXEL coordinates
     image_uid: str = ""
     frames: tuple[int, ...] = ()  # 1-based referenced frame numbers (multi-frame images)
+    target: tuple[float, float] | None = None  # other end of the measured segment (None: on target)
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,7 @@ class ReportFinding:
     value: str | None = None
     angle_deg: float | None = None
     image_uid: str = ""  # the film it was tagged on, if any
+    frames: tuple[int, ...] = ()  # 1-based frame(s) of that film (multi-frame images)
 
 
 @dataclass
@@ -217,6 +221,10 @@ class ReportContent:
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (warning key, English message)
     referenced_sop_uids: tuple[str, ...] = ()
     library_sop_uids: tuple[str, ...] = ()  # the image library (TID 1600)
+    root_level: str | None = None  # the root tested: "L5" (our "Nerve root level" item)
+    root_side: str | None = None  # "right"/"left" from the SNOMED laterality of its finding site
+    root_site: str | None = None  # SNOMED code of the vertebra (49668003 L5 vertebra...)
+    library_spacing: dict[str, tuple[float, float]] = field(default_factory=dict)  # uid -> (row, col) mm
 
     @property
     def distances(self) -> list[tuple[str, float, str]]:
@@ -245,6 +253,9 @@ def _group(items: Any, t: dict[str, Any], out: ReportContent) -> None:
 
     tracking, finding_type, site, value, angle = "", None, None, None, None
     distance, unit, status, point, image_uid = None, "", None, None, ""
+    target: tuple[float, float] | None = None
+    root_site: str | None = None
+    root_side: str | None = None
     frames: tuple[int, ...] = ()
     for it in items:
         code, scheme = _concept(it)
@@ -253,6 +264,11 @@ def _group(items: Any, t: dict[str, Any], out: ReportContent) -> None:
             tracking = str(it.TextValue)
         elif code == "121071" and vt == "CODE":  # Finding (type)
             finding_type = _code_value(it)
+        elif code == "363698007" and vt == "CODE" and it.ConceptCodeSequence[0].CodingSchemeDesignator == "SCT":
+            root_site = _code_value(it)  # the root group's vertebra, with its laterality
+            for mod in getattr(it, "ContentSequence", []):
+                if _concept(mod)[0] == sc.LATERALITY_CONCEPT:
+                    root_side = sc.SIDE_OF_CODE.get(_code_value(mod))
         elif code == "363698007" and vt == "CODE":  # Finding Site
             site = t["site"].id_of(_code_value(it))
         elif vt == "NUM" and code in (sc.TIP_DISTANCE[0], sc.FINDING_ANGLE[0]) and "MeasuredValueSequence" in it:
@@ -264,7 +280,9 @@ def _group(items: Any, t: dict[str, Any], out: ReportContent) -> None:
                 angle = float(mv.NumericValue)
         elif vt == "CODE" and scheme == sc.SCHEME:
             v = _code_value(it)
-            if code == sc.TIP_POSITION[0]:
+            if code == sc.ROOT_LEVEL[0]:
+                out.root_level = v
+            elif code == sc.TIP_POSITION[0]:
                 status = t["status"].id_of(v)
             elif code == sc.FINDING_VALUE[0]:
                 value = t["value"].id_of(v)
@@ -280,16 +298,30 @@ def _group(items: Any, t: dict[str, Any], out: ReportContent) -> None:
             if vt == "SCOORD":
                 xy = [float(v) for v in it.GraphicData]
                 point = (xy[0], xy[1]) if len(xy) >= 2 else None
+                target = (xy[2], xy[3]) if len(xy) >= 4 else None
             for ref_item in ([it] if vt == "IMAGE" else list(getattr(it, "ContentSequence", []))):
                 for r in getattr(ref_item, "ReferencedSOPSequence", []):
                     image_uid = str(r.ReferencedSOPInstanceUID)
                     if "ReferencedFrameNumber" in r:
                         f = r.ReferencedFrameNumber
                         frames = tuple(int(x) for x in (f if isinstance(f, MultiValue | list) else [f]))
-    if finding_type == sc.NEEDLE_TIP[0]:
-        out.tips.append(ReportTip(tracking, status, distance, unit, point, image_uid, frames))
+    if finding_type == sc.NERVE_ROOT[0]:
+        out.root_site, out.root_side = root_site, root_side
+    elif finding_type == sc.NEEDLE_TIP[0]:
+        out.tips.append(ReportTip(tracking, status, distance, unit, point, image_uid, frames, target))
     elif finding_type is not None:
-        out.findings.append(ReportFinding(t["finding"].id_of(finding_type), site, value, angle, image_uid))
+        out.findings.append(ReportFinding(t["finding"].id_of(finding_type), site, value, angle, image_uid, frames))
+
+
+def _library_spacing(item: Any, uid: str, out: ReportContent) -> None:
+    """(vertical, horizontal) pixel spacing of one image library entry (TID 1602/1603), if given."""
+    values = {}
+    for d in getattr(item, "ContentSequence", []):
+        code, _ = _concept(d)
+        if code in ("111026", "111066") and "MeasuredValueSequence" in d:  # Horizontal / Vertical Pixel Spacing
+            values[code] = float(d.MeasuredValueSequence[0].NumericValue)
+    if len(values) == 2:
+        out.library_spacing[uid] = (values["111066"], values["111026"])
 
 
 def read_measurement_report(source: Any, config: Any = None) -> ReportContent:
@@ -315,6 +347,8 @@ def read_measurement_report(source: Any, config: Any = None) -> ReportContent:
             if vt == "IMAGE":
                 uid = str(it.ReferencedSOPSequence[0].ReferencedSOPInstanceUID)
                 (library if in_library else refs).append(uid)
+                if in_library:
+                    _library_spacing(it, uid, out)
             if "ContentSequence" in it:
                 walk(it.ContentSequence, in_library or code == "111028")  # Image Library
 

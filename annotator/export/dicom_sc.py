@@ -40,13 +40,16 @@ def burned_in_value(source_value: str | None, redacted: bool) -> str | None:
 
 
 def build_burned_in_sc(source: Any, image: Any, film: Any, *, series_uid: str, sop_uid: str,
-                       instance_number: int, description: str = "", burned_in: str | None = None) -> Any:
-    """An RGB Secondary Capture of ``image`` (Pillow RGB, same size as ``source``) in ``source``'s study.
+                       instance_number: int, description: str = "", burned_in: str | None = None,
+                       frame: int = 0) -> Any:
+    """An RGB Secondary Capture of ``image`` (Pillow RGB, same size as ``source``) in ``source``'s study,
+    naming ``source`` (and its ``frame``, 0-based, on a multi-frame film) in its Source Image Sequence.
 
-    ``burned_in``: its BurnedInAnnotation (:func:`burned_in_value`); the overlays drawn by
-    this tool name nobody, so only the source's own burned-in text counts.
+    ``burned_in``: its BurnedInAnnotation (:func:`burned_in_value`, or "YES" when the user's
+    own text is burned in).
     """
     from highdicom.sc import SCImage
+    from pydicom.dataset import Dataset
 
     ref = reference_view(source)
     arr = np.asarray(image.convert("RGB"), dtype=np.uint8)
@@ -60,6 +63,13 @@ def build_burned_in_sc(source: Any, image: Any, film: Any, *, series_uid: str, s
             source=ref)
     if "PatientAge" in ref and ref.PatientAge:  # Patient Study module; kept by de-identification (113108)
         sc.PatientAge = ref.PatientAge
+    item = Dataset()  # General Image module: the image this one was derived from
+    item.ReferencedSOPClassUID = ref.SOPClassUID
+    item.ReferencedSOPInstanceUID = ref.SOPInstanceUID
+    n_frames = int(getattr(ref, "NumberOfFrames", 1) or 1)
+    if n_frames > 1:
+        item.ReferencedFrameNumber = min(max(frame, 0), n_frames - 1) + 1
+    sc.SourceImageSequence = [item]
     return sc
 
 

@@ -13,8 +13,9 @@ id gets a code value of its own, and the same table maps it back:
   "-" and 4 hexadecimal digits of the id's CRC-32: stable and, within one
   vocabulary, checked to be unique.
 
-The meaning is the English label in full (cut at 64 characters only when a
-label is longer; the value is what is read back, never the meaning).
+The meaning is the label in the export's language in full (cut at 64 characters,
+64 bytes in UTF-8, only when a label is longer; the value is what is read back,
+never the meaning).
 """
 
 from __future__ import annotations
@@ -49,6 +50,29 @@ CAUTION = ("CAUTION", "Caution")
 SAFETY_WARNING = ("SAFETY-WARNING", "Safety warning")
 FINDING_VALUE = ("FINDING-VALUE", "Finding value")
 FINDING_ANGLE = ("FINDING-ANGLE", "Finding angle")
+NERVE_ROOT = ("NERVE-ROOT", "Spinal nerve root tested")
+ROOT_LEVEL = ("ROOT-LEVEL", "Nerve root level")
+
+# Meanings of our concepts in a Chinese report (the code values stay; readers use them).
+ZH_MEANINGS = {
+    PROCEDURE[0]: "选择性神经根造影与阻滞", TIP_DISTANCE[0]: "针尖至目标距离", TIP_POSITION[0]: "针尖位置",
+    NEEDLE_TIP[0]: "针尖", BLOCK_RESULT[0]: "阻滞效果", CAUTION[0]: "注意", SAFETY_WARNING[0]: "安全警告",
+    FINDING_VALUE[0]: "所见属性", FINDING_ANGLE[0]: "所见角度", NERVE_ROOT[0]: "受检神经根",
+    ROOT_LEVEL[0]: "神经根节段",
+}
+
+# Standard codes of the root tested (PS3.16 Annex D, SNOMED CT "SCT"; the values are those of
+# pydicom's PS3.16 code dictionary, ``pydicom.sr.codedict.codes.SCT``): the vertebra whose
+# pedicle the root passes under (the L5 root leaves under the L5 pedicle) — PS3.16 has no
+# code for a single lumbar nerve root; S1 is coded as the sacrum (no S1 vertebra code in PS3.16),
+# the exact level is kept in our ROOT-LEVEL item — and the laterality (CID 244).
+VERTEBRA_CODES = {
+    "L1": ("66794005", "L1 vertebra"), "L2": ("14293000", "L2 vertebra"), "L3": ("36470004", "L3 vertebra"),
+    "L4": ("11994002", "L4 vertebra"), "L5": ("49668003", "L5 vertebra"), "S1": ("54735007", "Sacrum"),
+}
+LATERALITY_CODES = {"right": ("24028007", "Right"), "left": ("7771000", "Left")}
+LATERALITY_CONCEPT = "272741003"
+SIDE_OF_CODE = {v[0]: k for k, v in LATERALITY_CODES.items()}
 
 
 _SH_UNSAFE = re.compile(r"[^A-Z0-9-]")  # a backslash would split the value; keep to plain ASCII
@@ -67,8 +91,14 @@ def code_value(key: str) -> str:
 
 
 def meaning(text: str) -> str:
+    """At most 64 characters *and* 64 bytes in UTF-8 (readers such as dciodvfy count bytes, so a
+    Chinese meaning is cut sooner), ending with "…" when cut."""
     text = " ".join(str(text).split())
-    return text if len(text) <= 64 else text[:63] + "…"
+    if len(text.encode("utf-8")) <= 64:
+        return text
+    while len((text + "…").encode("utf-8")) > 64:
+        text = text[:-1]
+    return text + "…"
 
 
 @dataclass(frozen=True)
@@ -126,7 +156,15 @@ def coded(key: str, label: str) -> Any:
     return CodedConcept(value=code_value(key), scheme_designator=SCHEME, meaning=meaning(label))
 
 
-def concept(pair: tuple[str, str]) -> Any:
+def concept(pair: tuple[str, str], lang: str = "en") -> Any:
+    """One of our concepts, its meaning in ``lang`` (English when no translation)."""
     from highdicom.sr import CodedConcept
 
-    return CodedConcept(value=pair[0], scheme_designator=SCHEME, meaning=pair[1])
+    text = ZH_MEANINGS.get(pair[0], pair[1]) if lang == "zh" else pair[1]
+    return CodedConcept(value=pair[0], scheme_designator=SCHEME, meaning=text)
+
+
+def snomed(pair: tuple[str, str]) -> Any:
+    from highdicom.sr import CodedConcept
+
+    return CodedConcept(value=pair[0], scheme_designator="SCT", meaning=pair[1])

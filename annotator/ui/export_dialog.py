@@ -352,6 +352,10 @@ def export_from_window(window: Any, options: ExportOptions | None = None) -> Exp
     if not options.any_format():
         window.statusBar().showMessage(tr("Nothing to export: choose at least one format."), 8000)
         return None
+    from annotator.ui.text_check_dialog import resolve_text_hits  # issue #13: identity in free text
+
+    if not resolve_text_hits(window, doc, check_text=not options.identified):
+        return None
     run = ExportRun(doc.case, Path(doc.folder), options, window, show_progress=True)
 
     def done(ok: bool, text: str) -> None:
