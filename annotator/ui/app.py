@@ -245,14 +245,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     try:
         if args.screenshot:
+            from annotator.ui import settings
             from annotator.ui.dialogs import ScriptedPrompter
 
-            window = build_window(args.case, args.lang, args.view, prompter=ScriptedPrompter(), restore_layout=False,
-                                  offer_recovery=False)
-            code = take_screenshot(window, Path(args.screenshot), size, args.dialog)
-            window.autosaver.timer.stop()
-            window.hide()
-            window.deleteLater()
+            settings.set_record_recent(False)  # a screenshot run is not a case the user worked on
+            try:
+                window = build_window(args.case, args.lang, args.view, prompter=ScriptedPrompter(),
+                                      restore_layout=False, offer_recovery=False)
+                code = take_screenshot(window, Path(args.screenshot), size, args.dialog)
+                window.autosaver.timer.stop()
+                window.hide()
+                window.deleteLater()
+            finally:
+                settings.set_record_recent(True)
             return code
         window = build_window(args.case, args.lang, args.view)
         window.show()

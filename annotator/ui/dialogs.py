@@ -34,7 +34,7 @@ class Recovery(StrEnum):
 def recovery_text(folder: str, opening: bool) -> str:
     """The question about the recovered changes of the case in ``folder`` (its full path)."""
     lead = trf("Unsaved changes of the case in {folder} were recovered from an earlier session.", folder=folder)
-    later = (tr("Cancel: keep them and do not open the case now.") if opening
+    later = (tr("Later: keep them and do not open the case now.") if opening
              else tr("Later: keep them and ask again at the next start."))
     return "\n\n".join([lead, tr("Restore: open the case with these changes."), later,
                          tr("Discard: delete these unsaved changes for good.")])
@@ -68,7 +68,7 @@ class Prompter:
         box.setWindowTitle(tr("Restore unsaved work"))
         box.setText(recovery_text(folder, opening))
         restore = box.addButton(tr("Restore"), QMessageBox.ButtonRole.AcceptRole)
-        later = box.addButton(tr("Cancel") if opening else tr("Later"), QMessageBox.ButtonRole.RejectRole)
+        later = box.addButton(tr("Later"), QMessageBox.ButtonRole.RejectRole)  # as the README says
         discard = box.addButton(tr("Discard the unsaved changes"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(restore)
         box.setEscapeButton(later)

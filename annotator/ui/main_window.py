@@ -445,8 +445,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         recent = settings.recent_cases()
         for p in recent:
-            self.recent_menu.addAction(f"{p.parent.name}/{p.name}").triggered.connect(
-                lambda _=False, q=p: self.open_case(q))
+            act = self.recent_menu.addAction(settings.recent_label(p))
+            act.setToolTip(str(p))
+            act.triggered.connect(lambda _=False, q=p: self.open_case(q))
         if not recent:
             self.recent_menu.addAction(tr("(none)")).setEnabled(False)
 
