@@ -4,7 +4,7 @@ Teaching decks (PPTX, PDF), burned-in films and DICOM objects (presentation
 states, secondary captures, measurement reports) of one or more cases,
 de-identified unless ``--identified`` is given (then a warning is printed,
 once). Several cases go into one deck in the order given. ``--layers`` picks
-what the burned-in films (``--png``) show: ``annotations,zone,verdict,legend,
+what the burned-in films (``--png``) and the annotated slides show: ``annotations,zone,verdict,legend,
 scale,caption`` (default all; ``none`` for clean films). Every file is written
 to a temporary name and moved into place when complete.
 """
@@ -37,7 +37,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--jpeg", action="store_true", help="with --png: write JPEG instead of PNG")
     p.add_argument("--dicom", type=Path, metavar="DIR", help="write GSPS, secondary captures and SR into DIR")
     p.add_argument("--layers", metavar="LIST", default=",".join(LAYER_NAMES),
-                   help="with --png: what the burned-in films show, comma-separated from "
+                   help="what the burned-in films and the annotated slides show, comma-separated from "
                    f"{','.join(LAYER_NAMES)} (default all), or 'none' for clean films")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the text (default en)")
     p.add_argument("--identified", action="store_true",
