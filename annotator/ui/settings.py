@@ -2,8 +2,8 @@
 
 Keys: ``window/geometry`` and ``window/state`` (Qt's own byte blobs),
 ``files/recent`` (absolute paths of case files, newest first; a new case's before its first Save),
-``ui/language`` (see ``i18n``), ``export/formats`` and ``export/lang`` (the export
-dialog's last choice; identity is never remembered: every export starts de-identified). Tests point QSettings at a temporary folder.
+``ui/language`` (see ``i18n``), ``export/formats``, ``export/lang`` and ``export/folder`` (the
+export dialog's last choice; identity is never remembered: every export starts de-identified). Tests point QSettings at a temporary folder.
 """
 
 from __future__ import annotations
@@ -108,7 +108,21 @@ def export_choice() -> tuple[list[str], str | None]:
     return formats, lang
 
 
-def save_export_choice(formats: list[str], lang: str) -> None:
+def save_export_choice(formats: list[str], lang: str, folder: Path | None = None) -> None:
     s = QSettings()
     s.setValue("export/formats", list(formats))
     s.setValue("export/lang", lang)
+    if folder is not None:
+        s.setValue("export/folder", str(folder))
+
+
+def export_folder() -> Path:
+    """Where the export dialog proposes to write: the folder last exported to, else
+    ``Documents/Fluoro Annotator exports`` in the user's home (never inside a case folder)."""
+    from PyQt6.QtCore import QStandardPaths
+
+    last = QSettings().value("export/folder", "", type=str)
+    if last:
+        return Path(last)
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(docs or Path.home()) / "Fluoro Annotator exports"
