@@ -38,7 +38,8 @@ ALLOWED = {
     "mm", "ml", "mg", "px", "min", "fps",
 }
 _WORD = re.compile(r"[A-Za-z]{3,}")
-_FILE = re.compile(r"\S+\.(?:dcm|png|jpe?g|tiff?|bmp|json|pdf|pptx)\b|\(\*\.[^)]*\)|\*\.\w+", re.I)
+_FILE = re.compile(r"\S+\.(?:dcm|png|jpe?g|tiff?|bmp|json|pdf|pptx)\b|\(\*\.[^)]*\)|\*\.\w+"
+                   r"|(?<!\S)(?:~|\.{0,2})?/\S*|(?<!\S)\w+/(?!\S)", re.I)  # + folder paths, "name/"
 _TAG = re.compile(r"<[^>]+>")
 
 
