@@ -100,8 +100,9 @@ class AssistActions(QObject):
                                                   "band; Enter or double-click ends")),
             "analyse_path": (tr("Analyse path"), tr("Plot the contrast profile along the film's contrast path and "
                                                     "suggest a cutoff or bench sign")),
-            "show_foreign": (tr("Other PR"), tr("Show graphics of presentation states made by other tools "
-                                                "(read-only)")),
+            "show_foreign": (tr("Other software's marks"),
+                             tr("Show the marks other software saved with these films (DICOM presentation "
+                                "states; read-only)")),
         }
         self.toolbar.setWindowTitle(tr("Assist"))
         for key, (text, tip) in texts.items():

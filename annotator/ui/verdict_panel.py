@@ -14,7 +14,11 @@ import html
 import logging
 from typing import Any
 
+from PyQt6.QtGui import QPalette
 from PyQt6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from annotator.ui.help_overlay import tr_noop
+from annotator.ui.readable import hex_of, parse_hex, readable
 
 from annotator.ui.i18n import current_language, signals, tr, trf
 
@@ -29,7 +33,9 @@ def _status_key(status: Any) -> str:
     return str(getattr(status, "value", status))
 
 
-def status_hex(status: Any) -> str:
+def status_hex(status: Any, background: tuple[int, int, int] | None = None) -> str:
+    """The verdict colour of ``status``; with ``background``, darkened (or lightened) just enough
+    to be readable as text on it (WCAG AA 4.5:1)."""
     key = _status_key(status)
     try:
         from annotator.render.style import status_color
@@ -37,7 +43,19 @@ def status_hex(status: Any) -> str:
         r, g, b = status_color(key)
     except Exception:
         r, g, b = _STATUS_FALLBACK.get(key, (140, 140, 140))
+    if background is not None:
+        r, g, b = readable((r, g, b), background)
     return f"#{r:02x}{g:02x}{b:02x}"
+
+
+# where a rule comes from, said in words (domain.md: [seed] the source article, [ext] the literature)
+SOURCE_PHRASES = {"seed": tr_noop("from the source article"), "ext": tr_noop("extended from the literature"),
+                  "department": tr_noop("department rule")}
+
+
+def source_phrase(source: Any) -> str:
+    key = str(getattr(source, "value", source))
+    return tr(SOURCE_PHRASES[key]) if key in SOURCE_PHRASES else key
 
 
 def _fmt(value: float | None) -> str:
@@ -136,7 +154,7 @@ class VerdictPanel(QWidget):
             parts.append(self._film_html(result, lang))
         parts.append(f"<h4>{html.escape(tr('Root summary'))}</h4>")
         confirmed = summary.position_confirmed
-        color = status_hex("on_target" if confirmed else "insufficient")
+        color = status_hex("on_target" if confirmed else "insufficient", self._background())
         parts.append(f"<p style='color:{color}'><b>{html.escape(summary.position_text(lang))}</b></p>")
         parts.append(f"<p>{html.escape(summary.conclusion_text(lang))}</p>")
         for w in summary.warnings:
@@ -157,10 +175,10 @@ class VerdictPanel(QWidget):
             rows.append(f"<li><i>{html.escape(tr('No rule applies to this film.'))}</i></li>")
         else:
             key = _status_key(verdict.status)
-            rule = f"{verdict.rule_id} ({verdict.source_text(lang)})"
+            rule = f"{verdict.rule_id} ({source_phrase(getattr(verdict, 'source', ''))})"
             rows.append(
                 f"<li>{html.escape(tr('Rule'))}: {html.escape(rule)} — "
-                f"<span style='color:{status_hex(key)}; font-weight:bold'>"
+                f"<span style='color:{status_hex(key, self._background())}; font-weight:bold'>"
                 f"{html.escape(verdict.status.text(lang))}</span></li>"
             )
             if verdict.distance is not None:
@@ -175,8 +193,13 @@ class VerdictPanel(QWidget):
             rows.append(self._warning_html(w, lang))
         return "".join(rows)
 
-    @staticmethod
-    def _warning_html(w: Any, lang: str) -> str:
-        color = _SEVERITY_COLORS.get(str(getattr(w, "severity", "warning")), "#c07800")
+    def _background(self) -> tuple[int, int, int]:
+        """The colour the body's text is drawn on."""
+        c = self.body.palette().color(QPalette.ColorRole.Base)
+        return c.red(), c.green(), c.blue()
+
+    def _warning_html(self, w: Any, lang: str) -> str:
+        base = _SEVERITY_COLORS.get(str(getattr(w, "severity", "warning")), "#c07800")
+        color = hex_of(readable(parse_hex(base), self._background()))
         code = html.escape(str(getattr(w, "code", "")))
         return f"<p style='color:{color}'>⚠ {code}: {html.escape(w.message(lang))}</p>"
