@@ -214,6 +214,8 @@ class MainWindow(QMainWindow):
         if hasattr(workspace, "status_message"):
             workspace.status_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
             workspace.single_changed.connect(self._single_changed)
+        if hasattr(workspace, "active_changed"):
+            workspace.active_changed.connect(self._active_viewport_changed)
         self.workspace = workspace
         self._shown = {}
         self.central.swap(workspace)
@@ -259,6 +261,7 @@ class MainWindow(QMainWindow):
         self.verdict_panel.show_root(self.document, self.root_id)
         if getattr(event, "kind", None) in ("root", "film"):
             self._show_root_films(force="path" in (getattr(event, "fields", None) or ()))  # a relinked film
+            getattr(self.workspace, "refresh_titles", lambda: None)()  # a new figure label or phase
         self._update_undo_actions()
         self._update_title()
 
@@ -395,6 +398,16 @@ class MainWindow(QMainWindow):
         if fn is not None:
             fn(view)
         self.actions_by_key["single_view" if view is not None else "three_views"].setChecked(True)
+
+    def _active_viewport_changed(self, key: str) -> None:
+        """The viewport the user works in (clicked, or chosen by key) is the selected film: the
+        record panel and the case tree follow it, so marking one film never edits another's record."""
+        film_id = self._shown.get(str(key))
+        if film_id is None or film_id == self.film_id or self.document is None:
+            return
+        self.film_id = film_id
+        self.record_panel.show(self.document, self.root_id, film_id)
+        self.case_panel.select_film(film_id)
 
     def _single_changed(self, key: Any) -> None:
         self.single_view = View(key) if key else None

@@ -34,6 +34,7 @@ class _Pane(QFrame):
         super().__init__(parent)
         self.key = key
         self.viewport = viewport
+        self.film_name = ""  # the film shown: "1B · after contrast · 02_ap.dcm" (as in the case panel)
         self.title = QLabel(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -49,7 +50,9 @@ class _Pane(QFrame):
                            " QCheckBox { color: #ddd; }")  # cine bar labels readable on black
 
     def retranslate(self) -> None:
-        self.title.setText(tr(_TITLES[self.key]))
+        view = tr(_TITLES[self.key])
+        self.title.setText(f"{view} — {self.film_name}" if self.film_name else view)
+        self.title.setToolTip(self.film_name)
 
 
 class Workspace(QWidget):
@@ -116,6 +119,7 @@ class Workspace(QWidget):
         key = slot_for(view)
         vp = self._viewports[key]
         vp.set_film(root_id, film_id, image, error=error)
+        self.refresh_titles()
         self.set_active(key)
         self._balance_timer.start(0)
         return vp
@@ -123,7 +127,24 @@ class Workspace(QWidget):
     def clear(self) -> None:
         for vp in self._viewports.values():
             vp.set_film(None, None, None)
+        self.refresh_titles()
         self._balance_timer.start(0)
+
+    def refresh_titles(self) -> None:
+        """Each pane's title names its view and the film it shows (figure label, phase, file), as
+        the case panel does: two films of one view are told apart at a glance."""
+        from annotator.ui.case_panel import film_display_name
+
+        for key, pane in self._panes.items():
+            film_id = self._viewports[key].film_id
+            name = ""
+            if film_id is not None and self.document is not None:
+                try:
+                    name = film_display_name(self.document.film(film_id))
+                except KeyError:
+                    name = ""
+            pane.film_name = name
+            pane.retranslate()
 
     # -- pane widths ---------------------------------------------------------------
     def pane_weights(self) -> dict[str, int]:
