@@ -84,6 +84,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        from annotator.ui.film_import import install_film_import
+
+        self.film_import = install_film_import(self)  # File ▸ Add films… / Import this folder's films
         self.assist_toolbar = install_assist(self)
         if self.assist_toolbar is not None:  # View ▸ Panels also lists the profile dock and the toolbars
             self.panels_menu.addAction(self.assist_toolbar.assist.profile_panel.toggleViewAction())
