@@ -149,6 +149,8 @@ class AssistActions(QObject):
         ws = self.workspace()
         for vp in (ws.viewports().values() if hasattr(ws, "viewports") else []):
             vp.set_show_foreign(show)
+        self._status(tr("Marks saved by other software are shown (read-only)") if show
+                     else tr("Marks saved by other software are hidden"))
 
     def propose_needle(self):
         """Suggest the needle tip and shaft on the active film's frame; the proposal or None."""

@@ -18,3 +18,29 @@ def test_save_says_so_in_the_status_bar(make_window, synthetic_case, qtbot):
     message = w.statusBar().currentMessage()
     assert "Saved" in message and "case.json" in message, message
     assert not w.document.dirty
+
+
+def test_every_assist_action_says_what_it_did(make_window, sample_copy, qtbot):
+    w = make_window(case=sample_copy / "right_L5_on_target", size=(1600, 1000))
+    assist = w.assist_toolbar.assist
+    said = {}
+    for key, act in assist.actions.items():
+        w.statusBar().clearMessage()
+        act.trigger()
+        qtbot.wait(20)
+        said[key] = w.statusBar().currentMessage()
+        if act.isCheckable() and act.isChecked():
+            act.trigger()  # back off again
+    assert all(said.values()), said
+
+
+def test_relink_says_so(make_window, synthetic_case, tmp_path):
+    import shutil
+
+    w = make_window(case=synthetic_case)
+    film = w.document.case.roots[0].films[0]
+    moved = tmp_path / "moved.png"
+    shutil.copy(synthetic_case.parent / film.path, moved)
+    w.statusBar().clearMessage()
+    assert w.case_panel.relink_film(film.id, moved)
+    assert "relinked" in w.statusBar().currentMessage()
