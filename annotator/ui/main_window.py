@@ -219,6 +219,8 @@ class MainWindow(QMainWindow):
             workspace.single_changed.connect(self._single_changed)
         if hasattr(workspace, "active_changed"):
             workspace.active_changed.connect(self._active_viewport_changed)
+        if hasattr(workspace, "redaction_requested"):  # the burned-in warning on a film was clicked
+            workspace.redaction_requested.connect(self._start_redaction)
         self.workspace = workspace
         self._shown = {}
         self.central.swap(workspace)
@@ -264,7 +266,7 @@ class MainWindow(QMainWindow):
         self.verdict_panel.show_root(self.document, self.root_id)
         if getattr(event, "kind", None) in ("root", "film"):
             self._show_root_films(force="path" in (getattr(event, "fields", None) or ()))  # a relinked film
-            getattr(self.workspace, "refresh_titles", lambda: None)()  # a new figure label or phase
+        getattr(self.workspace, "refresh_titles", lambda: None)()  # figure label, phase, a redaction drawn
         self._update_undo_actions()
         self._update_title()
 
@@ -411,6 +413,10 @@ class MainWindow(QMainWindow):
         self.film_id = film_id
         self.record_panel.show(self.document, self.root_id, film_id)
         self.case_panel.select_film(film_id)
+
+    def _start_redaction(self, _key: str) -> None:
+        self.set_tool("redaction")
+        self.statusBar().showMessage(tr("Drag a box over the burned-in text to redact it."), 30_000)
 
     def _single_changed(self, key: Any) -> None:
         self.single_view = View(key) if key else None

@@ -11,7 +11,7 @@ three.
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
-from PyQt6.QtWidgets import QFrame, QLabel, QSplitter, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QFrame, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from annotator.io.image import FluoroImage
 from annotator.ui.i18n import signals, tr
@@ -36,10 +36,19 @@ class _Pane(QFrame):
         self.viewport = viewport
         self.film_name = ""  # the film shown: "1B · after contrast · 02_ap.dcm" (as in the case panel)
         self.title = QLabel(self)
+        # a film whose header says its pixels carry burned-in text, with nothing redacted yet:
+        # said on the film itself, with the one click that starts the redaction
+        self.burned_in = QPushButton(self)
+        self.burned_in.setObjectName("burnedInWarning")
+        self.burned_in.setStyleSheet(
+            "QPushButton#burnedInWarning { background: #8b1a1a; color: #ffffff; border: none;"
+            " padding: 3px 6px; text-align: left; font-weight: bold; }")
+        self.burned_in.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(1)
         layout.addWidget(self.title)
+        layout.addWidget(self.burned_in)
         layout.addWidget(viewport, 1)
         self.set_active(False)
 
@@ -53,6 +62,8 @@ class _Pane(QFrame):
         view = tr(_TITLES[self.key])
         self.title.setText(f"{view} — {self.film_name}" if self.film_name else view)
         self.title.setToolTip(self.film_name)
+        self.burned_in.setText("⚠ " + tr("Burned-in text on this film (its DICOM header says so), not redacted: "
+                                         "click to draw a redaction over it"))
 
 
 class Workspace(QWidget):
@@ -60,6 +71,7 @@ class Workspace(QWidget):
     ``single_changed(object)`` (the maximised key or None), ``status_message(str)``."""
 
     active_changed = pyqtSignal(str)
+    redaction_requested = pyqtSignal(str)  # the viewport key whose film's burned-in text is to be redacted
     single_changed = pyqtSignal(object)
     status_message = pyqtSignal(str)
 
@@ -78,6 +90,7 @@ class Workspace(QWidget):
             vp.activated.connect(lambda k=key: self.set_active(k))
             vp.maximize_requested.connect(lambda k=key: self.set_single(None if self._single == k else k))
             vp.status_message.connect(self.status_message)
+            pane.burned_in.clicked.connect(lambda _=False, k=key: self._redact(k))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -137,14 +150,36 @@ class Workspace(QWidget):
 
         for key, pane in self._panes.items():
             film_id = self._viewports[key].film_id
-            name = ""
+            name, burned = "", False
             if film_id is not None and self.document is not None:
                 try:
-                    name = film_display_name(self.document.film(film_id))
+                    film = self.document.film(film_id)
                 except KeyError:
-                    name = ""
+                    film = None
+                if film is not None:
+                    name = film_display_name(film)
+                    burned = not film.redactions and self._burned_in(film_id)
             pane.film_name = name
+            pane.burned_in.setVisible(burned)
             pane.retranslate()
+
+    def _burned_in(self, film_id: str) -> bool:
+        """The film's DICOM header says BurnedInAnnotation YES (read once per file)."""
+        from annotator.export.preflight import film_burned_in
+
+        try:
+            path = self.document.film_path(film_id)
+        except (KeyError, AttributeError):
+            return False
+        cache = self.__dict__.setdefault("_burned_cache", {})
+        key = str(path)
+        if key not in cache:
+            cache[key] = film_burned_in(path)
+        return bool(cache[key])
+
+    def _redact(self, key: str) -> None:
+        self.set_active(key)
+        self.redaction_requested.emit(key)
 
     # -- pane widths ---------------------------------------------------------------
     def pane_weights(self) -> dict[str, int]:

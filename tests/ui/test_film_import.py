@@ -115,3 +115,30 @@ def test_from_a_carm_folder_to_a_saved_exported_case_with_the_mouse(make_window,
     assert not w.document.dirty
     assert len(list((out / "right_L5_films").glob("*.png"))) == 2
     assert Path(w.document.path) == (carm_folder / "case.json").resolve()
+
+
+def test_burned_in_text_is_flagged_on_the_film_when_imported_and_one_click_starts_the_redaction(
+        make_window, carm_folder, qtbot):
+    w = make_window(prompter=ScriptedPrompter(roots=[("L5", "right")]), size=(1400, 900))
+    assert w.open_case(carm_folder)
+    file_action(w, "import_folder_films").trigger()
+    pane = w.workspace._panes["lateral"]
+    assert pane.burned_in.isVisible() and "Burned-in text" in pane.burned_in.text()
+    w.workspace.set_active("AP")
+    qtbot.mouseClick(pane.burned_in, Qt.MouseButton.LeftButton)
+    assert w.workspace.active_key == "lateral"
+    assert w.tool_actions["redaction"][0].isChecked()
+    assert "burned-in text" in w.statusBar().currentMessage()
+    canvas = w.workspace.viewport("lateral").canvas
+    a = QPoint(*(round(v) for v in canvas.transform.to_widget(165, 220)))
+    b = QPoint(*(round(v) for v in canvas.transform.to_widget(235, 250)))
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(canvas, pos=b)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=b)
+    assert w.document.film(canvas.film_id).redactions
+    assert not pane.burned_in.isVisible()  # redacted: the warning goes
+
+
+def test_a_plain_film_shows_no_burned_in_warning(make_window, synthetic_case):
+    w = make_window(case=synthetic_case, size=(1400, 900))
+    assert not any(p.burned_in.isVisible() for p in w.workspace._panes.values())
