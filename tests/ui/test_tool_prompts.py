@@ -64,3 +64,20 @@ def test_calibration_without_anyone_to_ask_stores_no_guessed_length(tmp_path):
     drag(make_tool("calibration"), ctx_for(doc, root, ap, None), (0, 0), (100, 0))
     assert not [a for a in doc.film(ap.id).annotations if a.role is Role.CALIBRATION]
     assert not doc.dirty
+
+
+def test_the_window_dialogs_have_readable_text(make_window, synthetic_case, qtbot):
+    from annotator.ui.export_dialog import ExportDialog
+    from annotator.ui.new_case_dialog import NewCaseDialog
+
+    w = make_window(case=synthetic_case, size=(1200, 800))
+    export = ExportDialog(synthetic_case.parent, w, case=w.document.case)
+    export.identified.setChecked(True)  # the red identity warning shown too
+    for dialog in (export, NewCaseDialog(w)):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        for label in dialog.findChildren(QLabel):
+            if label.isVisible() and label.text():
+                assert widget_text_contrast(label) >= AA, (label.text(), widget_text_contrast(label))
+        dialog.close()
