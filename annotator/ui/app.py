@@ -170,9 +170,10 @@ def make_dialog(window: Any, name: str) -> Any:
         from annotator.ui.i18n import current_language
 
         folder = Path(window.document.folder) if window.document is not None else Path.cwd()
-        dialog = ExportDialog(folder, window)
+        dialog = ExportDialog(folder, window, case=window.document.case if window.document is not None else None)
         for key, check in dialog.checks.items():  # the same picture whatever was remembered
             check.setChecked(key != "dicom")
+        dialog.folder.setText(str(Path("~") / "Documents" / "Fluoro Annotator exports"))  # not this machine's home
         dialog.language.setCurrentIndex(dialog.language.findData(current_language()))
         return dialog
     from annotator.ui.new_case_dialog import NewCaseDialog

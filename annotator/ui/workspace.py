@@ -11,7 +11,7 @@ three.
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
-from PyQt6.QtWidgets import QFrame, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from annotator.io.image import FluoroImage
 from annotator.ui.i18n import signals, tr
@@ -43,6 +43,7 @@ class _Pane(QFrame):
         self.burned_in.setStyleSheet(
             "QPushButton#burnedInWarning { background: #8b1a1a; color: #ffffff; border: none;"
             " padding: 3px 6px; text-align: left; font-weight: bold; }")
+        self.burned_in.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # never widens the pane
         self.burned_in.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -62,8 +63,9 @@ class _Pane(QFrame):
         view = tr(_TITLES[self.key])
         self.title.setText(f"{view} — {self.film_name}" if self.film_name else view)
         self.title.setToolTip(self.film_name)
-        self.burned_in.setText("⚠ " + tr("Burned-in text on this film (its DICOM header says so), not redacted: "
-                                         "click to draw a redaction over it"))
+        self.burned_in.setText("⚠ " + tr("Burned-in text, not redacted: click to redact"))
+        self.burned_in.setToolTip(tr("The film's DICOM header says its pixels carry burned-in text (patient "
+                                     "identity) and no redaction is drawn: click, then drag a box over the text."))
 
 
 class Workspace(QWidget):

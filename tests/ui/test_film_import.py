@@ -124,6 +124,7 @@ def test_burned_in_text_is_flagged_on_the_film_when_imported_and_one_click_start
     file_action(w, "import_folder_films").trigger()
     pane = w.workspace._panes["lateral"]
     assert pane.burned_in.isVisible() and "Burned-in text" in pane.burned_in.text()
+    assert "patient identity" in pane.burned_in.toolTip()
     w.workspace.set_active("AP")
     qtbot.mouseClick(pane.burned_in, Qt.MouseButton.LeftButton)
     assert w.workspace.active_key == "lateral"
@@ -142,3 +143,12 @@ def test_burned_in_text_is_flagged_on_the_film_when_imported_and_one_click_start
 def test_a_plain_film_shows_no_burned_in_warning(make_window, synthetic_case):
     w = make_window(case=synthetic_case, size=(1400, 900))
     assert not any(p.burned_in.isVisible() for p in w.workspace._panes.values())
+
+
+def test_the_burned_in_warning_never_widens_the_window(make_window, carm_folder):
+    w = make_window(prompter=ScriptedPrompter(roots=[("L5", "right")]), size=(1400, 900))
+    assert w.open_case(carm_folder)
+    file_action(w, "import_folder_films").trigger()
+    assert w.workspace._panes["AP"].burned_in.isVisible()
+    assert w.minimumSizeHint().width() <= 1400 and w.width() == 1400
+    assert w.docks["case"].isVisible() and w.docks["case"].width() > 200
