@@ -18,9 +18,8 @@ from PyQt6.QtGui import QPalette
 from PyQt6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from annotator.ui.help_overlay import tr_noop
-from annotator.ui.readable import hex_of, parse_hex, readable
-
 from annotator.ui.i18n import current_language, signals, tr, trf
+from annotator.ui.readable import hex_of, parse_hex, readable
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.export.case_export import export_case
 from annotator.errors import ExportError
+from annotator.export.case_export import export_case
 from annotator.export.preflight import film_burned_in, unredacted_burned_in
 from tests.unit.test_export_fixtures import make_case
 
