@@ -116,7 +116,22 @@ def make_application(argv: Sequence[str]) -> Any:
     if not app.organizationName() or app.organizationName() == "":
         app.setOrganizationName(settings.ORGANIZATION)
         app.setApplicationName(settings.APPLICATION)
+    set_app_icon(app)
     return app
+
+
+ICON = Path(__file__).resolve().parents[1] / "data" / "icons" / "fluoro-annotator.svg"
+
+
+def set_app_icon(app: Any) -> None:
+    """The window icon and the desktop file name (``make install-desktop`` installs
+    ``fluoro-annotator.desktop``): the task bar shows the app's own icon and Wayland
+    compositors match the window to its menu entry."""
+    from PyQt6.QtGui import QIcon
+
+    if ICON.is_file():
+        app.setWindowIcon(QIcon(str(ICON)))
+    app.setDesktopFileName("fluoro-annotator")
 
 
 def build_window(case: Path | None, lang: str | None, view: str | None, prompter: Any = None,

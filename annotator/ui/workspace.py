@@ -61,8 +61,10 @@ class _Pane(QFrame):
 
     def retranslate(self) -> None:
         view = tr(_TITLES[self.key])
-        self.title.setText(f"{view} — {self.film_name}" if self.film_name else view)
-        self.title.setToolTip(self.film_name)
+        title = f"{view} — {self.film_name}" if self.film_name else view
+        if self.title.text() != title:  # called on every edit: no relayout when nothing changed
+            self.title.setText(title)
+            self.title.setToolTip(self.film_name)
         self.burned_in.setText("⚠ " + tr("Burned-in text, not redacted: click to redact"))
         self.burned_in.setToolTip(tr("The film's DICOM header says its pixels carry burned-in text (patient "
                                      "identity) and no redaction is drawn: click, then drag a box over the text."))
@@ -161,9 +163,10 @@ class Workspace(QWidget):
                 if film is not None:
                     name = film_display_name(film)
                     burned = not film.redactions and self._burned_in(film_id)
-            pane.film_name = name
-            pane.burned_in.setVisible(burned)
-            pane.retranslate()
+            if pane.film_name != name or pane.burned_in.isVisibleTo(pane) != burned:
+                pane.film_name = name
+                pane.burned_in.setVisible(burned)
+                pane.retranslate()
 
     def _burned_in(self, film_id: str) -> bool:
         """The film's DICOM header says BurnedInAnnotation YES (read once per file)."""

@@ -67,3 +67,12 @@ def test_uninstall_desktop_removes_what_install_wrote(installed):
     assert done.returncode == 0, done.stderr
     assert not (installed / "applications" / "fluoro-annotator.desktop").exists()
     assert not (installed / "icons" / "hicolor" / "scalable" / "apps" / "fluoro-annotator.svg").exists()
+
+
+def test_the_application_uses_the_installed_icon_and_desktop_name(qapp):
+    from annotator.ui import app
+
+    app.set_app_icon(qapp)
+    assert app.ICON.is_file() and not qapp.windowIcon().isNull()
+    assert qapp.desktopFileName() == "fluoro-annotator"
+    assert (ROOT / "desktop" / "fluoro-annotator.desktop").read_text(encoding="utf-8").count("Icon=fluoro-annotator") == 1
