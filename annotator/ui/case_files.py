@@ -229,7 +229,7 @@ def save_to(window: Any, path: Path) -> bool:
     for p in {path, old_path} - {None}:
         discard_recovery(p)
     settings.add_recent_case(path)
-    window.refresh_title()
+    getattr(window, "note_saved", window.refresh_title)()  # "Saved at HH:MM" stays in the status bar
     window.statusBar().showMessage(note or trf("Saved {name}", name=path.name), 10_000 if note else 5000)
     return True
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PyQt6.QtWidgets import QDockWidget, QMainWindow
+from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from annotator.model import View
 from annotator.ui import case_files, settings
@@ -92,6 +92,11 @@ class MainWindow(QMainWindow):
             self.panels_menu.addAction(self.assist_toolbar.assist.profile_panel.toggleViewAction())
             self.panels_menu.addSeparator()
             self.panels_menu.addActions([self.toolbar.toggleViewAction(), self.assist_toolbar.toggleViewAction()])
+        # save state that stays (a temporary status message is wiped by the next status tip)
+        self.save_state = QLabel(self)
+        self.save_state.setObjectName("saveState")
+        self.statusBar().addPermanentWidget(self.save_state)
+        self.saved_at: str | None = None  # "HH:MM" of the last Save of this document
         self.retranslate()
         signals().language_changed.connect(self.retranslate)
         signals().language_changed.connect(self.statusBar().clearMessage)  # no message left in the old language
@@ -236,6 +241,7 @@ class MainWindow(QMainWindow):
         if self._unsubscribe is not None:
             self._unsubscribe()
         self.document = document
+        self.saved_at = None
         self._unsubscribe = document.subscribe(self._on_change)
         self.autosaver.attach(document)
         self.images.clear()
@@ -355,6 +361,25 @@ class MainWindow(QMainWindow):
         name = Path(doc.path).parent.name if doc is not None and doc.path else tr("no case")
         title = doc.case.title if doc is not None and doc.case.title else name
         self.setWindowTitle(f"{title}{' *' if doc is not None and doc.dirty else ''} — {tr('Fluoro Annotator')}")
+        state = getattr(self, "save_state", None)
+        if state is not None:
+            if doc is None:
+                text = ""
+            elif doc.dirty:
+                text = tr("Unsaved changes")
+            elif self.saved_at is not None:
+                text = trf("Saved at {time}", time=self.saved_at)
+            else:
+                text = ""
+            if state.text() != text:
+                state.setText(text)
+
+    def note_saved(self) -> None:
+        """After a successful Save: the status bar keeps "Saved at HH:MM" until the next edit."""
+        from datetime import datetime
+
+        self.saved_at = datetime.now().strftime("%H:%M")
+        self._update_title()
 
     # -- commands --------------------------------------------------------------------------
 

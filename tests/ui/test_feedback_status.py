@@ -18,6 +18,16 @@ def test_save_says_so_in_the_status_bar(make_window, synthetic_case, qtbot):
     message = w.statusBar().currentMessage()
     assert "Saved" in message and "case.json" in message, message
     assert not w.document.dirty
+    # hovering any toolbar button replaces a temporary message by its status tip; the save
+    # state stays in the status bar's permanent part until the next edit
+    from PyQt6.QtCore import QCoreApplication
+    from PyQt6.QtGui import QStatusTipEvent
+
+    QCoreApplication.sendEvent(w, QStatusTipEvent(""))
+    assert w.statusBar().currentMessage() == ""
+    assert w.save_state.isVisible() and w.save_state.text().startswith("Saved at ")
+    w.document.update_annotation(film.id, replace(tip, points=((121.0, 101.0),)))
+    assert w.save_state.text() == "Unsaved changes"
 
 
 def test_every_assist_action_says_what_it_did(make_window, sample_copy, qtbot):
