@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 NOQT   := .venv-noqt
 
-.PHONY: run test test-noqt lint bench samples screenshots clean
+.PHONY: run test test-noqt lint bench samples screenshots clean install-desktop uninstall-desktop
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,24 @@ test: $(VENV)/.installed
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 	$(VENV)/bin/ruff check annotator tests benchmarks sample_images
+
+# A menu entry for the desktop (freedesktop.org): the .desktop file, its Exec pointing at this
+# checkout's venv, and the icon, under $XDG_DATA_HOME (default ~/.local/share).
+DATA_HOME := $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
+APPS      := $(DATA_HOME)/applications
+ICONS     := $(DATA_HOME)/icons/hicolor/scalable/apps
+
+install-desktop: $(VENV)/.installed
+	mkdir -p '$(APPS)' '$(ICONS)'
+	cp annotator/data/icons/fluoro-annotator.svg '$(ICONS)/fluoro-annotator.svg'
+	sed -e 's|^Exec=fluoro-annotator|Exec="$(abspath $(VENV))/bin/fluoro-annotator"|' \
+	    -e 's|^Icon=fluoro-annotator|Icon=$(ICONS)/fluoro-annotator.svg|' \
+	    desktop/fluoro-annotator.desktop > '$(APPS)/fluoro-annotator.desktop'
+	-command -v update-desktop-database >/dev/null && update-desktop-database -q '$(APPS)'
+	@echo "installed $(APPS)/fluoro-annotator.desktop"
+
+uninstall-desktop:
+	rm -f '$(APPS)/fluoro-annotator.desktop' '$(ICONS)/fluoro-annotator.svg'
 
 # The core must run without PyQt6: a second venv without it runs tests/unit.
 $(NOQT)/.installed: pyproject.toml

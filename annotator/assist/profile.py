@@ -167,13 +167,29 @@ def contrast_profile(frame: np.ndarray, path: Sequence[Point], calibration=None,
     )
 
 
+PLOT_LABELS = {
+    "x": "arc length from the start ({unit})",
+    "intensity": "band intensity (density)",
+    "width": "width at half max ({unit})",
+}
+
+
+def plot_texts(profile: ContrastProfile, labels: dict[str, str] | None = None) -> dict[str, str]:
+    """The axis titles ``plot_profile`` draws: ``labels`` (templates with ``{unit}``, e.g. in the
+    interface language) over the English ``PLOT_LABELS``, with the profile's unit filled in."""
+    chosen = {**PLOT_LABELS, **(labels or {})}
+    return {k: v.format(unit=profile.unit) for k, v in chosen.items()}
+
+
 def plot_profile(profile: ContrastProfile, marks: Sequence[tuple[float, str]] = (), size=(6.0, 3.0),
-                 dpi: int = 100) -> np.ndarray:
+                 dpi: int = 100, labels: dict[str, str] | None = None) -> np.ndarray:
     """The profile as an RGB uint8 image (H x W x 3): intensity and width against arc length.
 
     ``marks`` are (arc length, label) pairs drawn as vertical lines (e.g. a
-    suggested cutoff). Uses matplotlib's Agg backend without touching pyplot state.
+    suggested cutoff); ``labels``: the axis titles (``plot_texts``). Uses matplotlib's Agg
+    backend without touching pyplot state.
     """
+    texts = plot_texts(profile, labels)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -181,11 +197,11 @@ def plot_profile(profile: ContrastProfile, marks: Sequence[tuple[float, str]] = 
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_subplot(111)
     ax.plot(profile.s, profile.intensity, color="tab:blue", label="intensity")
-    ax.set_xlabel(f"arc length from the start ({profile.unit})")
-    ax.set_ylabel("band intensity (density)", color="tab:blue")
+    ax.set_xlabel(texts["x"])
+    ax.set_ylabel(texts["intensity"], color="tab:blue")
     ax2 = ax.twinx()
     ax2.plot(profile.s, profile.width, color="tab:orange", label="width")
-    ax2.set_ylabel(f"width at half max ({profile.unit})", color="tab:orange")
+    ax2.set_ylabel(texts["width"], color="tab:orange")
     for s, label in marks:
         ax.axvline(s, color="tab:red", linestyle="--")
         ax.annotate(label, (s, ax.get_ylim()[1]), color="tab:red", ha="center", va="bottom", fontsize=8,

@@ -8,7 +8,7 @@ is listed (field and text, one line each) and the command exits with 2, unless
 ``--confirm-text`` confirms them (recorded in the case file). The case file also
 keeps the case's pseudonym key (made at its first export), so every export of a
 case is the same pseudonymous patient. Several cases go into one deck in the order given. ``--layers`` picks
-what the burned-in films (``--png``) show: ``annotations,zone,verdict,legend,
+what the burned-in films (``--png``) and the annotated slides show: ``annotations,zone,verdict,legend,
 scale,caption`` (default all; ``none`` for clean films). Every file is written
 to a temporary name and moved into place when complete.
 """
@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--jpeg", action="store_true", help="with --png: write JPEG instead of PNG")
     p.add_argument("--dicom", type=Path, metavar="DIR", help="write GSPS, secondary captures and SR into DIR")
     p.add_argument("--layers", metavar="LIST", default=",".join(LAYER_NAMES),
-                   help="with --png: what the burned-in films show, comma-separated from "
+                   help="what the burned-in films and the annotated slides show, comma-separated from "
                    f"{','.join(LAYER_NAMES)} (default all), or 'none' for clean films")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the text (default en)")
     p.add_argument("--identified", action="store_true",

@@ -332,7 +332,10 @@ def burn_film(
     legend_lines: list[tuple[str, Any, bool]] = []
     if layers.legend and layers.annotations and shown:
         roles = list(dict.fromkeys(a.role for a in shown))
-        legend_lines = [("— " + role_name(r, lang), style.role_color(r), False) for r in roles]
+        # the tip is drawn in the verdict colour: its legend line says so in the same colour
+        legend_lines = [("— " + role_name(r, lang),
+                         tip_color if (r is Role.TIP and tip_color is not None) else style.role_color(r), False)
+                        for r in roles]
     reserve = p.pad * 6 + p.font_px if layers.scale_bar else 0.0
     boxes = layout_boxes(img.width, img.height, verdict_lines, legend_lines, p.font_px, p.measure, reserve)
     # the boxes are laid out first so that annotation labels keep clear of them and of the

@@ -121,8 +121,9 @@ def export_cases(
 ) -> ExportResult:
     """Export ``items`` ((case, case folder) pairs; film paths are relative to the folder).
 
-    ``layers``: what the burned-in PNG/JPEG films show (default: everything, caption
-    included); slides and DICOM secondary captures use their own fixed choice.
+    ``layers``: what the burned-in PNG/JPEG films and the annotated slides show (default:
+    everything; a slide's caption is its own text box); DICOM secondary captures use their own
+    fixed choice.
     ``seed``: makes the DICOM de-identification reproducible (tests only).
     A de-identified export first checks the user's free text (``text_identity``): hits the
     scrubber would not remove and the user has not confirmed raise
@@ -205,7 +206,7 @@ def _write_all(items: Sequence[tuple[Case, str | Path]], prepared: list[list[Pre
     if pptx or pdf:
         deck = Deck(tx.word("teaching_deck", lang), lang)
         for number, ((case, _folder), films) in enumerate(zip(items, prepared), start=1):
-            deck.slides += case_slides(case, number, films, lang, config, scrub, identified)
+            deck.slides += case_slides(case, number, films, lang, config, scrub, identified, layers)
         if pptx:
             from annotator.export.slides_pptx import write_pptx
 

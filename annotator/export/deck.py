@@ -19,11 +19,12 @@ import functools
 import io
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from annotator.errors import AnnotatorError
 from annotator.export import text as tx
+from annotator.export.burn_in import Layers
 from annotator.export.films import PreparedFilm
 from annotator.model import Case
 
@@ -99,8 +100,11 @@ def title_slide(case: Case, number: int, lang: str, scrub: Any, identified: bool
     return Slide("title", title, bullets, notes=notes)
 
 
-def film_slides(pf: PreparedFilm) -> list[Slide]:
+def film_slides(pf: PreparedFilm, layers: Layers | None = None) -> list[Slide]:
+    """The clean and the annotated slide of a film; ``layers``: what the annotated one shows
+    (the user's choice for the burned-in films; its caption is the slide's own text box)."""
     lang = pf.lang
+    shown = replace(layers, caption=False) if layers is not None else None
     head = f"{tx.word('case', lang)} {pf.case_number} · {tx.root_label(pf.root, lang)}"
     notes = "\n".join(pf.notes())
     clean = _with_caption(Slide("film_clean", head, image=encode_slide_image(pf.image(annotated=False)),
@@ -111,7 +115,7 @@ def film_slides(pf: PreparedFilm) -> list[Slide]:
 
         accent = style.status_color(pf.verdict.status)
     revealed = Slide("film_annotated", head,
-                     image=encode_slide_image(pf.image(annotated=True, text_scale=SLIDE_TEXT_SCALE)),
+                     image=encode_slide_image(pf.image(annotated=True, layers=shown, text_scale=SLIDE_TEXT_SCALE)),
                      notes=notes, accent=accent)
     return [clean, _with_caption(revealed, pf.caption)]
 
@@ -245,11 +249,12 @@ def summary_slide(case: Case, number: int, lang: str, config: Any, scrub: Any,
 
 
 def case_slides(case: Case, number: int, films: Sequence[PreparedFilm], lang: str, config: Any,
-                scrub: Any, identified: bool) -> list[Slide]:
-    """Title, clean + annotated slide per film, summary: the slides of one case."""
+                scrub: Any, identified: bool, layers: Layers | None = None) -> list[Slide]:
+    """Title, clean + annotated slide per film, summary: the slides of one case (``layers``:
+    what the annotated slides show, as for the burned-in films)."""
     slides = [title_slide(case, number, lang, scrub, identified)]
     for pf in films:
-        slides += film_slides(pf)
+        slides += film_slides(pf, layers)
     slides.append(summary_slide(case, number, lang, config, scrub, films))
     return slides
 

@@ -191,7 +191,7 @@ def prepare_film(
     except Exception as exc:
         raise ExportError(f"{path.name}: the film could not be rendered ({type(exc).__name__})") from exc
     verdict, warnings = evaluate(film, root, config)
-    burned_in = _burned_in(path) if image.info.format == "DICOM" else None
+    burned_in = burned_in_value(path) if image.info.format == "DICOM" else None
     window = None
     if not image.is_color:
         try:
@@ -222,7 +222,7 @@ def prepare_film(
     return pf
 
 
-def _burned_in(path: Path) -> str | None:
+def burned_in_value(path: Path) -> str | None:
     """BurnedInAnnotation of a DICOM file, upper case, or None when the header does not say."""
     import pydicom
 

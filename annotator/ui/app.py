@@ -116,7 +116,22 @@ def make_application(argv: Sequence[str]) -> Any:
     if not app.organizationName() or app.organizationName() == "":
         app.setOrganizationName(settings.ORGANIZATION)
         app.setApplicationName(settings.APPLICATION)
+    set_app_icon(app)
     return app
+
+
+ICON = Path(__file__).resolve().parents[1] / "data" / "icons" / "fluoro-annotator.svg"
+
+
+def set_app_icon(app: Any) -> None:
+    """The window icon and the desktop file name (``make install-desktop`` installs
+    ``fluoro-annotator.desktop``): the task bar shows the app's own icon and Wayland
+    compositors match the window to its menu entry."""
+    from PyQt6.QtGui import QIcon
+
+    if ICON.is_file():
+        app.setWindowIcon(QIcon(str(ICON)))
+    app.setDesktopFileName("fluoro-annotator")
 
 
 def build_window(case: Path | None, lang: str | None, view: str | None, prompter: Any = None,
@@ -170,9 +185,10 @@ def make_dialog(window: Any, name: str) -> Any:
         from annotator.ui.i18n import current_language
 
         folder = Path(window.document.folder) if window.document is not None else Path.cwd()
-        dialog = ExportDialog(folder, window)
+        dialog = ExportDialog(folder, window, case=window.document.case if window.document is not None else None)
         for key, check in dialog.checks.items():  # the same picture whatever was remembered
             check.setChecked(key != "dicom")
+        dialog.folder.setText(str(Path("~") / "Documents" / "Fluoro Annotator exports"))  # not this machine's home
         dialog.language.setCurrentIndex(dialog.language.findData(current_language()))
         return dialog
     from annotator.ui.new_case_dialog import NewCaseDialog
@@ -245,14 +261,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     try:
         if args.screenshot:
+            from annotator.ui import settings
             from annotator.ui.dialogs import ScriptedPrompter
 
-            window = build_window(args.case, args.lang, args.view, prompter=ScriptedPrompter(), restore_layout=False,
-                                  offer_recovery=False)
-            code = take_screenshot(window, Path(args.screenshot), size, args.dialog)
-            window.autosaver.timer.stop()
-            window.hide()
-            window.deleteLater()
+            settings.set_record_recent(False)  # a screenshot run is not a case the user worked on
+            try:
+                window = build_window(args.case, args.lang, args.view, prompter=ScriptedPrompter(),
+                                      restore_layout=False, offer_recovery=False)
+                code = take_screenshot(window, Path(args.screenshot), size, args.dialog)
+                window.autosaver.timer.stop()
+                window.hide()
+                window.deleteLater()
+            finally:
+                settings.set_record_recent(True)
             return code
         window = build_window(args.case, args.lang, args.view)
         window.show()

@@ -101,8 +101,9 @@ class AssistActions(QObject):
                                                   "band; Enter or double-click ends")),
             "analyse_path": (tr("Analyse path"), tr("Plot the contrast profile along the film's contrast path and "
                                                     "suggest a cutoff or bench sign")),
-            "show_foreign": (tr("Other PR"), tr("Show graphics of presentation states made by other tools "
-                                                "(read-only)")),
+            "show_foreign": (tr("Other software's marks"),
+                             tr("Show the marks other software saved with these films (DICOM presentation "
+                                "states; read-only)")),
         }
         self.toolbar.setWindowTitle(tr("Assist"))
         for key, (text, tip) in texts.items():
@@ -149,6 +150,8 @@ class AssistActions(QObject):
         ws = self.workspace()
         for vp in (ws.viewports().values() if hasattr(ws, "viewports") else []):
             vp.set_show_foreign(show)
+        self._status(tr("Marks saved by other software are shown (read-only)") if show
+                     else tr("Marks saved by other software are hidden"))
 
     def propose_needle(self):
         """Suggest the needle tip and shaft on the active film's frame; the proposal or None."""

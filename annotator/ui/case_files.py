@@ -104,6 +104,12 @@ def _show(window: Any, case_path: Path, case: Any, restored: bool) -> None:
     window.statusBar().showMessage(text, 15_000 if problems else 8000)
 
 
+def folder_films(window: Any) -> list[Path]:
+    from annotator.ui.film_import import folder_films as films
+
+    return films(window)
+
+
 def _open_new_case(window: Any, case_path: Path) -> bool:
     """A folder without case.json: an empty, not yet saved case whose file will be case.json
     (or its recovered changes, when the autosave wrote some before it was ever saved). It goes
@@ -120,9 +126,14 @@ def _open_new_case(window: Any, case_path: Path) -> bool:
         return True
     window.set_document(CaseDocument(Case(), case_path.parent, case_path))
     settings.add_recent_case(case_path)
-    window.statusBar().showMessage(trf(
-        "{folder} holds no case.json: a new case. Add a root, drop the films on it, and Save writes case.json.",
-        folder=case_path.parent.name), 15_000)
+    waiting = len(folder_films(window))
+    if waiting:
+        text = trf("{folder} holds no case.json: a new case. Its {n} film(s) wait: File ▸ Import this "
+                   "folder's films; Save writes case.json.", folder=case_path.parent.name, n=waiting)
+    else:
+        text = trf("{folder} holds no case.json: a new case. Add a root, drop the films on it, and Save "
+                   "writes case.json.", folder=case_path.parent.name)
+    window.statusBar().showMessage(text, 15_000)
     return True
 
 
@@ -218,7 +229,7 @@ def save_to(window: Any, path: Path) -> bool:
     for p in {path, old_path} - {None}:
         discard_recovery(p)
     settings.add_recent_case(path)
-    window.refresh_title()
+    getattr(window, "note_saved", window.refresh_title)()  # "Saved at HH:MM" stays in the status bar
     window.statusBar().showMessage(note or trf("Saved {name}", name=path.name), 10_000 if note else 5000)
     return True
 

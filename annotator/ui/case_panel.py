@@ -52,6 +52,15 @@ _NAMES = [tr_noop("AP"), tr_noop("lateral"), tr_noop("oblique"), tr_noop("unknow
           tr_noop("follow-up")]
 
 
+def film_display_name(film: Film, label: str | None = None) -> str:
+    """How the case panel names a film ("1B · after contrast · 02_ap.dcm"): its figure label
+    (``label`` when it has none, e.g. the "1A" an export gives it), phase and file name. Every
+    message about a film uses this name, so the user finds the film in the panel."""
+    name = film.path.rsplit("/", 1)[-1]
+    phase = phase_label(film.phase) if film.phase != Phase.UNKNOWN else ""
+    return " · ".join(b for b in (film.figure_label.strip() or (label or ""), phase, name) if b)
+
+
 def phase_label(phase: Phase) -> str:
     return tr(phase.value.replace("_", " ").replace("follow up", "follow-up"))
 
@@ -231,7 +240,7 @@ class CasePanel(QWidget):
 
     def _film_item(self, root: Root, film: Film) -> QTreeWidgetItem:
         name = film.path.rsplit("/", 1)[-1]
-        bits = [b for b in (film.figure_label, phase_label(film.phase) if film.phase != Phase.UNKNOWN else "", name) if b]
+        bits = [film_display_name(film)]
         if all(f.id != film.id for f in root.films):
             bits.append(tr("shared"))  # stored once, under the root that imported it first
         item = QTreeWidgetItem([" · ".join(bits), tr(film.view.value)])

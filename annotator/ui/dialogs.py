@@ -34,7 +34,7 @@ class Recovery(StrEnum):
 def recovery_text(folder: str, opening: bool) -> str:
     """The question about the recovered changes of the case in ``folder`` (its full path)."""
     lead = trf("Unsaved changes of the case in {folder} were recovered from an earlier session.", folder=folder)
-    later = (tr("Cancel: keep them and do not open the case now.") if opening
+    later = (tr("Later: keep them and do not open the case now.") if opening
              else tr("Later: keep them and ask again at the next start."))
     return "\n\n".join([lead, tr("Restore: open the case with these changes."), later,
                          tr("Discard: delete these unsaved changes for good.")])
@@ -68,7 +68,7 @@ class Prompter:
         box.setWindowTitle(tr("Restore unsaved work"))
         box.setText(recovery_text(folder, opening))
         restore = box.addButton(tr("Restore"), QMessageBox.ButtonRole.AcceptRole)
-        later = box.addButton(tr("Cancel") if opening else tr("Later"), QMessageBox.ButtonRole.RejectRole)
+        later = box.addButton(tr("Later"), QMessageBox.ButtonRole.RejectRole)  # as the README says
         discard = box.addButton(tr("Discard the unsaved changes"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(restore)
         box.setEscapeButton(later)
@@ -83,6 +83,26 @@ class Prompter:
     def ask_yes_no(self, parent: QWidget | None, title: str, text: str) -> bool:
         return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
 
+    def choose_films(self, parent: QWidget | None, folder: str) -> list[Path]:
+        """Image files to add (File ▸ Add films…); empty when cancelled."""
+        paths, _ = QFileDialog.getOpenFileNames(
+            parent, tr("Add films"), folder,
+            tr("Images (*.dcm *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;All files (*)"))
+        return [Path(p) for p in paths]
+
+    def ask_root(self, parent: QWidget | None) -> tuple[str, str] | None:
+        """The root (level, side) new films belong to, when the case has none yet."""
+        from PyQt6.QtWidgets import QInputDialog
+
+        from annotator.model import LEVELS
+
+        options = [(level, side) for side in ("right", "left") for level in LEVELS]
+        shown = [trf("{side} {level}", side=tr(side), level=level) for level, side in options]
+        default = options.index(("L5", "right")) if ("L5", "right") in options else 0
+        text, ok = QInputDialog.getItem(parent, tr("Which root?"),
+                                        tr("The films are of the block of root:"), shown, default, False)
+        return options[shown.index(text)] if ok and text in shown else None
+
     def error(self, parent: QWidget | None, message: str) -> None:
         QMessageBox.warning(parent, tr("Error"), message)
 
@@ -91,7 +111,9 @@ class ScriptedPrompter(Prompter):
     """Answers from queues (for tests and offscreen runs); records what was asked."""
 
     def __init__(self, unsaved=(), restore=(), yes_no=(), default_unsaved=Unsaved.CANCEL,
-                 default_restore=Recovery.LATER, default_yes_no=True) -> None:
+                 default_restore=Recovery.LATER, default_yes_no=True, films=(), roots=()) -> None:
+        self.films = deque(films)  # lists of paths for choose_films (none left: cancelled)
+        self.roots = deque(roots)  # (level, side) answers for ask_root (none left: cancelled)
         self.unsaved = deque(unsaved)
         self.restore = deque(restore)  # Recovery answers (True: RESTORE, False: DISCARD)
         self.yes_no = deque(yes_no)
@@ -122,6 +144,14 @@ class ScriptedPrompter(Prompter):
 
     def error(self, parent, message):
         self.errors.append(message)
+
+    def choose_films(self, parent, folder):
+        self.asked.append("films")
+        return [Path(p) for p in self.films.popleft()] if self.films else []
+
+    def ask_root(self, parent):
+        self.asked.append("root")
+        return self.roots.popleft() if self.roots else None
 
 
 def choose_case_to_open(parent: QWidget | None) -> Path | None:

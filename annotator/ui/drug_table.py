@@ -85,7 +85,7 @@ class DrugTable(QWidget):
         self.warnings = QLabel(self)
         self.warnings.setObjectName("drugWarnings")
         self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet("color: #c05000;")
+        self.warnings.setStyleSheet("color: #a04400;")
         row = QHBoxLayout()
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
@@ -232,7 +232,7 @@ class DrugTable(QWidget):
 
     def _say(self, text: str, error: bool) -> None:
         self.message.setText(("✖ " if error else "⚠ ") + text)
-        self.message.setStyleSheet("color: #c01010;" if error else "color: #c05000;")
+        self.message.setStyleSheet("color: #c01010;" if error else "color: #a04400;")
         self.message.show()
 
     def _emit(self) -> None:

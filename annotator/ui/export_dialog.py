@@ -32,6 +32,7 @@ from PyQt6.QtWidgets import (
     QLabel,
     QLineEdit,
     QProgressDialog,
+    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -70,58 +71,89 @@ class ExportOptions:
         return any((self.pptx, self.pdf, self.png_dir, self.dicom_dir))
 
 
-class ExportDialog(QDialog):
-    """Formats with their destinations, language, identity. ``options()`` reads the choice."""
+def export_stem(case: Any) -> str:
+    """The base of the exported files' names, from the case's roots ("right_L5", "left_L4_right_L5"):
+    anatomy only, never a title or folder name that could carry patient identity."""
+    roots = list(getattr(case, "roots", []) or [])
+    parts = [f"{getattr(r.side, 'value', r.side)}_{r.level}" for r in roots]
+    stem = "_".join(p for p in parts if p)
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("_.")
+    return stem or "case"
 
-    def __init__(self, case_folder: Path, parent: QWidget | None = None) -> None:
+
+def export_names(case: Any) -> dict[str, str]:
+    """The file (or folder) name written per format inside the chosen output folder."""
+    stem = export_stem(case)
+    return {"pptx": f"{stem}.pptx", "pdf": f"{stem}.pdf", "png": f"{stem}_films", "dicom": f"{stem}_dicom"}
+
+
+FORMAT_LABELS = {
+    "pptx": tr_noop("Teaching deck (PowerPoint)"),
+    "pdf": tr_noop("Teaching deck (PDF)"),
+    "png": tr_noop("Burned-in films (PNG folder)"),
+    "dicom": tr_noop("DICOM objects (folder)"),
+}
+REDACT = 2  # ExportDialog result: the user asked to draw a redaction on ``redact_film``
+
+
+class ExportDialog(QDialog):
+    """One output folder, the formats as checkboxes (file names derived from the case), what the
+    burned-in films and annotated slides show, language, identity. ``options()`` reads the choice.
+
+    With the case (``case`` and ``case_folder``) the dialog checks before it closes that a
+    de-identified export will not be refused for burned-in text; if it would, it names the films
+    as the case panel does and offers the two fixes: draw a redaction (the dialog ends with
+    ``REDACT`` and ``redact_film`` = (root id, film id)) or include patient identity.
+    """
+
+    def __init__(self, case_folder: Path, parent: QWidget | None = None, case: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle(tr("Export"))
-        out = Path(case_folder) / "export"
+        self.case, self.case_folder = case, Path(case_folder)
+        self.names = export_names(case)
+        self.redact_film: tuple[str, str] | None = None
         remembered, remembered_lang = settings.export_choice()
         layout = QVBoxLayout(self)
+        where = QHBoxLayout()
+        where.addWidget(QLabel(tr("Save to folder"), self))
+        self.folder = QLineEdit(str(settings.export_folder()), self)
+        self.folder.setObjectName("exportFolder")
+        self.folder.setMinimumWidth(360)
+        where.addWidget(self.folder, 1)
+        browse = QToolButton(self)
+        browse.setText("…")
+        browse.setToolTip(tr("Choose where to write"))
+        browse.clicked.connect(self._browse)
+        where.addWidget(browse)
+        layout.addLayout(where)
         formats = QGroupBox(tr("Formats"), self)
         grid = QGridLayout(formats)
         self.checks: dict[str, QCheckBox] = {}
-        self.paths: dict[str, QLineEdit] = {}
-        rows = (("pptx", tr("Teaching deck (PowerPoint)"), out / "deck.pptx", False),
-                ("pdf", tr("Teaching deck (PDF)"), out / "deck.pdf", False),
-                ("png", tr("Burned-in films (PNG folder)"), out / "films", True),
-                ("dicom", tr("DICOM objects (folder)"), out / "dicom", True))
-        for row, (key, label, path, is_dir) in enumerate(rows):
-            check = QCheckBox(label, formats)
+        self.name_labels: dict[str, QLabel] = {}
+        for row, key in enumerate(FORMATS):
+            check = QCheckBox(tr(FORMAT_LABELS[key]), formats)
             check.setChecked(key in remembered)
-            edit = QLineEdit(str(path), formats)
-            edit.setMinimumWidth(320)
-            browse = QToolButton(formats)
-            browse.setText("…")
-            browse.setToolTip(tr("Choose where to write"))
-            browse.clicked.connect(lambda _=False, k=key, d=is_dir: self._browse(k, d))
-            check.toggled.connect(edit.setEnabled)
-            check.toggled.connect(browse.setEnabled)
             check.toggled.connect(self._update)
-            edit.setEnabled(check.isChecked())
-            browse.setEnabled(check.isChecked())
+            name = QLabel(self.names[key] + ("/" if key in ("png", "dicom") else ""), formats)
+            name.setToolTip(tr("Written into the folder above"))
             grid.addWidget(check, row, 0)
-            grid.addWidget(edit, row, 1)
-            grid.addWidget(browse, row, 2)
-            self.checks[key], self.paths[key] = check, edit
+            grid.addWidget(name, row, 1)
+            self.checks[key], self.name_labels[key] = check, name
         layout.addWidget(formats)
-        layers = QGroupBox(tr("Burned-in films show"), self)
-        layer_grid = QGridLayout(layers)
+        self.layers_box = QGroupBox(tr("Burned-in films and annotated slides show"), self)
+        layer_grid = QGridLayout(self.layers_box)
         self.layer_checks: dict[str, QCheckBox] = {}
         for i, (key, label) in enumerate(LAYER_LABELS.items()):
-            box = QCheckBox(tr(label), layers)
+            box = QCheckBox(tr(label), self.layers_box)
             box.setChecked(True)
             layer_grid.addWidget(box, i // 3, i % 3)
             self.layer_checks[key] = box
-        self.checks["png"].toggled.connect(layers.setEnabled)
-        layers.setEnabled(self.checks["png"].isChecked())
-        layout.addWidget(layers)
+        layout.addWidget(self.layers_box)
         form = QFormLayout()
         self.language = QComboBox(self)
-        for code, name in LANGUAGES.items():
-            self.language.addItem(name, code)
+        for code, name_ in LANGUAGES.items():
+            self.language.addItem(name_, code)
         lang = remembered_lang if remembered_lang in LANGUAGES else current_language()
         self.language.setCurrentIndex(list(LANGUAGES).index(lang))
         form.addRow(tr("Language of the text"), self.language)
@@ -135,39 +167,100 @@ class ExportDialog(QDialog):
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("QLabel { color: #b91c1c; font-weight: bold; }")
         layout.addWidget(self.warning)
+        self.problem = QGroupBox(tr("Burned-in text"), self)
+        self.problem.setObjectName("burnedInProblem")
+        problem_layout = QVBoxLayout(self.problem)
+        self.problem_text = QLabel(self.problem)
+        self.problem_text.setWordWrap(True)
+        problem_layout.addWidget(self.problem_text)
+        fixes = QHBoxLayout()
+        self.redact_button = QPushButton(tr("Draw a redaction over the burned-in text"), self.problem)
+        self.redact_button.clicked.connect(self._redact)
+        self.identify_button = QPushButton(tr("Export with patient identity"), self.problem)
+        self.identify_button.clicked.connect(lambda: self.identified.setChecked(True))
+        fixes.addWidget(self.redact_button)
+        fixes.addWidget(self.identify_button)
+        problem_layout.addLayout(fixes)
+        self.problem.hide()
+        layout.addWidget(self.problem)
         self.buttons = QDialogButtonBox(self)
         self.export_button = self.buttons.addButton(tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self._remember)
-        self.buttons.accepted.connect(self.accept)
+        self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.buttons)
-        layout.addLayout(row)
+        layout.addWidget(self.buttons)
+        self._blocking: list[Any] = []
         self._update()
 
-    def _browse(self, key: str, is_dir: bool) -> None:
-        current = self.paths[key].text()
-        if is_dir:
-            chosen = QFileDialog.getExistingDirectory(self, tr("Choose a folder"), current)
-        else:
-            pattern = tr("PowerPoint (*.pptx)") if key == "pptx" else tr("PDF (*.pdf)")
-            chosen, _ = QFileDialog.getSaveFileName(self, tr("Export to"), current, pattern)
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, tr("Choose a folder"), self.folder.text())
         if chosen:
-            self.paths[key].setText(chosen)
+            self.folder.setText(chosen)
 
     def _remember(self) -> None:
+        text = self.folder.text().strip()
         settings.save_export_choice([k for k, c in self.checks.items() if c.isChecked()],
-                                    str(self.language.currentData()))
+                                    str(self.language.currentData()), Path(text) if text else None)
+
+    def blocking_films(self) -> list[Any]:
+        """The films (``export.preflight.BurnedInFilm``) a de-identified export would refuse."""
+        if self.case is None or self.identified.isChecked():
+            return []
+        from annotator.export.preflight import unredacted_burned_in
+
+        try:
+            return unredacted_burned_in(self.case, self.case_folder)
+        except Exception:  # a header that cannot be read: the export itself will say what is wrong
+            log.info("burned-in check failed", exc_info=True)
+            return []
+
+    def _accept(self) -> None:
+        self._blocking = self.blocking_films()
+        if self._blocking:
+            self._show_problem()
+            return
+        self._remember()
+        self.accept()
+
+    def _show_problem(self) -> None:
+        from annotator.ui.case_panel import film_display_name
+
+        names = []
+        for item in self._blocking:
+            try:
+                film = self.case.film(item.film_id)[1]
+                names.append(film_display_name(film))
+            except Exception:
+                names.append(item.path)
+        self.problem_text.setText(
+            trf("The DICOM header of {films} says the image carries burned-in text (patient identity) "
+                "and no redaction is drawn, so a de-identified export would show it.",
+                films="; ".join(names)))
+        self.problem.show()
+        self.adjustSize()
+
+    def _redact(self) -> None:
+        if self._blocking:
+            first = self._blocking[0]
+            self.redact_film = (first.root_id, first.film_id)
+            self._remember()
+            self.done(REDACT)
 
     def _update(self, *_args: Any) -> None:
         self.warning.setVisible(self.identified.isChecked())
-        self.export_button.setEnabled(any(c.isChecked() for c in self.checks.values()))
+        if self.identified.isChecked():
+            self.problem.hide()
+        chosen = {k for k, c in self.checks.items() if c.isChecked()}
+        self.export_button.setEnabled(bool(chosen))
+        self.layers_box.setEnabled(bool(chosen & {"png", "pptx", "pdf"}))
+        for key, label in self.name_labels.items():
+            label.setEnabled(key in chosen)
 
     def options(self) -> ExportOptions:
+        folder = Path(self.folder.text().strip() or ".")
+
         def chosen(key: str) -> Path | None:
-            text = self.paths[key].text().strip()
-            return Path(text) if self.checks[key].isChecked() and text else None
+            return folder / self.names[key] if self.checks[key].isChecked() else None
 
         return ExportOptions(pptx=chosen("pptx"), pdf=chosen("pdf"), png_dir=chosen("png"),
                              dicom_dir=chosen("dicom"), lang=str(self.language.currentData()),
@@ -186,6 +279,25 @@ class _Worker(QObject):
         super().__init__()
         self.case, self.folder, self.options = case, folder, options
         self.cancelled = False
+        self.created: list[Path] = []  # folders this export made (removed again when it fails empty)
+
+    def _make_folder(self, folder: Path) -> None:
+        """Create ``folder`` (and its missing parents), remembering which were new."""
+        missing = []
+        for p in (folder, *folder.parents):
+            if p.exists():
+                break
+            missing.append(p)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.created.extend(missing)  # deepest first
+
+    def _remove_empty_folders(self) -> None:
+        """After a failed export: the folders it created and left empty go again."""
+        for p in sorted(set(self.created), key=lambda q: len(q.parts), reverse=True):
+            try:
+                p.rmdir()  # only when empty
+            except OSError:
+                pass
 
     def _progress(self, done: int, total: int, message: str) -> bool:
         self.progressed.emit(done, total, message)
@@ -206,16 +318,17 @@ class _Worker(QObject):
             o = self.options
             for folder in (o.png_dir, o.dicom_dir):
                 if folder is not None:
-                    Path(folder).mkdir(parents=True, exist_ok=True)
+                    self._make_folder(Path(folder))
             for file in (o.pptx, o.pdf):
                 if file is not None:
-                    Path(file).parent.mkdir(parents=True, exist_ok=True)
+                    self._make_folder(Path(file).parent)
             result = export_case(self.case, self.folder, pptx=o.pptx, pdf=o.pdf, png_dir=o.png_dir,
                                  dicom_dir=o.dicom_dir, lang=o.lang, identified=o.identified,
                                  layers=Layers(**o.layers) if o.layers is not None else Layers(),
                                  progress=self._progress)
         except Exception as exc:  # ExportError & co: one line; anything else: still one line
             log.info("export failed", exc_info=True)
+            self._remove_empty_folders()
             lines = str(exc).strip().splitlines()
             self.failed.emit(lines[0] if lines else type(exc).__name__)
             return
@@ -345,8 +458,12 @@ def export_from_window(window: Any, options: ExportOptions | None = None) -> Exp
         if not window.save():
             return None
     if options is None:
-        dialog = ExportDialog(Path(doc.folder), window)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        dialog = ExportDialog(Path(doc.folder), window, case=doc.case)
+        result = dialog.exec()
+        if result == REDACT and dialog.redact_film is not None:
+            start_redaction(window, *dialog.redact_film)
+            return None
+        if result != QDialog.DialogCode.Accepted:
             return None
         options = dialog.options()
     if not options.any_format():
@@ -358,7 +475,10 @@ def export_from_window(window: Any, options: ExportOptions | None = None) -> Exp
         return None
     run = ExportRun(doc.case, Path(doc.folder), options, window, show_progress=True)
 
+    window.statusBar().showMessage(tr("Exporting…"), 20_000)
+
     def done(ok: bool, text: str) -> None:
+        text = name_films(text, doc.case)
         window.statusBar().showMessage(text, 20_000)
         if not ok and not run.worker.cancelled:
             window.prompter.error(window, text)
@@ -367,3 +487,31 @@ def export_from_window(window: Any, options: ExportOptions | None = None) -> Exp
     window.export_run = run  # keep it alive until it ends
     run.start()
     return run
+
+
+def name_films(text: str, case: Any) -> str:
+    """``text`` with the export's figure labels ("film 1A") replaced by the names the case panel
+    shows ("film after contrast · 01_lateral.dcm"), so the user can find the film."""
+    from annotator.export.films import iter_films
+    from annotator.export.text import figure_label
+    from annotator.ui.case_panel import film_display_name
+
+    names: dict[str, str] = {}
+    for index, (_root, film) in enumerate(iter_films(case)):
+        names.setdefault(figure_label(1, index, film), film_display_name(film))
+
+    def swap(m: re.Match[str]) -> str:
+        name = names.get(m.group(2))
+        return f"{m.group(1)}{name}" if name is not None else m.group(0)
+
+    return re.sub(r"(\bfilm )([0-9]+[A-Z]+|[^\s:,;]+)(?=[\s:,;]|$)", swap, text)
+
+
+def start_redaction(window: Any, root_id: str, film_id: str) -> None:
+    """Select the film in the case panel and arm the redaction tool: the user drags a box over the
+    burned-in text, then exports again."""
+    window.case_panel.select_film(film_id)
+    window.select_film(root_id, film_id)
+    window.set_tool("redaction")
+    window.statusBar().showMessage(
+        tr("Drag a box over the burned-in text to redact it, then export again (File ▸ Export…)."), 30_000)

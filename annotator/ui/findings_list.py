@@ -43,6 +43,29 @@ def _vocabulary() -> dict:
         return {}
 
 
+class WrappedLabel(QLabel):
+    """A word-wrapped label that asks its layout for every line it needs: a grid inside a scroll
+    area does not pass height-for-width on, so a two-line name plus "marked on …" lost its last
+    line. The label keeps its minimum height at what its width needs."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def _fit(self) -> None:
+        need = self.heightForWidth(max(1, self.width()))
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
+        super().setText(text)
+        self._fit()
+
+
 class FindingsList(QWidget):
     """``show_root(document, root)`` shows the findings of ``root`` (a Root or None)."""
 
@@ -120,8 +143,7 @@ class FindingsList(QWidget):
         for i, f in enumerate(findings):
             d = vocab.get(f.code)
             title = d.name(lang) if d is not None else f.code
-            name = QLabel(title, self)
-            name.setWordWrap(True)
+            name = WrappedLabel(title, self)
             name.setObjectName(f"finding_{f.code}")
             widgets: dict[str, Any] = {"name": name, "title": title}
             editor: QWidget | None = None

@@ -11,7 +11,7 @@ from typing import Any
 
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PyQt6.QtWidgets import QDockWidget, QMainWindow
+from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from annotator.model import View
 from annotator.ui import case_files, settings
@@ -84,11 +84,19 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        from annotator.ui.film_import import install_film_import
+
+        self.film_import = install_film_import(self)  # File ▸ Add films… / Import this folder's films
         self.assist_toolbar = install_assist(self)
         if self.assist_toolbar is not None:  # View ▸ Panels also lists the profile dock and the toolbars
             self.panels_menu.addAction(self.assist_toolbar.assist.profile_panel.toggleViewAction())
             self.panels_menu.addSeparator()
             self.panels_menu.addActions([self.toolbar.toggleViewAction(), self.assist_toolbar.toggleViewAction()])
+        # save state that stays (a temporary status message is wiped by the next status tip)
+        self.save_state = QLabel(self)
+        self.save_state.setObjectName("saveState")
+        self.statusBar().addPermanentWidget(self.save_state)
+        self.saved_at: str | None = None  # "HH:MM" of the last Save of this document
         self.retranslate()
         signals().language_changed.connect(self.retranslate)
         signals().language_changed.connect(self.statusBar().clearMessage)  # no message left in the old language
@@ -214,6 +222,10 @@ class MainWindow(QMainWindow):
         if hasattr(workspace, "status_message"):
             workspace.status_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
             workspace.single_changed.connect(self._single_changed)
+        if hasattr(workspace, "active_changed"):
+            workspace.active_changed.connect(self._active_viewport_changed)
+        if hasattr(workspace, "redaction_requested"):  # the burned-in warning on a film was clicked
+            workspace.redaction_requested.connect(self._start_redaction)
         self.workspace = workspace
         self._shown = {}
         self.central.swap(workspace)
@@ -229,6 +241,7 @@ class MainWindow(QMainWindow):
         if self._unsubscribe is not None:
             self._unsubscribe()
         self.document = document
+        self.saved_at = None
         self._unsubscribe = document.subscribe(self._on_change)
         self.autosaver.attach(document)
         self.images.clear()
@@ -259,6 +272,7 @@ class MainWindow(QMainWindow):
         self.verdict_panel.show_root(self.document, self.root_id)
         if getattr(event, "kind", None) in ("root", "film"):
             self._show_root_films(force="path" in (getattr(event, "fields", None) or ()))  # a relinked film
+        getattr(self.workspace, "refresh_titles", lambda: None)()  # figure label, phase, a redaction drawn
         self._update_undo_actions()
         self._update_title()
 
@@ -348,6 +362,25 @@ class MainWindow(QMainWindow):
         name = Path(doc.path).parent.name if doc is not None and doc.path else tr("no case")
         title = doc.case.title if doc is not None and doc.case.title else name
         self.setWindowTitle(f"{title}{' *' if doc is not None and doc.dirty else ''} — {tr('Fluoro Annotator')}")
+        state = getattr(self, "save_state", None)
+        if state is not None:
+            if doc is None:
+                text = ""
+            elif doc.dirty:
+                text = tr("Unsaved changes")
+            elif self.saved_at is not None:
+                text = trf("Saved at {time}", time=self.saved_at)
+            else:
+                text = ""
+            if state.text() != text:
+                state.setText(text)
+
+    def note_saved(self) -> None:
+        """After a successful Save: the status bar keeps "Saved at HH:MM" until the next edit."""
+        from datetime import datetime
+
+        self.saved_at = datetime.now().strftime("%H:%M")
+        self._update_title()
 
     # -- commands --------------------------------------------------------------------------
 
@@ -396,6 +429,20 @@ class MainWindow(QMainWindow):
         if fn is not None:
             fn(view)
         self.actions_by_key["single_view" if view is not None else "three_views"].setChecked(True)
+
+    def _active_viewport_changed(self, key: str) -> None:
+        """The viewport the user works in (clicked, or chosen by key) is the selected film: the
+        record panel and the case tree follow it, so marking one film never edits another's record."""
+        film_id = self._shown.get(str(key))
+        if film_id is None or film_id == self.film_id or self.document is None:
+            return
+        self.film_id = film_id
+        self.record_panel.show(self.document, self.root_id, film_id)
+        self.case_panel.select_film(film_id)
+
+    def _start_redaction(self, _key: str) -> None:
+        self.set_tool("redaction")
+        self.statusBar().showMessage(tr("Drag a box over the burned-in text to redact it."), 30_000)
 
     def _single_changed(self, key: Any) -> None:
         self.single_view = View(key) if key else None
@@ -446,8 +493,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         recent = settings.recent_cases()
         for p in recent:
-            self.recent_menu.addAction(f"{p.parent.name}/{p.name}").triggered.connect(
-                lambda _=False, q=p: self.open_case(q))
+            act = self.recent_menu.addAction(settings.recent_label(p))
+            act.setToolTip(str(p))
+            act.triggered.connect(lambda _=False, q=p: self.open_case(q))
         if not recent:
             self.recent_menu.addAction(tr("(none)")).setEnabled(False)
 

@@ -10,6 +10,8 @@ axes are labelled in the profile's unit (mm when calibrated, px otherwise).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QPixmap
@@ -66,6 +68,9 @@ class ProfilePanel(QDockWidget):
         super().__init__(parent)
         self.setObjectName("profile_panel")
         self.plot_rgb: np.ndarray | None = None
+        self.plot_texts: list[str] = []  # the words drawn in the plot (axis titles, marks): for the i18n check
+        self._profile: Any = None
+        self._marks: list[tuple[float, str]] = []
         self._lines: list[str] = []
         body = QWidget(self)
         layout = QVBoxLayout(body)
@@ -85,6 +90,9 @@ class ProfilePanel(QDockWidget):
         self.setWindowTitle(tr("Contrast profile"))
         if self.plot_rgb is None:
             self.image_label.setText(tr("Analyse a contrast path to see its profile"))
+        elif self._profile is not None and self.plot_texts:  # axis titles in the new language
+            self.show_profile(self._profile, self._marks, self._lines)
+            return
         self._show_text()
 
     def show_profile(self, profile, marks=(), lines: list[str] | None = None) -> None:
@@ -92,16 +100,22 @@ class ProfilePanel(QDockWidget):
         ``lines``: text under the plot (already translated)."""
         import matplotlib
 
-        from annotator.assist.profile import plot_profile
+        from annotator.assist.profile import plot_profile, plot_texts
 
+        labels = {"x": tr("arc length from the start ({unit})"), "intensity": tr("band intensity (density)"),
+                  "width": tr("width at half max ({unit})")}
         with matplotlib.rc_context({"font.family": plot_fonts()}):
-            self.plot_rgb = plot_profile(profile, list(marks), size=PLOT_SIZE_IN, dpi=PLOT_DPI)
+            self.plot_rgb = plot_profile(profile, list(marks), size=PLOT_SIZE_IN, dpi=PLOT_DPI, labels=labels)
+        self.plot_texts = [*plot_texts(profile, labels).values(), *(label for _s, label in marks)]
+        self._profile, self._marks = profile, list(marks)
         self._lines = list(lines or [])
         self.image_label.set_source(QPixmap.fromImage(array_to_qimage(self.plot_rgb)))
         self._show_text()
 
     def clear(self) -> None:
         self.plot_rgb = None
+        self.plot_texts = []
+        self._profile, self._marks = None, []
         self._lines = []
         self.image_label.source = None
         self.image_label.clear()

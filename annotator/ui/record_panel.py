@@ -169,7 +169,7 @@ class RecordPanel(QScrollArea):
             note = QLabel()
             note.setObjectName(f"{scope}_{attr}_warning")
             note.setWordWrap(True)
-            note.setStyleSheet("color: #c05000;")
+            note.setStyleSheet("color: #a04400;")  # amber dark enough to read (≥ 4.5:1), not "disabled"
             note.hide()
             self.notes[f"{scope}.{attr}"] = note
             self.groups[scope].layout().addRow(note)

@@ -14,9 +14,12 @@ import html
 import logging
 from typing import Any
 
+from PyQt6.QtGui import QPalette
 from PyQt6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from annotator.ui.help_overlay import tr_noop
 from annotator.ui.i18n import current_language, signals, tr, trf
+from annotator.ui.readable import hex_of, parse_hex, readable
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +32,9 @@ def _status_key(status: Any) -> str:
     return str(getattr(status, "value", status))
 
 
-def status_hex(status: Any) -> str:
+def status_hex(status: Any, background: tuple[int, int, int] | None = None) -> str:
+    """The verdict colour of ``status``; with ``background``, darkened (or lightened) just enough
+    to be readable as text on it (WCAG AA 4.5:1)."""
     key = _status_key(status)
     try:
         from annotator.render.style import status_color
@@ -37,6 +42,8 @@ def status_hex(status: Any) -> str:
         r, g, b = status_color(key)
     except Exception:
         r, g, b = _STATUS_FALLBACK.get(key, (140, 140, 140))
+    if background is not None:
+        r, g, b = readable((r, g, b), background)
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
@@ -47,6 +54,16 @@ def root_hex(case: Any, root_id: str) -> str:
     index = next((i for i, r in enumerate(case.roots) if r.id == root_id), 0)
     r, g, b = root_color(index)
     return f"#{r:02x}{g:02x}{b:02x}"
+
+
+# where a rule comes from, said in words (domain.md: [seed] the source article, [ext] the literature)
+SOURCE_PHRASES = {"seed": tr_noop("from the source article"), "ext": tr_noop("extended from the literature"),
+                  "department": tr_noop("department rule")}
+
+
+def source_phrase(source: Any) -> str:
+    key = str(getattr(source, "value", source))
+    return tr(SOURCE_PHRASES[key]) if key in SOURCE_PHRASES else key
 
 
 def _fmt(value: float | None) -> str:
@@ -150,7 +167,7 @@ class VerdictPanel(QWidget):
             parts.extend(self._other_roots_html(case, case_summary, root.id, result.film_id, lang))
         parts.append(f"<h4>{html.escape(tr('Root summary'))}</h4>")
         confirmed = summary.position_confirmed
-        color = status_hex("on_target" if confirmed else "insufficient")
+        color = status_hex("on_target" if confirmed else "insufficient", self._background())
         parts.append(f"<p style='color:{color}'><b>{html.escape(summary.position_text(lang))}</b></p>")
         parts.append(f"<p>{html.escape(summary.conclusion_text(lang))}</p>")
         for w in summary.warnings:
@@ -171,10 +188,10 @@ class VerdictPanel(QWidget):
             rows.append(f"<li><i>{html.escape(tr('No rule applies to this film.'))}</i></li>")
         else:
             key = _status_key(verdict.status)
-            rule = f"{verdict.rule_id} ({verdict.source_text(lang)})"
+            rule = f"{verdict.rule_id} ({source_phrase(getattr(verdict, 'source', ''))})"
             rows.append(
                 f"<li>{html.escape(tr('Rule'))}: {html.escape(rule)} — "
-                f"<span style='color:{status_hex(key)}; font-weight:bold'>"
+                f"<span style='color:{status_hex(key, self._background())}; font-weight:bold'>"
                 f"{html.escape(verdict.status.text(lang))}</span></li>"
             )
             if verdict.distance is not None:
@@ -189,8 +206,7 @@ class VerdictPanel(QWidget):
             rows.append(self._warning_html(w, lang))
         return "".join(rows)
 
-    @staticmethod
-    def _other_roots_html(case: Any, case_summary: Any, root_id: str, film_id: str, lang: str) -> list[str]:
+    def _other_roots_html(self, case: Any, case_summary: Any, root_id: str, film_id: str, lang: str) -> list[str]:
         """The verdicts of the other roots on a shared film, each in its root's colour."""
         out = []
         for other in case.roots_of(film_id):
@@ -202,15 +218,20 @@ class VerdictPanel(QWidget):
             if verdict is None:
                 continue
             label = html.escape(summary.label(lang))
-            status = (f"<span style='color:{status_hex(_status_key(verdict.status))}; font-weight:bold'>"
+            status = (f"<span style='color:{status_hex(_status_key(verdict.status), self._background())}; font-weight:bold'>"
                       f"{html.escape(verdict.status.text(lang))}</span>")
             out.append(f"<p style='margin-left:12px'><span style='color:{root_hex(case, other.id)}'>■ "
                        f"{html.escape(tr('same film'))}, {label}</span>: {status} — "
                        f"{html.escape(verdict.explain(lang))}</p>")
         return out
 
-    @staticmethod
-    def _warning_html(w: Any, lang: str) -> str:
-        color = _SEVERITY_COLORS.get(str(getattr(w, "severity", "warning")), "#c07800")
+    def _background(self) -> tuple[int, int, int]:
+        """The colour the body's text is drawn on."""
+        c = self.body.palette().color(QPalette.ColorRole.Base)
+        return c.red(), c.green(), c.blue()
+
+    def _warning_html(self, w: Any, lang: str) -> str:
+        base = _SEVERITY_COLORS.get(str(getattr(w, "severity", "warning")), "#c07800")
+        color = hex_of(readable(parse_hex(base), self._background()))
         code = html.escape(str(getattr(w, "code", "")))
         return f"<p style='color:{color}'>⚠ {code}: {html.escape(w.message(lang))}</p>"

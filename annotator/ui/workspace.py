@@ -11,7 +11,7 @@ three.
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
-from PyQt6.QtWidgets import QFrame, QLabel, QSplitter, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from annotator.io.image import FluoroImage
 from annotator.ui.i18n import signals, tr
@@ -34,11 +34,22 @@ class _Pane(QFrame):
         super().__init__(parent)
         self.key = key
         self.viewport = viewport
+        self.film_name = ""  # the film shown: "1B · after contrast · 02_ap.dcm" (as in the case panel)
         self.title = QLabel(self)
+        # a film whose header says its pixels carry burned-in text, with nothing redacted yet:
+        # said on the film itself, with the one click that starts the redaction
+        self.burned_in = QPushButton(self)
+        self.burned_in.setObjectName("burnedInWarning")
+        self.burned_in.setStyleSheet(
+            "QPushButton#burnedInWarning { background: #8b1a1a; color: #ffffff; border: none;"
+            " padding: 3px 6px; text-align: left; font-weight: bold; }")
+        self.burned_in.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # never widens the pane
+        self.burned_in.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(1)
         layout.addWidget(self.title)
+        layout.addWidget(self.burned_in)
         layout.addWidget(viewport, 1)
         self.set_active(False)
 
@@ -49,7 +60,14 @@ class _Pane(QFrame):
                            " QCheckBox { color: #ddd; }")  # cine bar labels readable on black
 
     def retranslate(self) -> None:
-        self.title.setText(tr(_TITLES[self.key]))
+        view = tr(_TITLES[self.key])
+        title = f"{view} — {self.film_name}" if self.film_name else view
+        if self.title.text() != title:  # called on every edit: no relayout when nothing changed
+            self.title.setText(title)
+            self.title.setToolTip(self.film_name)
+        self.burned_in.setText("⚠ " + tr("Burned-in text, not redacted: click to redact"))
+        self.burned_in.setToolTip(tr("The film's DICOM header says its pixels carry burned-in text (patient "
+                                     "identity) and no redaction is drawn: click, then drag a box over the text."))
 
 
 class Workspace(QWidget):
@@ -57,6 +75,7 @@ class Workspace(QWidget):
     ``single_changed(object)`` (the maximised key or None), ``status_message(str)``."""
 
     active_changed = pyqtSignal(str)
+    redaction_requested = pyqtSignal(str)  # the viewport key whose film's burned-in text is to be redacted
     single_changed = pyqtSignal(object)
     status_message = pyqtSignal(str)
 
@@ -75,6 +94,7 @@ class Workspace(QWidget):
             vp.activated.connect(lambda k=key: self.set_active(k))
             vp.maximize_requested.connect(lambda k=key: self.set_single(None if self._single == k else k))
             vp.status_message.connect(self.status_message)
+            pane.burned_in.clicked.connect(lambda _=False, k=key: self._redact(k))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -116,6 +136,7 @@ class Workspace(QWidget):
         key = slot_for(view)
         vp = self._viewports[key]
         vp.set_film(root_id, film_id, image, error=error)
+        self.refresh_titles()
         self.set_active(key)
         self._balance_timer.start(0)
         return vp
@@ -123,7 +144,47 @@ class Workspace(QWidget):
     def clear(self) -> None:
         for vp in self._viewports.values():
             vp.set_film(None, None, None)
+        self.refresh_titles()
         self._balance_timer.start(0)
+
+    def refresh_titles(self) -> None:
+        """Each pane's title names its view and the film it shows (figure label, phase, file), as
+        the case panel does: two films of one view are told apart at a glance."""
+        from annotator.ui.case_panel import film_display_name
+
+        for key, pane in self._panes.items():
+            film_id = self._viewports[key].film_id
+            name, burned = "", False
+            if film_id is not None and self.document is not None:
+                try:
+                    film = self.document.film(film_id)
+                except KeyError:
+                    film = None
+                if film is not None:
+                    name = film_display_name(film)
+                    burned = not film.redactions and self._burned_in(film_id)
+            if pane.film_name != name or pane.burned_in.isVisibleTo(pane) != burned:
+                pane.film_name = name
+                pane.burned_in.setVisible(burned)
+                pane.retranslate()
+
+    def _burned_in(self, film_id: str) -> bool:
+        """The film's DICOM header says BurnedInAnnotation YES (read once per file)."""
+        from annotator.export.preflight import film_burned_in
+
+        try:
+            path = self.document.film_path(film_id)
+        except (KeyError, AttributeError):
+            return False
+        cache = self.__dict__.setdefault("_burned_cache", {})
+        key = str(path)
+        if key not in cache:
+            cache[key] = film_burned_in(path)
+        return bool(cache[key])
+
+    def _redact(self, key: str) -> None:
+        self.set_active(key)
+        self.redaction_requested.emit(key)
 
     # -- pane widths ---------------------------------------------------------------
     def pane_weights(self) -> dict[str, int]:

@@ -236,3 +236,26 @@ def test_a_low_confidence_needle_proposal_says_so(qtbot, tmp_path, phantom, monk
     confidence["value"] = 0.97
     assist.propose_needle()
     assert "low confidence" not in win.statusBar().currentMessage()
+
+
+def test_rejecting_every_path_suggestion_leaves_a_saved_case_saved(qtbot, tmp_path):
+    from annotator.io.casefile import save_case
+
+    doc, root, film = path_doc(tmp_path)
+    path = tmp_path / "saved" / "case.json"
+    path.parent.mkdir()
+    save_case(doc.case, path)
+    doc.path = path
+    doc.mark_saved()
+    win, assist, c = open_window(qtbot, doc, root, film, MemoryImage(band_image(), spacing_mm=0.25))
+    assist.analyse_path()
+    suggested = [a for a in doc.film(film.id).annotations if a.suggested]
+    assert suggested and doc.dirty
+    for ann in suggested:
+        c.select_annotation(ann.id)
+        c.setFocus()
+        press(qtbot, c, Qt.Key.Key_Escape)
+    assert not [a for a in doc.film(film.id).annotations if a.suggested]
+    assert not doc.dirty  # everything the analysis proposed was taken back: nothing to save
+    doc.undo()  # the last suggestion back: unsaved again
+    assert doc.dirty

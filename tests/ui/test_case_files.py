@@ -189,7 +189,7 @@ def test_opening_a_case_with_recovered_changes_can_be_cancelled_without_losing_t
     w = window(prompter)
     assert not w.open_case(synthetic_case)
     assert w.document is None and recovery_path(synthetic_case).exists()
-    assert "Cancel: keep them and do not open the case now" in prompter.recovery_texts[0]
+    assert "Later: keep them and do not open the case now" in prompter.recovery_texts[0]
     assert "kept" in w.statusBar().currentMessage()
 
 
@@ -214,7 +214,7 @@ def test_the_recovery_question_names_the_folder_and_esc_keeps_the_file(qtbot, wi
     assert seen["buttons"] == ["Discard the unsaved changes", "Later", "Restore"]
     assert on_modal(qtbot, lambda: Prompter().ask_recovery(w, "/data/cases/a", opening=True),
                     press(Qt.Key.Key_Escape)) is Recovery.LATER
-    assert seen["buttons"] == ["Cancel", "Discard the unsaved changes", "Restore"]
+    assert seen["buttons"] == ["Discard the unsaved changes", "Later", "Restore"]  # "Later", as the README says
 
 
 def test_the_work_of_a_never_saved_case_is_recovered_when_its_folder_is_opened_again(window, tmp_path):

@@ -31,3 +31,15 @@ def test_key_frame_label_follows_undo(qtbot, sample_copy):
     assert cine.frame_label.text().endswith("(key)")
     w.autosaver.timer.stop()
     w.hide()
+
+
+def test_the_mask_frame_box_beside_subtract_says_what_it_is(make_window, sample_copy):
+    from annotator.ui import i18n
+
+    w = make_window(sample_copy / "cine_venous_blush", size=(1600, 1000))
+    cine = w.workspace.viewport("AP").cine
+    assert cine.mask.isVisible()
+    assert cine.mask.text() == "mask 1"  # not a bare "1"
+    assert "subtracted" in cine.mask.toolTip()
+    i18n.set_language("zh", remember=False)
+    assert cine.mask.text() == "蒙片 1"

@@ -29,9 +29,10 @@ def wait_for(qtbot, run):
 def test_dialog_defaults_are_de_identified_and_warn_on_identity(qtbot, tmp_path):
     dialog = ExportDialog(tmp_path)
     qtbot.addWidget(dialog)
+    out = Path(dialog.folder.text())
     opts = dialog.options()
     assert opts.identified is False
-    assert opts.pptx == tmp_path / "export" / "deck.pptx"
+    assert opts.pptx == out / "case.pptx"
     assert opts.pdf is None and opts.png_dir is None and opts.dicom_dir is None
     assert dialog.warning.isHidden()
     dialog.identified.setChecked(True)
@@ -42,7 +43,7 @@ def test_dialog_defaults_are_de_identified_and_warn_on_identity(qtbot, tmp_path)
     assert not dialog.export_button.isEnabled()  # nothing chosen: nothing to export
     dialog.checks["png"].setChecked(True)
     assert dialog.export_button.isEnabled()
-    assert dialog.options().png_dir == tmp_path / "export" / "films"
+    assert dialog.options().png_dir == out / "case_films"
 
 
 def test_png_export_runs_in_a_thread_with_progress_to_100(win, qtbot, tmp_path):
@@ -130,12 +131,13 @@ def test_closing_the_window_during_an_export_stops_it(win, qtbot, tmp_path):
     assert not run.thread.isRunning()
 
 
-def test_dialog_remembers_formats_and_language_but_never_identity(qtbot, tmp_path):
+def test_dialog_remembers_formats_folder_and_language_but_never_identity(qtbot, tmp_path):
     first = ExportDialog(tmp_path)
     qtbot.addWidget(first)
     first.checks["pptx"].setChecked(False)
     first.checks["pdf"].setChecked(True)
     first.checks["dicom"].setChecked(True)
+    first.folder.setText(str(tmp_path / "typed here"))
     first.language.setCurrentIndex(first.language.findData("zh"))
     first.identified.setChecked(True)
     first.export_button.click()
@@ -143,8 +145,8 @@ def test_dialog_remembers_formats_and_language_but_never_identity(qtbot, tmp_pat
     qtbot.addWidget(second)
     opts = second.options()
     assert opts.pptx is None and opts.png_dir is None
-    assert opts.pdf == tmp_path / "other" / "export" / "deck.pdf"
-    assert opts.dicom_dir == tmp_path / "other" / "export" / "dicom"
+    assert opts.pdf == tmp_path / "typed here" / "case.pdf"  # the folder typed last time
+    assert opts.dicom_dir == tmp_path / "typed here" / "case_dicom"
     assert opts.lang == "zh"
     assert opts.identified is False
 

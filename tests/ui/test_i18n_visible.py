@@ -238,3 +238,24 @@ def test_a_refused_new_case_says_why_with_a_lead(zh_window, synthetic_case):
     w = zh_window(synthetic_case, prompter)
     assert not new_case_from_window(w, NewCaseRequest(folder=synthetic_case.parent))
     assert prompter.errors[-1].startswith("无法创建病例：case.json")
+
+
+def test_every_widget_and_the_profile_plot_in_chinese_have_no_english_left(zh_window, qtbot, sample_copy):
+    """The whole window in zh after an Analyse path: docks, toolbars, menus, the verdict and
+    record panels, the profile plot's axis titles and marks, and the tooltips of the toolbars."""
+    w = zh_window(sample_copy / "right_L5_on_target")
+    assist = w.assist_toolbar.assist
+    lateral = next(f for f in w.document.case.roots[0].films if f.view.value == "lateral")
+    w.case_panel.select_film(lateral.id)
+    result = assist.analyse_path()
+    assert result is not None and assist.profile_panel.plot_texts
+    assert "距起点的路径长度" in " ".join(assist.profile_panel.plot_texts)
+    problems = []
+    for dock in ("verdict", "record"):
+        w.docks[dock].raise_()
+        qtbot.wait(20)
+        problems += untranslated(visible_strings(w))
+    tips = [(f"tooltip {a.objectName()}", a.toolTip()) for bar in (w.toolbar, w.assist_toolbar)
+            for a in bar.actions() if a.toolTip()]
+    problems += untranslated(tips)
+    assert not problems, "\n".join(sorted(set(problems)))

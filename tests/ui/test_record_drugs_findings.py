@@ -88,6 +88,10 @@ def test_implausible_amounts_are_stored_with_a_warning(record, qtbot):
     qtbot.keyClick(volume, Qt.Key.Key_Return)
     assert _root(w).contrast_volume_ml == 500.0
     assert note.isVisible() and "500 ml" in note.text()
+    from tests.ui.contrast import AA, widget_text_contrast
+
+    for label in (note, drugs.message):  # warnings read as warnings, not as disabled grey
+        assert widget_text_contrast(label) >= AA, (label.text(), widget_text_contrast(label))
     w.actions_by_key["undo"].trigger()
     assert _root(w).contrast_volume_ml == 2.0 and not note.isVisible()
 

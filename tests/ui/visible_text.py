@@ -5,7 +5,8 @@ shown (menu and toolbar actions, dock titles, labels, buttons, group titles, tab
 items, table headers and cells, tree items, text browsers). ``untranslated(pairs)`` keeps
 those with an English word left in them: a run of three or more ASCII letters that is not
 a unit, an abbreviation of the field (``ALLOWED``) or part of a file name. A viewport's
-canvas contributes the text it paints (corner text, or the empty-viewport hint).
+canvas contributes the text it paints (corner text, or the empty-viewport hint), a plot panel
+(``plot_texts``) the words drawn in its plot.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ ALLOWED = {
     "mm", "ml", "mg", "px", "min", "fps",
 }
 _WORD = re.compile(r"[A-Za-z]{3,}")
-_FILE = re.compile(r"\S+\.(?:dcm|png|jpe?g|tiff?|bmp|json|pdf|pptx)\b|\(\*\.[^)]*\)|\*\.\w+", re.I)
+_FILE = re.compile(r"\S+\.(?:dcm|png|jpe?g|tiff?|bmp|json|pdf|pptx)\b|\(\*\.[^)]*\)|\*\.\w+"
+                   r"|(?<!\S)(?:~|\.{0,2})?/\S*|(?<!\S)\w+/(?!\S)", re.I)  # + folder paths, "name/"
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -64,6 +66,8 @@ def visible_strings(root: QWidget) -> list[tuple[str, str]]:
         if not isinstance(w, QMainWindow | QMenu) and w is not root and not w.isVisibleTo(root):
             continue
         name = type(w).__name__ + (f"#{w.objectName()}" if w.objectName() else "")
+        if getattr(w, "plot_texts", None):  # a plot drawn as an image: the words drawn in it
+            out.extend((name + " plot", text) for text in w.plot_texts)
         if isinstance(w, QMainWindow):
             out.append((name, w.windowTitle().rsplit(" — ", 1)[-1]))
             _actions("menu", w.menuBar().actions(), out)

@@ -32,7 +32,9 @@ def drag_key(ann_id: str) -> str:
 class Asker(Protocol):
     """Asks the user for a value; ``None`` means cancelled. The canvas uses dialogs, tests stubs."""
 
-    def number(self, title: str, label: str, default: float) -> float | None: ...
+    def number(self, title: str, label: str, default: float | None) -> float | None:
+        """``default`` None: the field starts empty and a value must be typed."""
+        ...
 
     def text(self, title: str, label: str, default: str) -> str | None: ...
 

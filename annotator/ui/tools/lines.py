@@ -56,8 +56,9 @@ def ask_length(ctx: ToolContext, a: Point, b: Point) -> dict[str, Any] | None:
     """Calibration: the real length of the line in mm."""
     if dist(a, b) <= 0:
         return None
-    value = 10.0 if ctx.ask is None else ctx.ask.number(
-        tr("Calibration"), tr("Real length of this line (mm):"), 10.0)
+    if ctx.ask is None:  # nobody to ask: no guessed length (a wrong scale is worse than none)
+        return None
+    value = ctx.ask.number(tr("Calibration"), tr("Real length of this line (mm):"), None)
     if value is None or value <= 0:
         return None
     return {"attrs": {"length_mm": float(value)}}

@@ -140,8 +140,29 @@ def reject_suggestion(ctx: ToolContext, ann_id: str) -> bool:
         _reject_one(ctx, ann)
         if shaft is not None:
             _reject_one(ctx, shaft)
+    clean_if_as_saved(ctx.document)
     _after(ctx, "rejected", shaft is not None)
     return True
+
+
+def clean_if_as_saved(doc: object) -> bool:
+    """Rejecting the last suggestion brings the case back to what is saved: then it is not
+    unsaved (no "save changes?" for edits that were all taken back). Compares with the case file
+    on disk; True when the document was marked saved."""
+    from pathlib import Path
+
+    from annotator.io.casefile import case_to_dict, load_case
+
+    path = getattr(doc, "path", None)
+    if not getattr(doc, "dirty", False) or path is None or not Path(path).is_file():
+        return False
+    try:
+        same = case_to_dict(load_case(Path(path))) == case_to_dict(doc.case)  # type: ignore[attr-defined]
+    except Exception:  # an unreadable file: the case stays unsaved
+        return False
+    if same:
+        doc.mark_saved()  # type: ignore[attr-defined]
+    return same
 
 
 def suggestion_key(ctx: ToolContext, key: str) -> bool:

@@ -357,7 +357,12 @@ class Canvas(QWidget):
 
     def hint_text(self) -> str:
         """What an empty viewport says: why its film is not shown, or how to show one."""
-        return self.error or tr("No film: pick one in the case panel")
+        if self.error:
+            return self.error
+        doc = self.document
+        if doc is None or not any(r.films for r in doc.case.roots):  # nothing in the case panel to pick
+            return tr("No films yet: File ▸ Add films… (or drop the files here)")
+        return tr("No film: pick one in the case panel")
 
     def corner_text(self) -> dict[str, list[str]]:
         """The corner lines painted now (see ``furniture.corner_text``)."""

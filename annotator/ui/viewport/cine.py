@@ -67,7 +67,8 @@ class CineBar(QWidget):
         self.key_button.setToolTip(tr("Use the frame shown as this film's key frame"))
         self.subtract.setText(tr("Subtract"))
         self.subtract.setToolTip(tr("Show this frame minus the mask frame (spot vascular uptake)"))
-        self.mask.setToolTip(tr("Mask frame"))
+        self.mask.setPrefix(tr("mask "))  # never a bare "1" beside Subtract
+        self.mask.setToolTip(tr("Mask frame: the frame subtracted from the frame shown"))
         self._frame_changed(self.canvas.frame)
 
     def reset(self) -> None:
