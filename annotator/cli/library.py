@@ -1,11 +1,12 @@
-"""``fluoro-annotator-cli library index DIR…`` / ``library search QUERY [--json]`` / ``library tag``.
+"""``fluoro-annotator-cli library index DIR…`` / ``search QUERY [--json]`` / ``deck QUERY`` / ``tag``.
 
 ``index`` adds library folders and brings the index in step (new or changed
 case files read again, deleted ones dropped); unreadable case files are listed
 as skipped with a one-line reason each, the rest indexed; a folder that does
 not exist is reported (exit 2 when none could be indexed), never created.
 ``search`` refreshes the index, then prints the matching case files (one per
-line with a short summary, or JSON). ``tag`` adds or removes the user's tags in
+line with a short summary, or JSON). ``deck`` exports the cases a search finds as
+one lecture deck (``annotator.export.lecture``; ``--quiz``). ``tag`` adds or removes the user's tags in
 a case file. The index is a per-user cache (``--index`` to use another file).
 """
 
@@ -36,6 +37,17 @@ def register(subparsers: Any) -> None:
                     "sex age tag date sort) and free words; nothing: every case")
     se.add_argument("--json", action="store_true", help="print the results as JSON")
     se.set_defaults(run=run_search)
+    dk = subs.add_parser("deck", help="export the cases a search finds as one lecture deck (PPTX/PDF)")
+    dk.add_argument("query", nargs="*", metavar="QUERY", help="a search as for 'library search'")
+    dk.add_argument("--pptx", type=Path, metavar="FILE", help="write the lecture as PowerPoint")
+    dk.add_argument("--pdf", type=Path, metavar="FILE", help="write the lecture as PDF")
+    dk.add_argument("--quiz", action="store_true", help="quiz mode: each film asked clean, then answered")
+    dk.add_argument("--title", default="", help="the lecture's title")
+    dk.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the text (default en)")
+    dk.add_argument("--limit", type=int, default=40, metavar="N", help="at most N cases (default 40)")
+    dk.add_argument("--identified", action="store_true",
+                    help="keep patient identity in the output (default: de-identified)")
+    dk.set_defaults(run=run_deck)
     tg = subs.add_parser("tag", help="add or remove tags of a case")
     tg.add_argument("case", type=Path, metavar="CASE", help="a case file (case.json) or its folder")
     tg.add_argument("tags", nargs="*", metavar="TAG", help="tags to add")
@@ -93,6 +105,31 @@ def run_search(args: Any) -> int:
         roots = ", ".join(h.roots) or "-"
         print(f"{h.path}\t{roots}\t{', '.join(h.facets.get('finding', [])) or '-'}\t{h.headline}")
     print(f"{len(hits)} case(s)", file=sys.stderr)
+    return 0
+
+
+def run_deck(args: Any) -> int:
+    from annotator.errors import ExportError
+    from annotator.export.case_export import IDENTIFIED_WARNING, export_cases
+    from annotator.export.lecture import LectureOptions
+    from annotator.io.casefile import load_case
+
+    if not (args.pptx or args.pdf):
+        raise ExportError("nothing to export: give --pptx and/or --pdf")
+    query = " ".join(args.query)
+    with _open(args) as lib:
+        lib.refresh()
+        hits = lib.search(query, limit=max(1, args.limit))
+    if not hits:
+        raise ExportError(f"no case matches {query!r}: try 'library search' first")
+    items = [(load_case(h.path), h.path.parent) for h in hits]
+    if args.identified:
+        print(f"warning: {IDENTIFIED_WARNING}", file=sys.stderr)
+    result = export_cases(items, pptx=args.pptx, pdf=args.pdf, lang=args.lang, identified=args.identified,
+                          lecture=LectureOptions(title=args.title, quiz=args.quiz))
+    for f in result.files:
+        print(f)
+    print(f"{len(items)} case(s) in the lecture", file=sys.stderr)
     return 0
 
 

@@ -50,3 +50,20 @@ def test_errors_are_one_line_exit_2(tmp_path: Path, index_file: str, capsys: pyt
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err
     assert not (tmp_path / "nope").exists()
+
+
+def test_deck_from_a_saved_search(sample_copy: Path, index_file: str, tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from pptx import Presentation
+
+    main(["library", "--index", index_file, "index", str(sample_copy)])
+    out = tmp_path / "quiz.pptx"
+    assert main(["library", "--index", index_file, "deck", "level:l5", "--quiz", "--pptx", str(out),
+                 "--title", "L5 roots"]) == 0
+    assert "3 case(s)" in capsys.readouterr().err
+    texts = [" ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+             for slide in Presentation(str(out)).slides]
+    assert "L5 roots" in texts[0] and "3 cases" in texts[0]
+    assert sum("Which root is responsible?" in t for t in texts) == 3
+    assert main(["library", "--index", index_file, "deck", "level:l1", "--pptx", str(out)]) == 2
+    assert "no case matches" in capsys.readouterr().err
