@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 MAX_SLIDE_PX = 1400
 JPEG_QUALITY = 90
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5  # 16:9
-SLIDE_TEXT_SCALE = 2.0  # overlay text on slide images: a film is shown ~5 inches high
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ def film_slides(pf: PreparedFilm) -> list[Slide]:
     lang = pf.lang
     head = f"{tx.word('case', lang)} {pf.case_number} · {tx.root_label(pf.root, lang)}"
     notes = "\n".join(pf.notes())
-    clean = with_caption(Slide("film_clean", head, image=encode_slide_image(pf.image(annotated=False)),
+    clean = with_caption(Slide("film_clean", head, image=encode_slide_image(pf.image(annotated=False, panel=True)),
                                 notes=notes), pf.short_caption)
     accent = None
     if pf.verdict is not None:
@@ -112,7 +111,7 @@ def film_slides(pf: PreparedFilm) -> list[Slide]:
 
         accent = style.status_color(pf.verdict.status)
     revealed = Slide("film_annotated", head,
-                     image=encode_slide_image(pf.image(annotated=True, text_scale=SLIDE_TEXT_SCALE)),
+                     image=encode_slide_image(pf.image(annotated=True, panel=True)),
                      notes=notes, accent=accent)
     return [clean, with_caption(revealed, pf.caption)]
 
