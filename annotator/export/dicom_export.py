@@ -153,7 +153,7 @@ def export_dicom(
                               window=pf.window if pf.is_dicom else None)
             objects.append((f"fig{pf.label}-gsps.dcm", gsps, False))
         redacted = bool(pf.film.redactions)  # burned_in copies always carry the redactions
-        sc = build_burned_in_sc(src, pf.image(annotated=True), pf.film, series_uid=sc_series,
+        sc = build_burned_in_sc(src, pf.image(annotated=True, panel=False), pf.film, series_uid=sc_series,
                                 sop_uid=generate_uid(), instance_number=i, description=f"Fig {pf.label}",
                                 burned_in=burned_in_value(pf.burned_in, redacted))
         objects.append((f"fig{pf.label}-sc.dcm", sc, redacted))
