@@ -101,8 +101,11 @@ def _quiz_film(pf: PreparedFilm, section: str) -> list[dk.Slide]:
     ask = word("tip_question", lang) if pf.verdict is not None else word("contrast_question", lang)
     clean.title = f"{clean.title} · {word('quiz', lang)}{_colon(lang)}{ask}"
     answer = f"{word('answer', lang)}{_colon(lang)}"
-    if pf.verdict is not None:
-        answer += f"{tx.status_label(pf.verdict.status, lang)}. {pf.verdict.explain(lang)} "
+    if pf.verdict is not None:  # the verdict's full explanation is in the speaker notes (pf.notes)
+        answer += tx.status_label(pf.verdict.status, lang)
+        if pf.verdict.distance is not None:
+            answer += f" ({pf.verdict.distance:.1f} {pf.verdict.unit})"
+        answer += "。" if lang == "zh" else ". "
     annotated.title = f"{annotated.title} · {word('answer', lang)}"
     annotated = dk.with_caption(annotated, answer + pf.caption)
     clean.section = annotated.section = section
