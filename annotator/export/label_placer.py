@@ -19,7 +19,7 @@ Coordinates are film pixels (origin top-left corner, +x right, +y down).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,8 +104,8 @@ class Occupancy:
         self._table()
 
     def _table(self) -> None:
-        s = np.zeros((self.mask.shape[0] + 1, self.mask.shape[1] + 1), dtype=np.int64)
-        s[1:, 1:] = self.mask.cumsum(0).cumsum(1)
+        s = np.zeros((self.mask.shape[0] + 1, self.mask.shape[1] + 1), dtype=np.int32)  # < 2**31 pixels
+        s[1:, 1:] = self.mask.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
         self.sat = s
 
     def count(self, box: Rect) -> int:
@@ -129,49 +129,44 @@ class Occupancy:
 
 
 def grow(mask: np.ndarray, radius: int) -> np.ndarray:
-    """``mask`` dilated by a square of half-size ``radius`` px (a summed-area box filter)."""
-    if radius <= 0:
-        return np.asarray(mask, dtype=bool)
+    """``mask`` dilated by a square of half-size ``radius`` px (box sums along x, then y)."""
     m = np.asarray(mask, dtype=bool)
-    h, w = m.shape
-    s = np.zeros((h + 1, w + 1), dtype=np.int64)
-    s[1:, 1:] = m.cumsum(0).cumsum(1)
-    ys = np.arange(h)
-    xs = np.arange(w)
-    y0 = np.clip(ys - radius, 0, h)[:, None]
-    y1 = np.clip(ys + radius + 1, 0, h)[:, None]
-    x0 = np.clip(xs - radius, 0, w)[None, :]
-    x1 = np.clip(xs + radius + 1, 0, w)[None, :]
-    return (s[y1, x1] - s[y0, x1] - s[y1, x0] + s[y0, x0]) > 0
+    if radius <= 0:
+        return m
+    k = 2 * radius + 1
+    for axis in (1, 0):
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (radius + 1, radius)
+        c = np.pad(m.astype(np.int32), pad).cumsum(axis=axis, dtype=np.int32)
+        hi = c[:, k:] if axis == 1 else c[k:, :]
+        lo = c[:, :-k] if axis == 1 else c[:-k, :]
+        m = (hi - lo) > 0
+    return m
 
 
-def _candidates(req: LabelRequest, start: float, step: float, max_px: float, horizontal_first: bool
-                ) -> list[tuple[float, int, Rect]]:
-    """Boxes around the anchor (and the points ``along`` a line), (distance, preference, box),
-    nearest first; at one distance the anchor before the other points."""
+def _rings(req: LabelRequest, start: float, step: float, max_px: float, horizontal_first: bool
+           ) -> Iterator[list[tuple[float, Rect]]]:
+    """Candidate boxes ring by ring, nearest ring first: in ring ``d`` every box's nearest point
+    lies ``d`` px (or less) from the anchor or a point ``along`` its line. Within a ring: the
+    anchor before the other points, then right, left (beside the mark, as printed labels are),
+    above, below."""
     w, h = req.w, req.h
-    out: list[tuple[float, int, Rect]] = []
     n_angles = 24
-    for k, (ax, ay) in enumerate(req.points):
-        d = start
-        while d <= max_px + 1e-9:
+    d = start
+    while d <= max_px + 1e-9:
+        ring: list[tuple[int, float, Rect]] = []
+        for k, (ax, ay) in enumerate(req.points):
             for i in range(n_angles):
                 ang = 2 * math.pi * i / n_angles
                 ux, uy = math.cos(ang), math.sin(ang)
-                # the box's nearest edge point lies about d from the point in direction (ux, uy)
-                cx = ax + ux * d + (w / 2 if ux > 1e-9 else -w / 2 if ux < -1e-9 else 0.0)
-                cy = ay + uy * d + (h / 2 if uy > 1e-9 else -h / 2 if uy < -1e-9 else 0.0)
-                box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-                dist = req.distance(box)
-                if dist > max_px:
-                    continue
-                # prefer right, then left (beside the mark, as printed labels are), then above, below
+                # the corner (or edge) of the box nearest to the point is (ax + ux d, ay + uy d)
+                x0 = ax + ux * d if ux > 1e-9 else ax + ux * d - w if ux < -1e-9 else ax - w / 2
+                y0 = ay + uy * d if uy > 1e-9 else ay + uy * d - h if uy < -1e-9 else ay - h / 2
                 pref = 0 if abs(uy) < 0.3 else 1 if horizontal_first else (0 if uy < 0 else 1)
-                pref = k * 4 + pref * 2 + (0 if ux >= 0 else 1)
-                out.append((dist, pref, box))
-            d += step
-    out.sort(key=lambda c: (round(c[0] / step), c[1], c[0]))
-    return out
+                ring.append((k * 4 + pref * 2 + (0 if ux >= 0 else 1), d, (x0, y0, x0 + w, y0 + h)))
+        ring.sort(key=lambda c: c[0])
+        yield [(dist, box) for _pref, dist, box in ring]
+        d += step
 
 
 def place_labels(requests: Sequence[LabelRequest], occupancy: Occupancy, bounds: Rect, *, gap_px: float,
@@ -187,10 +182,9 @@ def place_labels(requests: Sequence[LabelRequest], occupancy: Occupancy, bounds:
     for i in order:
         req = requests[i]
         step = max(1.0, gap_px)
-        cands = _candidates(req, gap_px, step, max_px, horizontal_first=bool(req.order_group))
         best: tuple[int, float, Rect] | None = None
         chosen: Rect | None = None
-        for dist, _pref, box in cands:
+        for dist, box in (c for ring in _rings(req, gap_px, step, max_px, bool(req.order_group)) for c in ring):
             if box[0] < bounds[0] or box[1] < bounds[1] or box[2] > bounds[2] or box[3] > bounds[3]:
                 continue
             if req.order_group and req.order_group in last_in_group:
