@@ -220,9 +220,13 @@ class LibraryWindow(QMainWindow):
         except AnnotatorError as exc:
             self.status.setText(str(exc))
             return
+        from annotator.render.labels import finding_name
+
         self.list.clear()
+        hidden = ("injection_resistance", "tip_in_sheath")  # nearly every case has them: not a topic
         for hit in self.hits:
-            finds = ", ".join(hit.facets.get("finding", [])[:3])
+            codes = [c for c in hit.facets.get("finding", []) if c not in hidden]
+            finds = ", ".join(finding_name(c, current_language()) for c in codes[:3])
             item = QListWidgetItem(", ".join(hit.roots) + (f"\n{finds}" if finds else ""))
             item.setData(PATH_ROLE, str(hit.path))
             item.setToolTip(f"{hit.path.parent.name}\n{hit.headline}")
