@@ -180,6 +180,7 @@ class LibraryIndex:
                 conn.close()
                 return None
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA journal_mode = WAL")  # the window searches while a worker refreshes
             return conn
         except sqlite3.DatabaseError:
             return None
@@ -187,6 +188,7 @@ class LibraryIndex:
     @staticmethod
     def _fresh(conn: sqlite3.Connection) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
         with conn:
             conn.executescript(_SCHEMA)
             conn.execute("INSERT INTO meta VALUES ('version', ?)", (str(INDEX_VERSION),))
