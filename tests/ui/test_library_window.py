@@ -104,3 +104,20 @@ def test_main_window_opens_the_library_and_chinese_labels(make_window, qtbot, li
     assert lib.windowTitle() == "教学病例库" and lib.quiz_button.text() == "导出提问幻灯片…"
     i18n.set_language("en", remember=False)
     lib.close()
+
+
+def test_a_saved_search_comes_back_in_a_new_window(window, qtbot, library: Path) -> None:
+    from annotator.ui.library.window import LibraryWindow
+
+    window.filters["level"].setCurrentIndex(window.filters["level"].findData("l5"))
+    window.search_box.setText("phantom")
+    window.save_current_search("L5 phantoms")
+    again = LibraryWindow(index_path=library)
+    qtbot.addWidget(again)
+    i = again.saved_combo.findText("L5 phantoms")
+    assert i > 0
+    again.saved_combo.activated.emit(i)
+    assert _names(again) == ["cine_venous_blush", "left_L5_cutoff", "right_L5_on_target"]
+    assert "level:l5" in again.search_box.text() and again.filters["level"].currentData() == ""
+    qtbot.waitUntil(lambda: all(j.ended for j in again.jobs[:1]), timeout=10000)
+    again.close()

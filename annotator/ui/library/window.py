@@ -86,10 +86,16 @@ class LibraryWindow(QMainWindow):
         self.jobs: list[workers.Background] = []
         self.skipped: list[Any] = []
         self.missing: list[Path] = []
+        self.closing = False
         self._build()
         self.retranslate()
         signals().language_changed.connect(self.retranslate)
         self.resize(1100, 720)
+        from PyQt6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if app is not None:  # threads stopped before the application (and this window) goes
+            app.aboutToQuit.connect(self.close)
         self.search()
         self.refresh()
 
@@ -108,7 +114,13 @@ class LibraryWindow(QMainWindow):
         self.add_button.clicked.connect(self._ask_folder)
         self.refresh_button = QPushButton(central)
         self.refresh_button.clicked.connect(lambda: self.refresh())
+        self.saved_combo = QComboBox(central)
+        self.saved_combo.activated.connect(lambda i: self.use_saved(self.saved_combo.itemData(i) or ""))
+        self.save_button = QPushButton(central)
+        self.save_button.clicked.connect(self._ask_save)
         top.addWidget(self.search_box, 1)
+        top.addWidget(self.saved_combo)
+        top.addWidget(self.save_button)
         top.addWidget(self.sort_combo)
         top.addWidget(self.add_button)
         top.addWidget(self.refresh_button)
@@ -156,6 +168,8 @@ class LibraryWindow(QMainWindow):
         self.setWindowTitle(tr("Teaching library"))
         self.search_box.setPlaceholderText(tr("Search captions and notes, or e.g. finding:bench_sign level:L4"))
         self.add_button.setText(tr("Add folder…"))
+        self.save_button.setText(tr("Save search…"))
+        self._fill_saved()
         self.refresh_button.setText(tr("Refresh"))
         self.title_box.setPlaceholderText(tr("Lecture title"))
         self.lecture_button.setText(tr("Export lecture…"))
@@ -182,6 +196,42 @@ class LibraryWindow(QMainWindow):
         self.sort_combo.blockSignals(False)
         self._show_status(len(self.hits) if hasattr(self, "hits") else 0)
 
+    # -- saved searches --------------------------------------------------------------------------
+    def _fill_saved(self) -> None:
+        from annotator.ui.library.saved import saved_searches
+
+        self.saved_combo.clear()
+        self.saved_combo.addItem(tr("Saved searches"), "")
+        for name, query in saved_searches().items():
+            self.saved_combo.addItem(name, query)
+            self.saved_combo.setItemData(self.saved_combo.count() - 1, query, Qt.ItemDataRole.ToolTipRole)
+
+    def save_current_search(self, name: str) -> None:
+        """Remember the current filters, sort and words as ``name``."""
+        from annotator.ui.library.saved import save_search
+
+        if name.strip():
+            save_search(name, self.query())
+            self._fill_saved()
+
+    def _ask_save(self) -> None:
+        from PyQt6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(self, tr("Save search"), tr("Name of the search:"))
+        if ok:
+            self.save_current_search(name)
+
+    def use_saved(self, query: str) -> None:
+        """Show the cases of a saved search: filters back to any, its query in the search box."""
+        if not query:
+            return
+        for combo in (*self.filters.values(), self.sort_combo):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search_box.setText(query)
+        self.search()
+
     # -- index and search ----------------------------------------------------------------------
     def query(self) -> str:
         """The search: the filters' terms, the sort and the search box's words."""
@@ -192,6 +242,8 @@ class LibraryWindow(QMainWindow):
     def refresh(self, folders: list[Path] | None = None) -> workers.Background:
         """Bring the index in step (adding ``folders``) in a worker thread, then search again."""
         job = workers.Background(workers.refresh_index(self.index_path, list(folders or [])), self)
+        if self.closing:
+            return job
         job.done.connect(self._refreshed)
         self.jobs.append(job)
         self.status.setText(tr("Updating the library index…"))
@@ -253,6 +305,8 @@ class LibraryWindow(QMainWindow):
         return QIcon(pix)
 
     def _load_thumbnails(self, files: list[Path]) -> None:
+        if self.closing:
+            return
         for job in self.jobs:
             if not job.ended and job.job.receivers(job.job.item) > 0:
                 job.job.cancelled = True
@@ -321,6 +375,7 @@ class LibraryWindow(QMainWindow):
         self.exported.emit(ok, text)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)
+        self.closing = True
         for job in self.jobs:
             if not job.ended:
                 job.stop()

@@ -61,11 +61,15 @@ class Background(QObject):
         return self
 
     def stop(self) -> None:
+        """Cancel (thumbnails stop between films), wait for the thread; ``done`` never fires."""
         self.job.cancelled = True
+        self.ended = True
         self.thread.quit()
         self.thread.wait()
 
     def _end(self, ok: bool, result: object) -> None:
+        if self.ended:  # stopped: the window is closing
+            return
         self.ended = True
         self.thread.quit()
         self.thread.wait()
