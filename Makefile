@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 NOQT   := .venv-noqt
 
-.PHONY: run test test-noqt lint bench samples screenshots clean install-desktop uninstall-desktop
+.PHONY: run test test-noqt lint bench samples screenshots lecture-images clean install-desktop uninstall-desktop
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ test-noqt: $(NOQT)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks
+
+# README images of a lecture deck as LibreOffice renders it (needs soffice and pdftoppm)
+lecture-images: $(VENV)/.installed
+	$(PY) docs/lecture_images.py
 
 samples: $(VENV)/.installed
 	$(PY) -m sample_images.generate

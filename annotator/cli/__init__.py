@@ -27,6 +27,7 @@ SUBCOMMANDS: dict[str, str] = {
     "new": "annotator.cli.new",
     "export": "annotator.cli.export",
     "assist": "annotator.cli.assist",
+    "library": "annotator.cli.library",
 }
 
 EXIT_BAD_INPUT = 2

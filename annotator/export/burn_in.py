@@ -1,23 +1,29 @@
 """Burned-in films: the display buffer of a film at full resolution with overlays drawn in.
 
 Coordinates are stored-image pixels (origin at the top-left corner of the
-top-left pixel, +x right, +y down; domain.md §3); the output has the film's
-own pixel grid, so a point (x, y) lands on the same spot as on screen. A
-caption, when asked for, goes in a band *below* the film, so the output is
-then taller than the film.
+top-left pixel, +x right, +y down; domain.md §3); the film keeps its own pixel
+grid at the top left of the output, so a point (x, y) lands on the same spot
+as on screen. Verdict, warnings, legend and scale bar never cover the image:
+they go in a column right of the film (``legend_panel``); a caption, when
+asked for, goes in a band *below*.
+
+Sizes are points of the output (``output_scale``: the film as seen on a 16:9
+slide), not film pixels: labels ``LABEL_PT`` (14 pt), lines at least 1.5 pt,
+on a 512-pixel cine film as on a 2048-pixel one.
 
 Order of drawing: redaction rectangles first and always (black, opaque, even
-for a "clean" film), then target zone, annotations, verdict text, legend,
-scale bar, caption. Colours and sizes come from ``annotator.render.style``,
-the definition the screen uses too; marker shapes and labels are the
-screen's (``annotator.render.labels``).
+for a "clean" film), then target zone, annotation shapes, then the labels,
+placed by ``label_placer`` clear of every drawn pixel and of each other (leader
+lines when moved away), then the column and the caption. Colours come from
+``annotator.render.style``, the definition the screen uses too; marker shapes
+and label texts are the screen's (``annotator.render.labels``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +31,19 @@ import numpy as np
 
 from annotator.errors import ExportError
 from annotator.export.fonts import pil_font
+from annotator.export.label_placer import LabelRequest, Occupancy, PlacedLabel, grow, place_labels
+from annotator.export.legend_panel import LegendEntry, PanelText, ScaleBar, draw_panel
+from annotator.export.output_scale import (
+    LABEL_GAP_PT,
+    LABEL_MAX_PT,
+    LABEL_NEAR_PT,
+    LABEL_PT,
+    MARKER_PT,
+    PANEL_BG,
+    OutputScale,
+)
 from annotator.export.text import status_label, word
-from annotator.export.text_layout import Box, layout_boxes, wrap_text
+from annotator.export.text_layout import wrap_text
 from annotator.model import Annotation, Film, Role, ShapeKind
 from annotator.render import style
 
@@ -65,10 +82,11 @@ class Layers:
     legend: bool = True
     scale_bar: bool = True
     caption: bool = True
+    labels: bool = True  # the annotations' text (with annotations)
 
     @classmethod
     def clean(cls, caption: bool = False) -> Layers:
-        return cls(False, False, False, False, False, caption)
+        return cls(False, False, False, False, False, caption, False)
 
 
 def to_rgb(buffer: np.ndarray) -> np.ndarray:
@@ -97,24 +115,22 @@ def apply_redactions(rgb: np.ndarray, film: Film) -> np.ndarray:
 
 
 class _Painter:
-    """Pillow drawing with the shared style, sizes scaled to the film height."""
+    """Pillow drawing with the shared style, sizes in points of the output (``OutputScale``)."""
 
-    def __init__(self, img: Any, lang: str, text_scale: float = 1.0) -> None:
+    def __init__(self, img: Any, lang: str, scale: OutputScale) -> None:
         from PIL import ImageDraw
 
         self.img = img
         self.h = img.height
         self.lang = lang
-        self.text_scale = text_scale
-        self.font_px = style.font_px(self.h) * text_scale
+        self.scale = scale
         self.draw = ImageDraw.Draw(img)
-        self.font = pil_font(int(round(self.font_px)), lang)
-        self.pad = max(2, int(self.font_px * 0.4))
-        # rectangles (x0, y0, x1, y1) labels must not cover: the text boxes, labels placed so far
-        self.taken: list[tuple[float, float, float, float]] = []
+        self.font_px = scale.px(LABEL_PT)
+        self.font = pil_font(max(1, int(round(self.font_px))), lang)
+        self.stroke = max(1, int(round(scale.px(1.0))))  # the dark outline of label text
 
-    def _width(self, role: Role) -> int:
-        return max(1, int(round(style.line_width(role, self.h))))
+    def width(self, role: Role) -> int:
+        return self.scale.line_px(style.role_style(role).width)
 
     def polyline(self, pts: Sequence[tuple[float, float]], color: Any, width: int,
                  dash: Sequence[float] = (), closed: bool = False) -> None:
@@ -136,101 +152,65 @@ class _Painter:
                 i += 1
                 on = not on
 
-    def text(self, xy: tuple[float, float], s: str, color: Any = style.TEXT_COLOR, anchor: str = "la") -> None:
-        self.draw.text(xy, s, font=self.font, fill=color, anchor=anchor,
-                       stroke_width=max(1, self.pad // 3), stroke_fill=style.TEXT_SHADOW)
-
-    def draw_box(self, box: Box) -> None:
-        """A laid-out text box (``text_layout.layout_boxes``): dark ground, coloured lines, a
-        drawn warning triangle before warning lines (no font has to carry a "⚠" glyph)."""
-        font = pil_font(max(1, int(round(box.font_px))), self.lang)
-        pad = max(2.0, box.font_px * 0.4)
-        lh = int(box.font_px * 1.3)
-        self.draw.rectangle([box.x, box.y, box.x + box.w, box.y + box.h], fill=(0, 0, 0))
-        icon = box.font_px * 1.1 if any(w for _, _, w in box.lines) else 0.0
-        for i, (s, color, warn) in enumerate(box.lines):
-            x, y = box.x + pad, box.y + pad + i * lh
-            if warn:
-                t = box.font_px * 0.95
-                tri = [(x, y + t), (x + t / 2, y + t * 0.08), (x + t, y + t)]
-                self.draw.polygon(tri, fill=color)
-                self.draw.text((x + t / 2, y + t * 0.98), "!", font=pil_font(max(1, int(t * 0.75)), self.lang),
-                               fill=(0, 0, 0), anchor="ms")
-            self.draw.text((x + icon, y), s, font=font, fill=color)
-
-    def measure(self, s: str, font_px: float) -> float:
-        return float(self.draw.textlength(s, font=pil_font(max(1, int(round(font_px))), self.lang)))
+    def text_box(self, s: str) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) of ``s`` drawn at (0, 0) with anchor "lt", outline included."""
+        return tuple(float(v) for v in self.draw.textbbox((0, 0), s, font=self.font, anchor="lt",
+                                                          stroke_width=self.stroke))  # type: ignore[return-value]
 
 
-def draw_annotation(p: _Painter, a: Annotation, film: Film, tip_color: Any = None, config: Any = None) -> None:
-    """One annotation as the screen draws it (``annotator.ui.viewport.painting``): role colour and
-    dash of the shared style, point markers as a "+" with a dark outline (the needle tip with a
-    ring and a solid centre, in the verdict colour ``tip_color`` when there is a verdict), a
-    filled arrow head, and the label of ``annotator.render.labels`` beside the last point (an
-    arrow's at its tail)."""
-    from annotator.render.labels import annotation_label
-
+def draw_annotation(p: _Painter, a: Annotation, tip_color: Any = None) -> None:
+    """The shape of one annotation as the screen draws it (``annotator.ui.viewport.painting``):
+    role colour and dash of the shared style, point markers as a "+" with a dark outline (the
+    needle tip with a ring and a solid centre, in the verdict colour ``tip_color`` when there
+    is a verdict), a filled arrow head. Sizes in points of the output; labels are placed
+    afterwards (:func:`annotation_anchor`, ``label_placer``)."""
     st = style.role_style(a.role)
     color = tip_color if (a.role is Role.TIP and tip_color is not None) else st.color
-    width = p._width(a.role)
-    scale = p.h / style.REFERENCE_HEIGHT
+    width = p.width(a.role)
+    halo = width + 2 * max(1, int(round(p.scale.px(0.75))))
     if a.kind is ShapeKind.POINT:
         (x, y) = a.points[0]
-        r = style.marker_radius(p.h)
-        for c, w in ((style.TEXT_SHADOW, width + 2), (color, width)):
+        r = p.scale.px(MARKER_PT)
+        for c, w in ((style.TEXT_SHADOW, halo), (color, width)):
             p.draw.line([(x - r, y), (x + r, y)], fill=c, width=w)
             p.draw.line([(x, y - r), (x, y + r)], fill=c, width=w)
             if a.role is Role.TIP:
                 q = r * 0.6
                 p.draw.ellipse([x - q, y - q, x + q, y + q], outline=c, width=w)
         if a.role is Role.TIP:
-            d = max(1.5, r / 2)
+            d = max(1.5, r / 2.5)
             p.draw.ellipse([x - d, y - d, x + d, y + d], fill=color)
-    else:
-        pts = a.outline() if a.kind in (ShapeKind.POLYGON, ShapeKind.ELLIPSE, ShapeKind.RECT) else a.points
-        closed = a.kind in (ShapeKind.POLYGON, ShapeKind.ELLIPSE, ShapeKind.RECT)
-        p.polyline(pts, style.TEXT_SHADOW, width + 2, closed=closed)  # the screen's dark halo
-        p.polyline(pts, color, width, st.dash, closed=closed)
-        if a.role is Role.ARROW and len(a.points) >= 2:
-            (x0, y0), (x1, y1) = a.points[-2], a.points[-1]
-            ang = math.atan2(y1 - y0, x1 - x0)
-            size = max(6.0, 12.0 * scale)
-            head = [(x1, y1)] + [(x1 + size * math.cos(ang + d), y1 + size * math.sin(ang + d))
-                                 for d in (math.radians(155), -math.radians(155))]
-            p.draw.polygon(head, fill=color)
-    label = annotation_label(a, film, p.lang, config)
-    if label:
-        # an arrow's text sits at its tail (the head points at the thing), as on screen
-        x, y = a.points[0] if a.kind is ShapeKind.POINT or a.role is Role.ARROW else a.points[-1]
-        lx, ly = _label_place(p, label, x, y, max(4.0, 9.0 * scale))
-        p.text((lx, ly), label, color=color, anchor="ls")
+        return
+    pts = a.outline() if a.kind in (ShapeKind.POLYGON, ShapeKind.ELLIPSE, ShapeKind.RECT) else a.points
+    closed = a.kind in (ShapeKind.POLYGON, ShapeKind.ELLIPSE, ShapeKind.RECT)
+    p.polyline(pts, style.TEXT_SHADOW, halo, closed=closed)  # the screen's dark halo
+    p.polyline(pts, color, width, st.dash, closed=closed)
+    if a.role is Role.ARROW and len(a.points) >= 2:
+        (x0, y0), (x1, y1) = a.points[-2], a.points[-1]
+        ang = math.atan2(y1 - y0, x1 - x0)
+        size = p.scale.px(9.0)
+        head = [(x1, y1)] + [(x1 + size * math.cos(ang + d), y1 + size * math.sin(ang + d))
+                             for d in (math.radians(155), -math.radians(155))]
+        p.draw.polygon(head, fill=color)
 
 
-def _label_place(p: _Painter, label: str, x: float, y: float, off: float) -> tuple[float, float]:
-    """Baseline-left position of ``label`` near (x, y): above right, above left, below right,
-    below left, then a line further out each round, the first that covers no text box and no
-    earlier label (the nearest place when none is free)."""
-    tw = float(p.draw.textlength(label, font=p.font))
-    asc = p.font_px
-    w_img = p.img.width
+def annotation_anchor(a: Annotation) -> tuple[float, float]:
+    """What a label names: a point marker, an arrow's tail (its head points at the thing, as on
+    screen), the last point of a line or outline."""
+    x, y = a.points[0] if a.kind is ShapeKind.POINT or a.role is Role.ARROW else a.points[-1]
+    return float(x), float(y)
 
-    def clamp(lx: float, ly: float) -> tuple[float, float]:
-        return (min(max(2.0, lx), max(2.0, w_img - 2 - tw)), min(max(asc + 2, ly), p.h - 2))
 
-    def free(lx: float, ly: float) -> bool:
-        r = (lx - 1, ly - asc - 1, lx + tw + 1, ly + asc * 0.3 + 1)
-        return not any(r[0] < t[2] and t[0] < r[2] and r[1] < t[3] and t[1] < r[3] for t in p.taken)
-
-    right_first = x + off + tw <= w_img - 2
-    sides = (x + off, x - off - tw) if right_first else (x - off - tw, x + off)
-    lh = asc * 1.3
-    candidates = []
-    for n in range(8):  # one line further away each round
-        for ly in (y - off - n * lh, y + off + asc + n * lh):
-            candidates += [clamp(lx, ly) for lx in sides]
-    spot = next((c for c in candidates if free(*c)), candidates[0])
-    p.taken.append((spot[0] - 1, spot[1] - asc - 1, spot[0] + tw + 1, spot[1] + asc * 0.3 + 1))
-    return spot
+def _along(a: Annotation, spacing: float) -> tuple[tuple[float, float], ...]:
+    """Points every ``spacing`` px along a line or outline (what its label may sit beside)."""
+    if a.kind is ShapeKind.POINT or a.role is Role.ARROW:
+        return ()
+    pts = list(a.outline()) if a.kind in (ShapeKind.POLYGON, ShapeKind.ELLIPSE, ShapeKind.RECT) else list(a.points)
+    out: list[tuple[float, float]] = []
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        n = max(1, int(math.hypot(x1 - x0, y1 - y0) // max(1.0, spacing)))
+        out += [(x0 + (x1 - x0) * t / n, y0 + (y1 - y0) * t / n) for t in range(n)]
+    return tuple(out[::-1])  # from the anchor's end first
 
 
 def draw_zone(p: _Painter, img: Any, verdict: Any) -> Any:
@@ -244,14 +224,14 @@ def draw_zone(p: _Painter, img: Any, verdict: Any) -> Any:
     overlay = Image.new("RGBA", img.size, (0, 0, 0, 0))
     od = ImageDraw.Draw(overlay)
     fill = style.with_alpha(color, style.ZONE_FILL_ALPHA)
-    ow = max(1, int(round(style.ZONE_OUTLINE_WIDTH * p.h / style.REFERENCE_HEIGHT)))
+    ow = p.scale.line_px(style.ZONE_OUTLINE_WIDTH)
     if zone.kind == "disc" and zone.center is not None and zone.r_on_px is not None:
         (cx, cy), (rx, ry) = zone.center, zone.r_on_px
         od.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], fill=fill)
     elif zone.polygon:
         od.polygon(list(zone.polygon), fill=fill)
     out = Image.alpha_composite(img.convert("RGBA"), overlay).convert("RGB")
-    q = _Painter(out, p.lang, p.text_scale)
+    q = _Painter(out, p.lang, p.scale)
     if zone.kind == "disc" and zone.center is not None and zone.r_on_px is not None:
         (cx, cy), (rx, ry) = zone.center, zone.r_on_px
         q.draw.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], outline=color, width=ow)
@@ -267,25 +247,35 @@ def draw_zone(p: _Painter, img: Any, verdict: Any) -> Any:
     return out
 
 
-def _scale_bar(p: _Painter, film: Film) -> None:
+def _scale_bar(film: Film, scale: OutputScale) -> ScaleBar | None:
+    """A round length (mm) about two thirds of the legend column wide, in film pixels."""
     cal = film.effective_calibration()
-    mm_px = cal.mean_mm_per_px()
-    if mm_px is None or cal.col_mm is None:
-        return
-    w = p.img.width
-    target = w * 0.2 * mm_px  # about a fifth of the width, in mm
-    nice = max(v for v in (1, 2, 5, 10, 20, 50, 100, 200) if v <= max(1.0, target))
-    length_px = nice / cal.col_mm  # along +x
-    x0 = p.pad * 3
-    y0 = p.h - p.pad * 3
-    lw = max(2, int(style.line_width(Role.RULER, p.h)) + 1)
-    p.draw.line([(x0, y0), (x0 + length_px, y0)], fill=style.TEXT_COLOR, width=lw)
-    for x in (x0, x0 + length_px):
-        p.draw.line([(x, y0 - p.pad), (x, y0 + p.pad)], fill=style.TEXT_COLOR, width=lw)
-    p.text((x0, y0 - p.pad * 1.5), f"{nice} {cal.unit_label}", anchor="ld")
+    if cal.mean_mm_per_px() is None or cal.col_mm is None:
+        return None
+    room_mm = scale.panel_px * 0.66 * cal.col_mm
+    nice = max((v for v in (1, 2, 5, 10, 20, 50, 100, 200) if v <= room_mm), default=1)
+    return ScaleBar(nice / cal.col_mm, f"{nice} {cal.unit_label}")
 
 
-def burn_film(
+@dataclass
+class BurnedFilm:
+    """A burned-in film and how its overlay was laid out (film pixels; the film at (0, 0))."""
+
+    image: Any  # Pillow RGB: the film, then the legend column on its right, then the caption band
+    film_size: tuple[int, int]
+    scale: OutputScale
+    labels: list[PlacedLabel] = field(default_factory=list)
+    near_px: float = 0.0  # labels farther than this have a leader line
+    max_px: float = 0.0  # and none is farther than this
+    panel_x: int | None = None  # where the column starts, None without one
+
+
+def burn_film(buffer: np.ndarray, film: Film, **kwargs: Any) -> Any:
+    """The film as a Pillow RGB image with the chosen layers drawn in (see :func:`render_film`)."""
+    return render_film(buffer, film, **kwargs).image
+
+
+def render_film(
     buffer: np.ndarray,
     film: Film,
     *,
@@ -297,68 +287,113 @@ def burn_film(
     frame: int | None = None,
     text_scale: float = 1.0,
     config: Any = None,
-) -> Any:
-    """The film as a Pillow RGB image at full resolution with the chosen layers drawn in.
+    panel: bool | None = None,
+    scale: OutputScale | None = None,
+) -> BurnedFilm:
+    """The film at full resolution with the chosen layers, and the layout of its labels.
 
     ``buffer``: the display buffer of the frame (``annotator.render.display_frame``),
     ``verdict``/``warnings``: from ``annotator.rules.evaluate_film``; ``caption``:
     text already free of identity (the caller scrubs it). ``frame``: whose
-    annotations to draw (default ``film.key_frame``). ``text_scale``: text size
-    relative to the screen style (slides use larger text: they are seen smaller).
-    ``config``: the rules' configuration whose findings vocabulary names finding markers.
-    Verdict box and legend never overlap (``text_layout.layout_boxes``).
+    annotations to draw (default ``film.key_frame``). ``scale``: points of the
+    output per film pixel (default: the film on a 16:9 slide); ``text_scale`` makes
+    text and lines larger still. ``config``: the rules' configuration whose findings
+    vocabulary names finding markers. Verdict, warnings, legend and scale bar go in a
+    column right of the film (``panel``: True always -- slides, so the clean and the
+    annotated film line up --, False never, None when it has something to show).
     """
     from PIL import Image
 
     rgb = apply_redactions(to_rgb(buffer).copy(), film)
     img = Image.fromarray(rgb, "RGB")
+    w, h = img.size
+    scale = scale or OutputScale.slide(w, h)
+    if text_scale != 1.0:
+        scale = OutputScale(scale.pt_per_px / text_scale)
     frame = film.key_frame if frame is None else frame
-    p = _Painter(img, lang, text_scale)
+    p = _Painter(img, lang, scale)
     if layers.target_zone and verdict is not None:
         img = draw_zone(p, img, verdict)
-        p = _Painter(img, lang, text_scale)
+        p = _Painter(img, lang, scale)
     shown = [a for a in film.annotations if a.frame == frame and not a.suggested]
     tip_color = style.status_color(verdict.status) if verdict is not None else None
-    verdict_lines: list[tuple[str, Any, bool]] = []
-    if layers.verdict and (verdict is not None or warnings):
-        if verdict is not None:
-            head = f"{word('verdict', lang)}: {status_label(verdict.status, lang)}"
-            if verdict.distance is not None:
-                head += f" ({verdict.distance:.1f} {verdict.unit})"
-            verdict_lines.append((head, style.status_color(verdict.status), False))
-        for wng in warnings:
-            danger = getattr(wng, "severity", "") == "danger"
-            verdict_lines.append((wng.message(lang), style.STATUS_COLORS["off" if danger else "near"], True))
-    legend_lines: list[tuple[str, Any, bool]] = []
-    if layers.legend and layers.annotations and shown:
-        roles = list(dict.fromkeys(a.role for a in shown))
-        # the tip is drawn in the verdict colour: its legend line says so in the same colour
-        legend_lines = [("— " + role_name(r, lang),
-                         tip_color if (r is Role.TIP and tip_color is not None) else style.role_color(r), False)
-                        for r in roles]
-    reserve = p.pad * 6 + p.font_px if layers.scale_bar else 0.0
-    boxes = layout_boxes(img.width, img.height, verdict_lines, legend_lines, p.font_px, p.measure, reserve)
-    # the boxes are laid out first so that annotation labels keep clear of them and of the
-    # redactions (the boxes are drawn last, on top, as on screen)
-    p.taken.extend((b.x, b.y, b.x + b.w, b.y + b.h) for b in boxes)
-    p.taken.extend((r.x0, r.y0, r.x1, r.y1) for r in film.redactions)  # corners ordered when built
+    out = BurnedFilm(img, (w, h), scale, near_px=scale.px(LABEL_NEAR_PT), max_px=scale.px(LABEL_MAX_PT))
     if layers.annotations:
         for a in sorted(shown, key=lambda a: a.role is Role.TIP):  # the needle tip on top
-            draw_annotation(p, a, film, tip_color, config)
-    for box in boxes:
-        p.draw_box(box)
-    if layers.scale_bar:
-        _scale_bar(p, film)
+            draw_annotation(p, a, tip_color)
+        if layers.labels:
+            out.labels = _draw_labels(p, rgb, shown, film, tip_color, config, out)
+    lines: list[PanelText] = []
+    if layers.verdict and verdict is not None:
+        head = f"{word('verdict', lang)}: {status_label(verdict.status, lang)}"
+        if verdict.distance is not None:
+            head += f" ({verdict.distance:.1f} {verdict.unit})"
+        lines.append(PanelText(head, style.status_color(verdict.status)))
+    if layers.verdict:
+        for wng in warnings:
+            danger = getattr(wng, "severity", "") == "danger"
+            lines.append(PanelText(wng.message(lang), style.STATUS_COLORS["off" if danger else "near"], True))
+    legend: list[LegendEntry] = []
+    if layers.legend and layers.annotations and shown:
+        for role in dict.fromkeys(a.role for a in shown):
+            kind = next(a.kind for a in shown if a.role is role)
+            color = tip_color if (role is Role.TIP and tip_color is not None) else style.role_color(role)
+            legend.append(LegendEntry(role_name(role, lang), color, p.width(role), style.role_style(role).dash,
+                                      marker=kind is ShapeKind.POINT))
+    bar = _scale_bar(film, scale) if layers.scale_bar else None
+    image = img
+    if panel or (panel is None and (lines or legend or bar)):
+        column = draw_panel(h, scale, lines, legend, bar, lang)
+        image = Image.new("RGB", (w + scale.gap_px + column.width, h), PANEL_BG)
+        image.paste(img, (0, 0))
+        image.paste(column, (w + scale.gap_px, 0))
+        out.panel_x = w + scale.gap_px
     if layers.caption and caption:
-        img = _with_caption(img, caption, lang, text_scale)
-    return img
+        image = _with_caption(image, caption, lang, scale)
+    out.image = image
+    return out
 
 
-def _with_caption(img: Any, caption: str, lang: str, text_scale: float = 1.0) -> Any:
-    """A dark band under the film with the caption, wrapped to the film width."""
+def _draw_labels(p: _Painter, before: np.ndarray, shown: Sequence[Annotation], film: Film, tip_color: Any,
+                 config: Any, out: BurnedFilm) -> list[PlacedLabel]:
+    """Place (``label_placer``) and draw the labels of ``shown``; ``before``: the film before any
+    overlay, so the drawn geometry is exactly the pixels that changed."""
+    from annotator.render.labels import annotation_label
+
+    scale = p.scale
+    gap = scale.px(LABEL_GAP_PT)
+    drawn = np.any(np.asarray(p.img) != before, axis=2)
+    occupancy = Occupancy(grow(drawn, int(math.ceil(gap))))
+    requests: list[LabelRequest] = []
+    for k, a in enumerate(shown):
+        text = annotation_label(a, film, p.lang, config)
+        if not text:
+            continue
+        x0, y0, x1, y1 = p.text_box(text)
+        requests.append(LabelRequest(text, annotation_anchor(a), x1 - x0 + 2, y1 - y0 + 2,
+                                     "level" if a.role is Role.LEVEL_LABEL else "", k,
+                                     _along(a, scale.px(LABEL_MAX_PT) / 2)))
+    margin = scale.px(2.0)
+    bounds = (margin, margin, p.img.width - margin, p.img.height - margin)
+    placed = place_labels(requests, occupancy, bounds, gap_px=gap, near_px=out.near_px, max_px=out.max_px)
+    for lab in placed:
+        a = shown[lab.request.key]
+        color = tip_color if (a.role is Role.TIP and tip_color is not None) else style.role_color(a.role)
+        if lab.leader is not None:
+            lw = scale.line_px(1.0)
+            p.draw.line(lab.leader, fill=style.TEXT_SHADOW, width=lw + 2)
+            p.draw.line(lab.leader, fill=color, width=lw)
+        l0, t0, _r, _b = p.text_box(lab.request.text)
+        p.draw.text((lab.box[0] + 1 - l0, lab.box[1] + 1 - t0), lab.request.text, font=p.font, fill=color,
+                    anchor="lt", stroke_width=p.stroke, stroke_fill=style.TEXT_SHADOW)
+    return placed
+
+
+def _with_caption(img: Any, caption: str, lang: str, scale: OutputScale) -> Any:
+    """A dark band under the image with the caption (``LABEL_PT``), wrapped to the image width."""
     from PIL import Image, ImageDraw
 
-    font = pil_font(int(round(style.font_px(img.height) * 1.2 * text_scale)), lang)
+    font = pil_font(max(1, int(round(scale.px(LABEL_PT)))), lang)
     d = ImageDraw.Draw(img)
     lines = wrap_text(caption, lambda s: d.textlength(s, font=font), img.width * 0.96)
     lh = int(font.size * 1.35)

@@ -46,6 +46,7 @@ from annotator.export.films import (
     prepare_film,
     refuse_burned_in,
 )
+from annotator.export.lecture import LectureOptions, lecture_slides
 from annotator.model import Case, Finding
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ def export_cases(
     layers: Layers | None = None,
     seed: str | None = None,
     confirm_text: bool = False,
+    lecture: LectureOptions | None = None,
 ) -> ExportResult:
     """Export ``items`` ((case, case folder) pairs; film paths are relative to the folder).
 
@@ -131,6 +133,8 @@ def export_cases(
     ``confirm_text``, which records them as confirmed in the case. Each case gets a pseudonym
     key (``pseudonym``) the first time it is exported; ``result.changed_cases`` names the cases
     to save.
+    ``lecture``: the deck is a lecture (title, contents, a section per case, quiz mode if asked;
+    ``annotator.export.lecture``) instead of the cases' slides one after another.
     Raises ExportError (or ImageLoadError for a film that cannot be read).
     """
     tx.check_lang(lang)
@@ -184,7 +188,7 @@ def export_cases(
     try:
         _write_all(items, prepared, output, steps, result, pptx=pptx, pdf=pdf, png_dir=png_dir,
                    dicom_dir=dicom_dir, lang=lang, identified=identified, config=config, scrub=scrub,
-                   image_format=image_format, layers=layers, seed=seed)
+                   image_format=image_format, layers=layers, seed=seed, lecture=lecture)
     except ExportCancelled:
         result.files = output.staging.commit()  # what was finished (and checked) before the cancel stays
         raise
@@ -202,11 +206,15 @@ def _write_all(items: Sequence[tuple[Case, str | Path]], prepared: list[list[Pre
                steps: _Steps, result: ExportResult, *, pptx: str | Path | None, pdf: str | Path | None,
                png_dir: str | Path | None, dicom_dir: str | Path | None, lang: str, identified: bool,
                config: Any, scrub: Callable[[str], str], image_format: str, layers: Layers | None,
-               seed: str | None) -> None:
+               seed: str | None, lecture: LectureOptions | None = None) -> None:
     if pptx or pdf:
         deck = Deck(tx.word("teaching_deck", lang), lang)
-        for number, ((case, _folder), films) in enumerate(zip(items, prepared), start=1):
-            deck.slides += case_slides(case, number, films, lang, config, scrub, identified, layers)
+        if lecture is not None:
+            deck.slides = lecture_slides(items, prepared, lang, config, scrub, identified, lecture)
+            deck.title = deck.slides[0].title
+        else:
+            for number, ((case, _folder), films) in enumerate(zip(items, prepared), start=1):
+                deck.slides += case_slides(case, number, films, lang, config, scrub, identified, layers)
         if pptx:
             from annotator.export.slides_pptx import write_pptx
 

@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 MAX_SLIDE_PX = 1400
 JPEG_QUALITY = 90
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5  # 16:9
-SLIDE_TEXT_SCALE = 2.0  # overlay text on slide images: a film is shown ~5 inches high
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,7 @@ class Slide:
     caption_pt: float = 16.0
     notes: str = ""
     accent: tuple[int, int, int] | None = None  # verdict status colour for the annotated slide
+    section: str = ""  # the deck section it opens or belongs to (lecture decks: one per case)
 
 
 @dataclass
@@ -107,7 +107,7 @@ def film_slides(pf: PreparedFilm, layers: Layers | None = None) -> list[Slide]:
     shown = replace(layers, caption=False) if layers is not None else None
     head = f"{tx.word('case', lang)} {pf.case_number} · {tx.root_label(pf.root, lang)}"
     notes = "\n".join(pf.notes())
-    clean = _with_caption(Slide("film_clean", head, image=encode_slide_image(pf.image(annotated=False)),
+    clean = with_caption(Slide("film_clean", head, image=encode_slide_image(pf.image(annotated=False, panel=True)),
                                 notes=notes), pf.short_caption)
     accent = None
     if pf.verdict is not None:
@@ -115,12 +115,12 @@ def film_slides(pf: PreparedFilm, layers: Layers | None = None) -> list[Slide]:
 
         accent = style.status_color(pf.verdict.status)
     revealed = Slide("film_annotated", head,
-                     image=encode_slide_image(pf.image(annotated=True, layers=shown, text_scale=SLIDE_TEXT_SCALE)),
+                     image=encode_slide_image(pf.image(annotated=True, layers=shown, panel=True)),
                      notes=notes, accent=accent)
-    return [clean, _with_caption(revealed, pf.caption)]
+    return [clean, with_caption(revealed, pf.caption)]
 
 
-def _with_caption(slide: Slide, caption: str) -> Slide:
+def with_caption(slide: Slide, caption: str) -> Slide:
     """``slide`` with ``caption`` fitted to the caption box; when even the smallest size cannot
     hold it, the box ends with "…" and the speaker notes start with the whole caption."""
     slide.caption = caption
@@ -268,6 +268,10 @@ IMAGE_AREA = (0.5, 1.1, 12.3, 5.25)
 CAPTION_BOX = (0.5, 6.45, 12.3, 0.9)
 BODY_BOX = (0.8, 1.3, 11.7, 5.8)
 TITLE_PT, BODY_PT, CAPTION_PT = 28, 20, 16
+BODY_KINDS = ("summary", "contents")  # slides of a title and a body of bullets
+QUESTION_BOX = (0.8, 2.0, 11.7, 1.4)  # a quiz question slide: the question, then the choices
+CHOICES_BOX = (0.8, 3.6, 11.7, 3.4)
+QUESTION_PT = 40
 CAPTION_MIN_PT = 10  # smallest caption size before it is cut (the full caption goes to the notes)
 LINE_SPACING = 1.3  # line height / font size, both writers
 CAPTION_WIDTH_MARGIN = 0.94  # PowerPoint measures with its own font: room for a slightly wider one

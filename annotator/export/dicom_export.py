@@ -185,7 +185,7 @@ def export_dicom(
         # the user's own words (arrow notes, labels) burned into the pixels: the pixels carry text
         # nobody checked against PS3.15, so BurnedInAnnotation YES and no Clean Pixel Data claim
         user_text = any((a.text or "").strip() for a in pf.film.annotations if not a.suggested)
-        sc = build_burned_in_sc(src, pf.image(annotated=True), pf.film, series_uid=sc_series,
+        sc = build_burned_in_sc(src, pf.image(annotated=True, panel=False), pf.film, series_uid=sc_series,
                                 sop_uid=generate_uid("sc", lang, pf.film.id, revision), instance_number=i,
                                 description=f"Fig {pf.label}",
                                 burned_in="YES" if user_text else burned_in_value(pf.burned_in, redacted),

@@ -109,21 +109,23 @@ class PreparedFilm:
         return tx.caption(self.label, self.film, "", self.lang)
 
     def image(self, annotated: bool, caption: bool = False, layers: Layers | None = None,
-              text_scale: float = 1.0) -> Any:
+              text_scale: float = 1.0, panel: bool | None = None) -> Any:
         """The burned-in film (Pillow RGB), redactions always applied; cached.
 
         ``layers`` overrides ``annotated``/``caption`` (the user's choice of layers);
-        ``text_scale`` enlarges overlay text (slides).
+        ``text_scale`` enlarges overlay text; ``panel``: the legend column right of the
+        film always (slides: clean and annotated films line up), never, or when it has
+        something to show (None).
         """
         if layers is None:
             layers = Layers(caption=caption) if annotated else Layers.clean(caption=caption)
         annotated = layers.annotations or layers.target_zone or layers.verdict
-        key = f"{layers!r}-{text_scale}"
+        key = f"{layers!r}-{text_scale}-{panel}"
         if key not in self._cache:
             self._cache[key] = burn_film(
                 self.buffer, self.film, layers=layers, verdict=self.verdict, warnings=self.warnings,
                 caption=self.caption if annotated else self.short_caption, lang=self.lang,
-                text_scale=text_scale, config=self.config,
+                text_scale=text_scale, config=self.config, panel=panel,
             )
         return self._cache[key]
 

@@ -75,9 +75,13 @@ def _draw_slide(p: _Page, s: dk.Slide) -> None:
         p.text((0.8, 2.2, 11.7, 1.2), [s.title], 36, center=True)
         p.text((0.8, 3.6, 11.7, 3.0), s.bullets, 24, color=dk.MUTED, center=True)
     else:
-        summary = s.kind == "summary"
-        p.text(dk.TITLE_BOX, [s.title], dk.TITLE_PT if summary else 20,
-               color=dk.FOREGROUND if summary else dk.MUTED)
+        big = s.kind in dk.BODY_KINDS
+        p.text(dk.TITLE_BOX, [s.title], dk.TITLE_PT if big else 20,
+               color=dk.FOREGROUND if big else dk.MUTED)
+    if s.kind == "question":
+        p.text(dk.QUESTION_BOX, [s.caption], dk.QUESTION_PT, center=True)
+        p.text(dk.CHOICES_BOX, s.bullets, dk.BODY_PT + 4, color=dk.MUTED, center=True)
+        return
     if s.image is not None:
         x, y, w, h = dk.fit_image(s.image.width, s.image.height)
         p.image(s.image.data, (x, y, w, h))
@@ -85,7 +89,7 @@ def _draw_slide(p: _Page, s: dk.Slide) -> None:
             p.rect((x - 0.12, y, 0.08, h), s.accent)
     if s.caption:
         p.text(dk.CAPTION_BOX, s.caption_lines or [s.caption], s.caption_pt)
-    if s.kind == "summary":
+    if s.kind in dk.BODY_KINDS:
         p.text(dk.BODY_BOX, s.bullets, dk.body_size(len(s.bullets)))
 
 
@@ -114,7 +118,12 @@ def _write(deck: dk.Deck, path: Path, font: str) -> None:
         c.setKeywords("")
         c.setCreator("fluoro-annotator")
         p = _Page(c, font)
-        for s in deck.slides:
+        section = ""
+        for number, s in enumerate(deck.slides):
+            if s.section and s.section != section:  # one outline entry (bookmark) per section
+                section = s.section
+                c.bookmarkPage(f"s{number}")
+                c.addOutlineEntry(section, f"s{number}", level=0)
             _draw_slide(p, s)
             c.showPage()
         c.save()

@@ -89,8 +89,14 @@ def _add_slide(prs: Any, s: dk.Slide) -> None:
         _text_box(slide, (0.8, 2.2, 11.7, 1.2), [s.title], 36, bold=True, center=True)
         _text_box(slide, (0.8, 3.6, 11.7, 3.0), s.bullets, 24, color=dk.MUTED, center=True)
     else:
-        _text_box(slide, dk.TITLE_BOX, [s.title], dk.TITLE_PT if s.kind == "summary" else 20,
-                  bold=True, color=dk.FOREGROUND if s.kind == "summary" else dk.MUTED)
+        big = s.kind in dk.BODY_KINDS
+        _text_box(slide, dk.TITLE_BOX, [s.title], dk.TITLE_PT if big else 20,
+                  bold=True, color=dk.FOREGROUND if big else dk.MUTED)
+    if s.kind == "question":
+        _text_box(slide, dk.QUESTION_BOX, [s.caption], dk.QUESTION_PT, bold=True, center=True)
+        _text_box(slide, dk.CHOICES_BOX, s.bullets, dk.BODY_PT + 4, color=dk.MUTED, center=True)
+        _notes(slide, s.notes)
+        return
     if s.image is not None:
         x, y, w, h = dk.fit_image(s.image.width, s.image.height)
         slide.shapes.add_picture(io.BytesIO(s.image.data), Inches(x), Inches(y), Inches(w), Inches(h))
@@ -107,12 +113,43 @@ def _add_slide(prs: Any, s: dk.Slide) -> None:
 
         box = _text_box(slide, dk.CAPTION_BOX, s.caption_lines or [s.caption], s.caption_pt)
         box.text_frame.auto_size = MSO_AUTO_SIZE.NONE  # fitted already (deck.fit_caption): no growing
-    if s.kind == "summary":
+    if s.kind in dk.BODY_KINDS:
         from pptx.enum.text import MSO_AUTO_SIZE
 
         body = _text_box(slide, dk.BODY_BOX, s.bullets, dk.body_size(len(s.bullets)))
         body.text_frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE  # the viewer shrinks long summaries
     _notes(slide, s.notes)
+
+
+_SECTIONS_EXT = "{521415D9-36F7-43E2-AB2F-B90AF26B5E84}"  # PowerPoint 2010 sections (p14:sectionLst)
+_P14 = "http://schemas.microsoft.com/office/powerpoint/2010/main"
+
+
+def _add_sections(prs: Any, deck: dk.Deck) -> None:
+    """PowerPoint sections from ``Slide.section`` (lecture decks: the title part, then one per case)."""
+    if not any(s.section for s in deck.slides):
+        return
+    from lxml import etree
+    from pptx.oxml.ns import qn
+
+    groups: list[tuple[str, list[str]]] = []
+    for s, sld_id in zip(deck.slides, prs.slides._sldIdLst.sldId_lst):
+        name = s.section or (groups[-1][0] if groups else "")
+        if not groups or groups[-1][0] != name:
+            groups.append((name, []))
+        groups[-1][1].append(str(sld_id.id))
+    root = prs.part._element
+    ext_lst = root.find(qn("p:extLst"))
+    if ext_lst is None:
+        ext_lst = etree.SubElement(root, qn("p:extLst"))
+    ext = etree.SubElement(ext_lst, qn("p:ext"), uri=_SECTIONS_EXT)
+    section_lst = etree.SubElement(ext, f"{{{_P14}}}sectionLst", nsmap={"p14": _P14})
+    for number, (name, ids) in enumerate(groups, start=1):
+        sec = etree.SubElement(section_lst, f"{{{_P14}}}section", name=name,
+                               id=f"{{5EC7A0{number:02X}-0000-4000-8000-000000000000}}")
+        lst = etree.SubElement(sec, f"{{{_P14}}}sldIdLst")
+        for sid in ids:
+            etree.SubElement(lst, f"{{{_P14}}}sldId", id=sid)
 
 
 def _clear_properties(prs: Any, title: str) -> None:
@@ -140,6 +177,7 @@ def write_pptx(deck: dk.Deck, path: Path) -> None:
     prs.slide_height = Inches(dk.SLIDE_H_IN)
     for s in deck.slides:
         _add_slide(prs, s)
+    _add_sections(prs, deck)
     _clear_properties(prs, deck.title)
     with atomic_path(Path(path)) as tmp:
         prs.save(str(tmp))

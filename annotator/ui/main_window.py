@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         a("new_case", self.new_case, QKeySequence(ks.New))
         a("open", self.open_dialog, QKeySequence(ks.Open))
         a("export", self.export, QKeySequence("Ctrl+E"))
+        a("library", self.show_library, QKeySequence("Ctrl+L"))
         a("save", self.save, QKeySequence(ks.Save))
         a("save_as", self.save_as, QKeySequence(ks.SaveAs))
         a("quit", self.close, QKeySequence(ks.Quit))
@@ -160,7 +161,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([acts["save"], acts["save_as"]])
         m.addSeparator()
-        m.addAction(acts["export"])
+        m.addActions([acts["export"], acts["library"]])
         m.addSeparator()
         m.addAction(acts["quit"])
         self.menus["edit"].addActions([acts["undo"], acts["redo"]])
@@ -188,7 +189,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         acts = self.actions_by_key
-        for key, text in (("new_case", tr("&New case…")), ("export", tr("&Export…")), ("open", tr("&Open…")), ("save", tr("&Save")), ("save_as", tr("Save &As…")),
+        for key, text in (("new_case", tr("&New case…")), ("export", tr("&Export…")), ("open", tr("&Open…")), ("save", tr("&Save")), ("save_as", tr("Save &As…")), ("library", tr("Teaching &library…")),
                           ("quit", tr("&Quit")), ("three_views", tr("Three views")),
                           ("single_view", tr("Single view")), ("help", tr("Keys and tools (F1)")),
                           ("about", tr("About"))):
@@ -462,6 +463,17 @@ class MainWindow(QMainWindow):
         from annotator.ui.export_dialog import export_from_window
 
         return export_from_window(self)
+
+    def show_library(self) -> Any:
+        """The Library window (one per main window), raised; double-clicked cases open here."""
+        from annotator.ui.library.window import LibraryWindow
+
+        if getattr(self, "library_window", None) is None:
+            self.library_window = LibraryWindow(open_case=self.open_case, parent=self)
+            self.library_window.setWindowFlag(Qt.WindowType.Window)
+        self.library_window.show()
+        self.library_window.raise_()
+        return self.library_window
 
     def open_dialog(self) -> None:
         path = choose_case_to_open(self)

@@ -10,6 +10,7 @@ from PIL import Image
 
 from annotator.errors import ExportError
 from annotator.export.burn_in import Layers, burn_film, save_image, wrap_text
+from annotator.export.output_scale import MARKER_PT, OutputScale
 from annotator.geometry import Calibration, CalibrationSource
 from annotator.model import Annotation, Film, Phase, Redaction, Role, ShapeKind, View
 from annotator.render import style
@@ -152,7 +153,7 @@ def test_export_overlay_matches_the_screen(monkeypatch: pytest.MonkeyPatch) -> N
     img = np.asarray(burn_film(BUF, f, layers=only_marks, verdict=_verdict("near")))
     assert "contrast cut-off" in drawn and "contrast_cutoff" not in drawn  # the vocabulary's name
     assert "iliac crest (≈ L4 / L4-5)" in drawn and "L5" in drawn and "L4" in drawn  # crest, pedicle, level
-    r = int(style.marker_radius(300))
+    r = int(OutputScale.slide(256, 300).px(MARKER_PT))  # marker half-size: 6 pt on the slide
     assert tuple(img[120, 150]) == style.status_color("near")  # tip centre: verdict colour, as on screen
     assert tuple(img[120, 150 + r]) == style.status_color("near")  # "+" arm
     assert tuple(img[120 - r + 1, 150 - r + 1]) == (200, 200, 200)  # no "x" diagonal

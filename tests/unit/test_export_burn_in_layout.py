@@ -77,42 +77,34 @@ W1 = RuleWarning("W1", "strong", "seed", "ref", {"en": "Tip medial to the 6 o'cl
                                                  "zh": "针尖位于椎弓根6点钟位置内侧。"})
 
 
-@pytest.mark.parametrize(("size", "scale"), [(512, 2.0), (512, 1.0), (256, 2.0), (1024, 2.0), (2048, 1.0),
-                                             (300, 3.0)])
+@pytest.mark.parametrize(("width", "height"), [(512, 512), (256, 256), (1024, 1024), (2048, 2048), (1280, 720),
+                                              (300, 900)])
 @pytest.mark.parametrize("lang", ["en", pytest.param("zh", marks=needs_cjk)])
-def test_verdict_box_and_legend_never_overlap(size: int, scale: float, lang: str,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import annotator.export.burn_in as bi
-    from annotator.export.fonts import pil_font
-
-    laid: list = []
-    real = bi.layout_boxes
-    monkeypatch.setattr(bi, "layout_boxes", lambda *a, **k: laid.extend(real(*a, **k)) or laid)
+def test_verdict_warnings_and_legend_sit_beside_the_film_never_over_it(width: int, height: int, lang: str) -> None:
     film = Film(path="a.dcm", view=View.AP)
-    c = size / 2
+    cx, cy = width / 2, height / 2
     film.annotations += [Annotation(r, k, pts) for r, k, pts in (
-        (Role.TIP, ShapeKind.POINT, ((c, c),)), (Role.SHAFT, ShapeKind.LINE, ((c + 50, c - 80), (c, c))),
-        (Role.CONTRAST_PATH, ShapeKind.POLYLINE, ((c, c), (c + 5, c + 60))),
-        (Role.PEDICLE_MARGIN, ShapeKind.LINE, ((c - 40, c - 10), (c + 40, c - 10))),
-        (Role.SAP_MARGIN, ShapeKind.LINE, ((c - 40, c + 20), (c + 40, c + 20))),
-        (Role.MIDLINE, ShapeKind.LINE, ((c, 0.0), (c, size - 1.0))),
-        (Role.ILIAC_CREST, ShapeKind.LINE, ((0.0, c + 70), (size - 1.0, c + 70))))]
+        (Role.TIP, ShapeKind.POINT, ((cx, cy),)), (Role.SHAFT, ShapeKind.LINE, ((cx + 50, cy - 80), (cx, cy))),
+        (Role.CONTRAST_PATH, ShapeKind.POLYLINE, ((cx, cy), (cx + 5, cy + 60))),
+        (Role.PEDICLE_MARGIN, ShapeKind.LINE, ((cx - 40, cy - 10), (cx + 40, cy - 10))),
+        (Role.SAP_MARGIN, ShapeKind.LINE, ((cx - 40, cy + 20), (cx + 40, cy + 20))),
+        (Role.MIDLINE, ShapeKind.LINE, ((cx, 0.0), (cx, height - 1.0))),
+        (Role.ILIAC_CREST, ShapeKind.LINE, ((0.0, cy + 70), (width - 1.0, cy + 70))))]
     verdict = Verdict("R-AP", "seed", "on_target", distance=1.9, unit="mm (ERMF)")
-    buf = np.full((size, size), 128, np.uint8)
-    img = np.asarray(burn_film(buf, film, layers=Layers(caption=False, scale_bar=False, target_zone=False),
-                               verdict=verdict, warnings=(W3, W1), lang=lang, text_scale=scale))
-    verdict_box, legend_box = laid  # both drawn
-    assert not verdict_box.intersects(legend_box)
-    assert len(legend_box.lines) == 7 and legend_box.lines[0][0].endswith(("needle tip", "针尖"))
-    assert any(w for _, _, w in verdict_box.lines) and len(verdict_box.lines) >= 3  # verdict, W3, W1
-    for box in laid:
-        assert 0 < box.x and box.x + box.w < size and 0 < box.y and box.y + box.h < size  # inside the film
-        font = pil_font(int(round(box.font_px)), lang)
-        draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-        for text, _color, _warn in box.lines:  # no line runs past its box (nothing cut off)
-            assert draw.textlength(text, font=font) <= box.w, text
-        x, y = int(box.x + 1), int(box.y + 1)
-        assert img[y, x].tolist() == [0, 0, 0]  # and the box is what was drawn there
+    buf = np.full((height, width), 128, np.uint8)
+    marks = Layers(verdict=False, legend=False, scale_bar=False, caption=False, target_zone=False)
+    full = Layers(caption=False, scale_bar=False, target_zone=False)
+    with_boxes = np.asarray(burn_film(buf, film, layers=full, verdict=verdict, warnings=(W3, W1), lang=lang))
+    only_marks = np.asarray(burn_film(buf, film, layers=marks, verdict=verdict, lang=lang))
+    assert with_boxes.shape[0] == height and with_boxes.shape[1] > width  # a column right of the film
+    assert only_marks.shape[:2] == (height, width)  # nothing for the column to show: no column
+    assert (with_boxes[:, :width] == only_marks).all()  # the film itself is the same with or without them
+    column = with_boxes[:, width:].astype(int)
+    green = (column[..., 1] > 150) & (column[..., 0] < 60)  # the verdict line in the on-target colour
+    red = (column[..., 0] > 200) & (column[..., 1] < 80) & (column[..., 2] < 80)  # W3 in danger red
+    assert green.any() and red.any()
+    magenta = (column[..., 0] > 200) & (column[..., 1] > 130) & (column[..., 2] > 200)  # shaft sample + name
+    assert magenta.any()
 
 
 def test_wrap_breaks_english_between_words_even_beside_non_ascii() -> None:
@@ -133,31 +125,26 @@ def test_warning_lines_carry_a_drawn_triangle_not_a_font_glyph(monkeypatch: pyte
     drawn = spy_drawn_text(monkeypatch)
     img = burn_film(np.full((512, 512), 128, np.uint8), Film(path="a.dcm"), warnings=(W3,))
     assert not any("⚠" in t for t in drawn)
-    arr = np.asarray(img).astype(int)
+    arr = np.asarray(img).astype(int)[:, 512:]  # the column beside the film
     red = (arr[..., 0] > 200) & (arr[..., 1] < 80) & (arr[..., 2] < 80)
-    assert red[:40, :30].sum() > 20  # the red triangle before the first warning line
+    triangle = red[:, :40]  # before the text of the first warning line
+    assert triangle[:60].sum() > 20
     assert isinstance(img, Image.Image)
 
 
-def _bbox(mask: np.ndarray) -> tuple[int, int, int, int]:
-    ys, xs = np.nonzero(mask)
-    assert xs.size, "nothing drawn"
-    return int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())
-
-
-@pytest.mark.parametrize("scale", [1.0, 2.0])
-def test_an_annotation_label_keeps_clear_of_the_legend(scale: float) -> None:
-    # an arrow whose tail (where its text goes) lies under the legend's top-right corner
+def test_an_annotation_label_stays_on_the_film_clear_of_the_legend() -> None:
+    # an arrow whose tail (where its text goes) lies in the film's top-right corner
     buf = np.full((512, 512), 128, np.uint8)
 
     def burn(text: str, legend: bool) -> np.ndarray:
-        arrow = Annotation(Role.ARROW, ShapeKind.LINE, [(470, 20), (300, 250)], text=text)
+        arrow = Annotation(Role.ARROW, ShapeKind.LINE, [(500, 10), (300, 250)], text=text)
         film = Film("a.png", View.AP, annotations=[arrow])
         layers = Layers(legend=legend, verdict=False, scale_bar=False, caption=False, target_zone=False)
-        return np.asarray(burn_film(buf, film, layers=layers, text_scale=scale), dtype=np.int16)
+        return np.asarray(burn_film(buf, film, layers=layers, panel=True), dtype=np.int16)
 
     label = np.abs(burn("bulging disc here", True) - burn("", True)).sum(axis=2) > 0
     legend = np.abs(burn("", True) - burn("", False)).sum(axis=2) > 0
-    lx0, ly0, lx1, ly1 = _bbox(label)
-    gx0, gy0, gx1, gy1 = _bbox(legend)
-    assert lx1 < gx0 or gx1 < lx0 or ly1 < gy0 or gy1 < ly0, ((lx0, ly0, lx1, ly1), (gx0, gy0, gx1, gy1))
+    ys, xs = np.nonzero(label)
+    assert xs.size and xs.max() < 512  # the label on the film
+    ys, xs = np.nonzero(legend)
+    assert xs.size and xs.min() >= 512  # the legend beside it

@@ -7,7 +7,7 @@ import sys
 
 import annotator
 
-CORE = ("io", "render", "geometry", "model", "rules", "export", "assist", "cli")
+CORE = ("io", "render", "geometry", "model", "rules", "export", "assist", "cli", "library")
 
 
 def _core_modules():

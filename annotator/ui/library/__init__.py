@@ -1,0 +1,1 @@
+"""The Library window: search the teaching library, open cases, export lecture decks."""
