@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from annotator.export.burn_in import Layers
-from annotator.export.deck import SLIDE_TEXT_SCALE, encode_slide_image, film_slides
+from annotator.export.deck import encode_slide_image, film_slides
 from annotator.export.films import iter_films, load_rule_config, prepare_film
 from tests.unit.test_export_fixtures import make_case
 
@@ -25,5 +25,5 @@ def test_the_annotated_slide_shows_the_chosen_layers(tmp_path):
     chosen = film_slides(pf, no_legend)[1].image
     assert chosen != default
     assert chosen == encode_slide_image(pf.image(annotated=True, layers=replace(no_legend, caption=False),
-                                                 text_scale=SLIDE_TEXT_SCALE))
+                                                 panel=True))
     assert film_slides(pf, Layers())[1].image == default  # all layers: as before
