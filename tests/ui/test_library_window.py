@@ -38,14 +38,14 @@ def _names(w) -> list[str]:
 
 
 def test_filters_search_box_and_skipped_files(window, qtbot) -> None:
-    assert window.list.count() == 5
+    assert window.list.count() == 6
     assert "1 skipped" in window.status.text() and "broken" in window.status.toolTip()
     combo = window.filters["finding"]
     combo.setCurrentIndex(combo.findData("bench_sign"))
     assert _names(window) == ["L4_bench_sign"]
     combo.setCurrentIndex(0)
     window.filters["level"].setCurrentIndex(window.filters["level"].findData("l5"))
-    assert _names(window) == ["cine_venous_blush", "left_L5_cutoff", "right_L5_on_target"]
+    assert _names(window) == ["bilateral_L5", "cine_venous_blush", "left_L5_cutoff", "right_L5_on_target"]
     window.search_box.setText("herniation")
     assert _names(window) == []
     window.filters["level"].setCurrentIndex(0)
@@ -59,7 +59,7 @@ def test_filters_search_box_and_skipped_files(window, qtbot) -> None:
 
 
 def test_thumbnails_and_double_click_opens_the_case(window, qtbot) -> None:
-    qtbot.waitUntil(lambda: len(window.icons) == 5, timeout=60000)
+    qtbot.waitUntil(lambda: len(window.icons) == 6, timeout=60000)
     item = window.list.item(0)
     assert not item.icon().pixmap(64, 64).isNull()
     window.list.itemDoubleClicked.emit(item)
@@ -99,7 +99,7 @@ def test_main_window_opens_the_library_and_chinese_labels(make_window, qtbot, li
     w = make_window()
     w.actions_by_key["library"].trigger()
     lib = w.library_window
-    qtbot.waitUntil(lambda: lib.list.count() == 5, timeout=10000)
+    qtbot.waitUntil(lambda: lib.list.count() == 6, timeout=10000)
     i18n.set_language("zh", remember=False)
     assert lib.windowTitle() == "教学病例库" and lib.quiz_button.text() == "导出提问幻灯片…"
     i18n.set_language("en", remember=False)
@@ -117,7 +117,7 @@ def test_a_saved_search_comes_back_in_a_new_window(window, qtbot, library: Path)
     i = again.saved_combo.findText("L5 phantoms")
     assert i > 0
     again.saved_combo.activated.emit(i)
-    assert _names(again) == ["cine_venous_blush", "left_L5_cutoff", "right_L5_on_target"]
+    assert _names(again) == ["bilateral_L5", "cine_venous_blush", "left_L5_cutoff", "right_L5_on_target"]
     assert "level:l5" in again.search_box.text() and again.filters["level"].currentData() == ""
     qtbot.waitUntil(lambda: all(j.ended for j in again.jobs[:1]), timeout=10000)
     again.close()

@@ -20,7 +20,7 @@ def test_index_then_search_json(sample_copy: Path, index_file: str, capsys: pyte
     (sample_copy / "bad" / "case.json").write_text("not json", encoding="utf-8")
     assert main(["library", "--index", index_file, "index", str(sample_copy)]) == 0
     cap = capsys.readouterr()
-    assert "5 cases indexed" in cap.out and "1 skipped" in cap.out
+    assert "6 cases indexed" in cap.out and "1 skipped" in cap.out
     skipped = [line for line in cap.err.splitlines() if line.startswith("skipped:")]
     assert len(skipped) == 1 and "bad" in skipped[0]
     assert main(["library", "--index", index_file, "search", "finding:bench_sign", "--json"]) == 0
@@ -60,10 +60,10 @@ def test_deck_from_a_saved_search(sample_copy: Path, index_file: str, tmp_path: 
     out = tmp_path / "quiz.pptx"
     assert main(["library", "--index", index_file, "deck", "level:l5", "--quiz", "--pptx", str(out),
                  "--title", "L5 roots"]) == 0
-    assert "3 case(s)" in capsys.readouterr().err
+    assert "4 case(s)" in capsys.readouterr().err
     texts = [" ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
              for slide in Presentation(str(out)).slides]
-    assert "L5 roots" in texts[0] and "3 cases" in texts[0]
-    assert sum("Which root is responsible?" in t for t in texts) == 3
+    assert "L5 roots" in texts[0] and "4 cases" in texts[0]
+    assert sum("Which root is responsible?" in t for t in texts) == 4
     assert main(["library", "--index", index_file, "deck", "level:l1", "--pptx", str(out)]) == 2
     assert "no case matches" in capsys.readouterr().err

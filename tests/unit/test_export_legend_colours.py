@@ -26,7 +26,8 @@ def test_legend_lines_have_the_colours_drawn(tmp_path, monkeypatch):
 
     monkeypatch.setattr(ImageDraw.ImageDraw, "text", spy)
     img = pf.image(annotated=True)
-    legend = {text[2:]: fill[:3] for text, fill in drawn if text.startswith("— ")}
+    # the legend column beside the film writes each role's name in its colour
+    legend = {text: fill[:3] for text, fill in drawn if text in ("needle tip", "pedicle lower margin")}
     tip_colour = tuple(style.status_color(pf.verdict.status))
     assert legend["needle tip"] == tip_colour != tuple(style.role_color(Role.TIP))
     x, y = film.first(Role.TIP).points[0]

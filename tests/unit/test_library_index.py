@@ -26,23 +26,23 @@ def lib(tmp_path: Path):
 
 def test_search_by_every_facet(sample_copy: Path, lib: LibraryIndex) -> None:
     report = lib.index([sample_copy])
-    assert report.added == 5 and not report.skipped and not report.missing
+    assert report.added == 6 and not report.skipped and not report.missing
     assert names(lib.search("finding:bench_sign")) == ["L4_bench_sign"]
     assert names(lib.search("code:contrast_cutoff")) == ["left_L5_cutoff"]
-    assert names(lib.search("level:L5 side:left")) == ["cine_venous_blush", "left_L5_cutoff"]
+    assert names(lib.search("level:L5 side:left")) == ["bilateral_L5", "cine_venous_blush", "left_L5_cutoff"]
     assert names(lib.search("level:s1,l4")) == ["L4_bench_sign", "right_S1"]
-    assert names(lib.search("root:right-l5")) == ["right_L5_on_target"]
+    assert names(lib.search("root:right-l5")) == ["bilateral_L5", "right_L5_on_target"]
     assert names(lib.search("view:oblique")) == ["right_L5_on_target"]
-    assert names(lib.search("verdict:near")) == ["L4_bench_sign"]
+    assert names(lib.search("verdict:near")) == ["L4_bench_sign", "bilateral_L5"]  # its left root
     assert names(lib.search("block:partial")) == ["left_L5_cutoff"]
     assert names(lib.search("conclusion:possibly_responsible")) == ["left_L5_cutoff"]
     assert names(lib.search("-level:l5")) == ["L4_bench_sign", "right_S1"]
-    assert names(lib.search("drug:lidocaine")) == ["L4_bench_sign", "left_L5_cutoff", "right_L5_on_target",
-                                                   "right_S1"]
-    assert names(lib.search("sex:f")) == ["cine_venous_blush", "left_L5_cutoff"]
+    assert names(lib.search("drug:lidocaine")) == ["L4_bench_sign", "bilateral_L5", "left_L5_cutoff",
+                                                   "right_L5_on_target", "right_S1"]
+    assert names(lib.search("sex:f")) == ["bilateral_L5", "cine_venous_blush", "left_L5_cutoff"]
     assert names(lib.search("age:70s")) == names(lib.search("age:70-79"))
     assert names(lib.search("age:52")) == ["L4_bench_sign"]
-    assert len(lib.search("date:2026-01")) == 5 and lib.search("date:2020..2025-12") == []
+    assert len(lib.search("date:2026-01")) == 6 and lib.search("date:2020..2025-12") == []
     assert names(lib.search("herniation")) == ["L4_bench_sign"]
     assert lib.search("finding:bench_sign level:l5") == []
 
@@ -50,9 +50,9 @@ def test_search_by_every_facet(sample_copy: Path, lib: LibraryIndex) -> None:
 def test_sorting(sample_copy: Path, lib: LibraryIndex) -> None:
     lib.index([sample_copy])
     ages = [h.age for h in lib.search("sort:-age")]
-    assert ages == sorted(ages, reverse=True) and len(ages) == 5
+    assert ages == sorted(ages, reverse=True) and len(ages) == 6
     levels = [h.roots[0].split()[-1] for h in lib.search("sort:level")]
-    assert levels == ["L4", "L5", "L5", "L5", "S1"]
+    assert levels == ["L4", "L5", "L5", "L5", "L5", "S1"]
 
 
 def test_changed_new_and_deleted_cases_are_kept_in_step(sample_copy: Path, lib: LibraryIndex) -> None:
@@ -64,12 +64,12 @@ def test_changed_new_and_deleted_cases_are_kept_in_step(sample_copy: Path, lib: 
     shutil.copytree(sample_copy / "L4_bench_sign", sample_copy / "more" / "copy")
     shutil.rmtree(sample_copy / "cine_venous_blush")
     report = lib.refresh()
-    assert (report.updated, report.added, report.removed, report.unchanged) == (1, 1, 1, 3)
+    assert (report.updated, report.added, report.removed, report.unchanged) == (1, 1, 1, 4)
     assert names(lib.search("fenestrated")) == ["right_S1"]
     assert names(lib.search("裂孔")) == ["right_S1"]
     assert names(lib.search("finding:bench_sign")) == ["L4_bench_sign", "copy"]
     assert lib.search("finding:intravascular") == []
-    assert lib.refresh().unchanged == 5
+    assert lib.refresh().unchanged == 6
 
 
 def test_bad_case_files_are_skipped_with_a_reason_and_the_rest_indexed(sample_copy: Path, lib: LibraryIndex) -> None:
@@ -82,7 +82,7 @@ def test_bad_case_files_are_skipped_with_a_reason_and_the_rest_indexed(sample_co
     (sample_copy / "newer").mkdir()
     (sample_copy / "newer" / "case.json").write_text(json.dumps(newer), encoding="utf-8")
     report = lib.index([sample_copy])
-    assert report.added == 5
+    assert report.added == 6
     reasons = {s.path.parent.name: s.reason for s in report.skipped}
     assert set(reasons) == {"broken", "foreign", "newer"}
     assert all("\n" not in r and r for r in reasons.values())
@@ -96,7 +96,7 @@ def test_bad_case_files_are_skipped_with_a_reason_and_the_rest_indexed(sample_co
 def test_missing_folder_is_reported_not_created(tmp_path: Path, sample_copy: Path, lib: LibraryIndex) -> None:
     missing = tmp_path / "not-there"
     report = lib.index([missing, sample_copy])
-    assert report.missing == [missing] and report.added == 5
+    assert report.missing == [missing] and report.added == 6
     assert not missing.exists()
     shutil.move(str(sample_copy), str(tmp_path / "moved"))
     report = lib.refresh()
@@ -125,9 +125,9 @@ def test_index_is_a_rebuildable_cache(tmp_path: Path, sample_copy: Path) -> None
     with LibraryIndex.open(file) as lib:
         assert lib.count() == 0 and lib.folders() == []
         lib.index([sample_copy])
-        assert lib.count() == 5
+        assert lib.count() == 6
     with LibraryIndex.open(file) as lib:  # reopened: the same rows, nothing re-read
-        assert lib.count() == 5 and lib.refresh().unchanged == 5
+        assert lib.count() == 6 and lib.refresh().unchanged == 6
 
 
 @pytest.mark.parametrize("query, words", [
