@@ -16,7 +16,7 @@ screen's (``annotator.render.labels``).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -297,6 +297,7 @@ def burn_film(
     frame: int | None = None,
     text_scale: float = 1.0,
     config: Any = None,
+    tip_colors: Mapping[str, Any] | None = None,
 ) -> Any:
     """The film as a Pillow RGB image at full resolution with the chosen layers drawn in.
 
@@ -306,6 +307,8 @@ def burn_film(
     annotations to draw (default ``film.key_frame``). ``text_scale``: text size
     relative to the screen style (slides use larger text: they are seen smaller).
     ``config``: the rules' configuration whose findings vocabulary names finding markers.
+    ``tip_colors``: on a film several roots use, the other roots' tips (annotation id -> their
+    root colour); the verdict colours only the tip of the root whose verdict it is.
     Verdict box and legend never overlap (``text_layout.layout_boxes``).
     """
     from PIL import Image
@@ -344,7 +347,7 @@ def burn_film(
     p.taken.extend((r.x0, r.y0, r.x1, r.y1) for r in film.redactions)  # corners ordered when built
     if layers.annotations:
         for a in sorted(shown, key=lambda a: a.role is Role.TIP):  # the needle tip on top
-            draw_annotation(p, a, film, tip_color, config)
+            draw_annotation(p, a, film, (tip_colors or {}).get(a.id, tip_color), config)
     for box in boxes:
         p.draw_box(box)
     if layers.scale_bar:
