@@ -77,6 +77,7 @@ RIGHT_TIP = (120.0, 202.0)  # 1 mm below the right pedicle's margin
 LEFT_TIP = (392.0, 202.0)  # the same place under the left pedicle: the wrong side
 
 
+@pytest.mark.filterwarnings("ignore:End of file reached:UserWarning")  # pydicom on the damaged file
 def test_image_size_reads_dicom_and_plain_headers(tmp_path):
     assert image_size(write_dicom(tmp_path / "a.dcm")) == SIZE
     assert image_size(write_png(tmp_path / "a.png")) == SIZE
