@@ -22,7 +22,7 @@ and label texts are the screen's (``annotator.render.labels``).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -289,6 +289,7 @@ def render_film(
     config: Any = None,
     panel: bool | None = None,
     scale: OutputScale | None = None,
+    tip_colors: Mapping[str, Any] | None = None,
 ) -> BurnedFilm:
     """The film at full resolution with the chosen layers, and the layout of its labels.
 
@@ -301,6 +302,8 @@ def render_film(
     vocabulary names finding markers. Verdict, warnings, legend and scale bar go in a
     column right of the film (``panel``: True always -- slides, so the clean and the
     annotated film line up --, False never, None when it has something to show).
+    ``tip_colors``: on a film several roots use, the other roots' tips (annotation id -> their
+    root colour); the verdict colours only the tip of the root whose verdict it is.
     """
     from PIL import Image
 
@@ -320,9 +323,9 @@ def render_film(
     out = BurnedFilm(img, (w, h), scale, near_px=scale.px(LABEL_NEAR_PT), max_px=scale.px(LABEL_MAX_PT))
     if layers.annotations:
         for a in sorted(shown, key=lambda a: a.role is Role.TIP):  # the needle tip on top
-            draw_annotation(p, a, tip_color)
+            draw_annotation(p, a, (tip_colors or {}).get(a.id, tip_color))
         if layers.labels:
-            out.labels = _draw_labels(p, rgb, shown, film, tip_color, config, out)
+            out.labels = _draw_labels(p, rgb, shown, film, tip_color, config, out, tip_colors or {})
     lines: list[PanelText] = []
     if layers.verdict and verdict is not None:
         head = f"{word('verdict', lang)}: {status_label(verdict.status, lang)}"
@@ -355,7 +358,7 @@ def render_film(
 
 
 def _draw_labels(p: _Painter, before: np.ndarray, shown: Sequence[Annotation], film: Film, tip_color: Any,
-                 config: Any, out: BurnedFilm) -> list[PlacedLabel]:
+                 config: Any, out: BurnedFilm, tip_colors: Mapping[str, Any]) -> list[PlacedLabel]:
     """Place (``label_placer``) and draw the labels of ``shown``; ``before``: the film before any
     overlay, so the drawn geometry is exactly the pixels that changed."""
     from annotator.render.labels import annotation_label
@@ -378,7 +381,8 @@ def _draw_labels(p: _Painter, before: np.ndarray, shown: Sequence[Annotation], f
     placed = place_labels(requests, occupancy, bounds, gap_px=gap, near_px=out.near_px, max_px=out.max_px)
     for lab in placed:
         a = shown[lab.request.key]
-        color = tip_color if (a.role is Role.TIP and tip_color is not None) else style.role_color(a.role)
+        color = tip_colors.get(a.id) or (
+            tip_color if (a.role is Role.TIP and tip_color is not None) else style.role_color(a.role))
         if lab.leader is not None:
             lw = scale.line_px(1.0)
             p.draw.line(lab.leader, fill=style.TEXT_SHADOW, width=lw + 2)

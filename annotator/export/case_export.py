@@ -40,6 +40,7 @@ from annotator.export.deck import Deck, case_slides
 from annotator.export.deid import IdentityScrubber
 from annotator.export.films import (
     PreparedFilm,
+    figure_indices,
     iter_films,
     learn_identity,
     load_rule_config,
@@ -173,14 +174,18 @@ def export_cases(
 
     prepared: list[list[PreparedFilm]] = []
     for number, (case, folder) in enumerate(items, start=1):
-        films = []
-        for index, (root, film) in enumerate(iter_films(case)):
+        films: list[PreparedFilm] = []
+        indices = figure_indices(case)  # a film several roots use is one figure, shown in each root's part
+        for root, film in iter_films(case):
+            index = indices[film.id]
             label = tx.figure_label(number, index, film)
             steps.step(f"case {number}: rendering film {label}")
-            films.append(prepare_film(case, Path(folder), root, film, index, number, lang, config, scrubber))
+            repeated = any(pf.film.id == film.id for pf in films)
+            films.append(prepare_film(case, Path(folder), root, film, index, number, lang, config, scrubber,
+                                      repeated=repeated))
             if not identified:
                 refuse_burned_in(films[-1])
-            if not films[-1].is_dicom and dicom_dir:
+            if not films[-1].is_dicom and dicom_dir and not repeated:
                 result.warnings.append(f"film {label} is not DICOM: exported as secondary capture only")
         prepared.append(films)
 
@@ -232,7 +237,7 @@ def _write_all(items: Sequence[tuple[Case, str | Path]], prepared: list[list[Pre
         for films in prepared:
             for pf in films:
                 steps.step(f"writing film {pf.label}")
-                dest = Path(png_dir) / f"case{pf.case_number}-fig{pf.label}.{image_format}"
+                dest = Path(png_dir) / f"case{pf.case_number}-fig{pf.file_label}.{image_format}"
                 img = pf.image(annotated=True, layers=layers or Layers())
                 output(dest, functools.partial(save_image, img))
 

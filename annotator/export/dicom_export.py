@@ -141,8 +141,10 @@ def export_dicom(
     objects: list[tuple[str, Any, bool]] = []  # (file name, dataset, pixels cleaned)
     sources: dict[str, Any] = {}
     for i, pf in enumerate(films, start=1):
-        step(f"DICOM objects of film {pf.label}")
-        if pf.is_dicom:
+        step(f"DICOM objects of film {pf.file_label}")
+        if pf.film.id in sources:  # a film several roots use: its image once, a GSPS and SC per root
+            src = sources[pf.film.id]
+        elif pf.is_dicom:
             try:
                 src = pydicom.dcmread(pf.path)
             except Exception as exc:
@@ -169,7 +171,9 @@ def export_dicom(
             verdict_text = scrub(f"{word('verdict', lang)}: {status_label(pf.verdict.status, lang)}. "
                                  f"{pf.verdict.explain(lang)}")
         if int(getattr(src, "SamplesPerPixel", 1)) != 1:
-            step_warning(f"film {pf.label} is in colour: no grayscale presentation state, burned-in copy only")
+            if not pf.repeated:
+                step_warning(f"film {pf.label} is in colour: no grayscale presentation state, "
+                             "burned-in copy only")
             gsps = None
         else:
             warning_text = scrub("\n".join(dict.fromkeys(w.message(lang) for w in pf.warnings)))
@@ -177,20 +181,20 @@ def export_dicom(
                               warning_text=warning_text, lang=lang, config=config,
                               warning_danger=any(getattr(w, "is_danger", False) for w in pf.warnings),
                               series_uid=gsps_series,
-                              sop_uid=generate_uid("gsps", lang, pf.film.id, revision), instance_number=i,
+                              sop_uid=generate_uid("gsps", lang, *pf.uid_parts(), revision), instance_number=i,
                               label=pf.label,
                               window=pf.window if pf.is_dicom else None)
-            objects.append((f"fig{pf.label}-gsps.dcm", gsps, False))
+            objects.append((f"fig{pf.file_label}-gsps.dcm", gsps, False))
         redacted = bool(pf.film.redactions)  # burned_in copies always carry the redactions
         # the user's own words (arrow notes, labels) burned into the pixels: the pixels carry text
         # nobody checked against PS3.15, so BurnedInAnnotation YES and no Clean Pixel Data claim
         user_text = any((a.text or "").strip() for a in pf.film.annotations if not a.suggested)
         sc = build_burned_in_sc(src, pf.image(annotated=True, panel=False), pf.film, series_uid=sc_series,
-                                sop_uid=generate_uid("sc", lang, pf.film.id, revision), instance_number=i,
+                                sop_uid=generate_uid("sc", lang, *pf.uid_parts(), revision), instance_number=i,
                                 description=f"Fig {pf.label}",
                                 burned_in="YES" if user_text else burned_in_value(pf.burned_in, redacted),
                                 frame=pf.film.key_frame)
-        objects.append((f"fig{pf.label}-sc.dcm", sc, redacted and not user_text))
+        objects.append((f"fig{pf.file_label}-sc.dcm", sc, redacted and not user_text))
     for n, root in enumerate(case.roots, start=1):
         step(f"DICOM report of root {root.side.value} {root.level}")
         root_films = [pf for pf in films if pf.root is root]
@@ -198,7 +202,7 @@ def export_dicom(
             continue
         sr = build_sr(root, root_films, [sources[pf.film.id] for pf in root_films], series_uid=sr_series,
                       sop_uid=generate_uid("sr", lang, root.id, revision), instance_number=n, config=config,
-                      lang=lang)
+                      lang=lang, case=case)
         objects.append((f"root{n}-{root.side.value}-{root.level}-sr.dcm", sr, False))
     written = []
     for name, ds, cleaned in objects:

@@ -195,12 +195,12 @@ def _finding_group(hsr: Any, finding: Any, refs: dict[str, tuple[Any, Any]], sop
     )
 
 
-def _root_evaluations(hsr: Any, root: Any, config: Any, lang: str) -> list[Any]:
+def _root_evaluations(hsr: Any, root: Any, config: Any, lang: str, case: Any = None) -> list[Any]:
     from pydicom.sr.codedict import codes
 
     from annotator.rules import evaluate_root
 
-    rs = evaluate_root(root, config)
+    rs = evaluate_root(root, config, case)  # with the films it shares, as check judges it
     out = [hsr.QualitativeEvaluation(sc.concept(sc.ROOT_LEVEL, lang), sc.coded(root.level, root.level)),
            hsr.QualitativeEvaluation(sc.concept(sc.BLOCK_RESULT, lang),
                                      sc.coded(rs.block_result, tx.block_label(rs.block_result, lang))),
@@ -264,11 +264,14 @@ def build_sr(
     instance_number: int = 1,
     config: Any = None,
     lang: str = "en",
+    case: Any = None,
 ) -> Any:
     """The measurement report of ``root`` in ``lang`` (en, zh).
 
-    ``films``: the root's :class:`~annotator.export.films.PreparedFilm` list;
-    ``sources``: the pydicom image dataset each film references, same order.
+    ``films``: the root's :class:`~annotator.export.films.PreparedFilm` list (with the
+    films it shares with other roots, judged for this root);
+    ``sources``: the pydicom image dataset each film references, same order;
+    ``case``: the root's case, so the conclusion counts the shared films as ``check`` does.
     """
     import highdicom.sr as hsr
     from highdicom.sr import CodedConcept
@@ -291,7 +294,7 @@ def build_sr(
                                                    identifier=root_name[:64]),
         finding_type=sc.concept(sc.NERVE_ROOT, lang),
         finding_sites=_root_site(hsr, root),
-        qualitative_evaluations=_root_evaluations(hsr, root, config, lang),
+        qualitative_evaluations=_root_evaluations(hsr, root, config, lang, case),
     ))
     observer = hsr.ObservationContext(observer_device_context=hsr.ObserverContext(
         observer_type=codes.DCM.Device,

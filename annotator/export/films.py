@@ -5,6 +5,13 @@ same pixels the screen shows, ``annotator.render.display_frame``), the rules'
 verdict and warnings, its figure label and its caption (free text scrubbed of
 identity unless the export is identified), and renders the clean and the
 annotated burned-in image on demand (cached).
+
+A film several roots use (domain.md §4, ``Case.films_of``) is prepared once per
+root: each root's part of an export shows it with that root's verdict, its tip
+in the verdict colour and the other roots' tips in their root colours
+(``render.style.root_color``). It keeps one figure label (the film is one
+figure); its second and later appearances get a ``file_label`` naming the root
+(``6A-left-L5``) so no file name is written twice.
 """
 
 from __future__ import annotations
@@ -31,14 +38,14 @@ _FULL_CAPTION = re.compile(r"^\s*(?:Fig(?:ure)?\.?\s*\d+[A-Za-z]*\b|图\s*\d+[A-
 _HEAD = re.compile(r"^\s*(?P<zh>图)?(?:Fig(?:ure)?\.?)?\s*(?P<label>\d+[A-Za-z]*)[^:：]*(?:[:：]\s*(?P<rest>.*))?$", re.S)
 
 
-def evaluate(film: Film, root: Root, config: Any) -> tuple[Any, tuple[Any, ...]]:
+def evaluate(film: Film, root: Root, config: Any, films: list[Film] | None = None) -> tuple[Any, tuple[Any, ...]]:
     """(verdict or None, warnings) from ``annotator.rules.evaluate_film``; none if the rules cannot say."""
     try:
         from annotator.rules import evaluate_film
     except ImportError:  # rules package without evaluate_film: export without verdicts
         return None, ()
     try:
-        result = evaluate_film(film, root, config)
+        result = evaluate_film(film, root, config, films)
     except AnnotatorError:
         raise
     except Exception as exc:  # a rule bug must not stop a teaching export; say so in the log
@@ -74,7 +81,24 @@ class PreparedFilm:
     burned_in: str | None = None  # the source's BurnedInAnnotation ("YES"/"NO"), None if not said
     config: Any = None  # the rules' configuration (findings vocabulary for marker labels)
     root_findings: tuple[str, ...] = ()  # finding texts of the root tagged on no film of it
+    file_label: str = ""  # the label in file names and UIDs: ``label``, or ``label-<side>-<level>``
+    # on a film's second and later appearance (a film several roots use)
+    tip_colors: dict[str, Any] = field(default_factory=dict)  # other roots' tips on a shared film:
+    # annotation id -> root colour
+    shared: bool = False  # the film is used by more than one root
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.file_label = self.file_label or self.label
+
+    @property
+    def repeated(self) -> bool:
+        """True for a film's second and later appearance in the export (another root's part)."""
+        return self.file_label != self.label
+
+    def uid_parts(self) -> tuple[str, ...]:
+        """What tells this appearance's DICOM objects apart: the film, and the root when repeated."""
+        return (self.film.id, self.root.id) if self.repeated else (self.film.id,)
 
     def _other_language_head(self) -> tuple[str, str] | None:
         """(label, sentence) of a complete user caption written in the other language's style
@@ -125,7 +149,7 @@ class PreparedFilm:
             self._cache[key] = burn_film(
                 self.buffer, self.film, layers=layers, verdict=self.verdict, warnings=self.warnings,
                 caption=self.caption if annotated else self.short_caption, lang=self.lang,
-                text_scale=text_scale, config=self.config, panel=panel,
+                text_scale=text_scale, config=self.config, panel=panel, tip_colors=self.tip_colors,
             )
         return self._cache[key]
 
@@ -151,6 +175,8 @@ def _sentence(pf: PreparedFilm, scrub: Any) -> str:
     if pf.film.caption.strip():
         return scrub(pf.film.caption.strip())
     parts = list(pf.findings)
+    if pf.shared:  # the same film in several roots' parts: say whose verdict this is
+        parts.insert(0, tx.root_label(pf.root, pf.lang))
     if pf.verdict is not None:
         parts.append(pf.verdict.explain(pf.lang).rstrip("。."))
     if not parts:
@@ -170,16 +196,43 @@ def scrubbed_film(film: Film, scrub: Any) -> Film:
 
 
 def iter_films(case: Case) -> Iterator[tuple[Root, Film]]:
+    """Every (root, film) of the export, root by root: a film several roots use once per root."""
     for root in case.roots:
-        for film in root.films:
+        for film in case.films_of(root):
             yield root, film
+
+
+def figure_indices(case: Case) -> dict[str, int]:
+    """Film id -> its position in the case (figure letters A, B, ...), counted at first appearance."""
+    out: dict[str, int] = {}
+    for _root, film in iter_films(case):
+        out.setdefault(film.id, len(out))
+    return out
+
+
+def repeat_label(label: str, root: Root) -> str:
+    """The file label of a film's appearance in another root's part: ``6A-left-L5``."""
+    return f"{label}-{root.side.value}-{root.level}"
+
+
+def _tip_colors(case: Case, film: Film, root: Root) -> dict[str, Any]:
+    """The other roots' tips on ``film`` (annotation id -> their root colour)."""
+    from annotator.render.style import root_color
+    from annotator.rules.mark_choice import tip_marks
+
+    users = [r for r in case.roots_of(film.id) if r is not root]
+    return {a.id: root_color(i) for i, r in enumerate(case.roots) if any(r is u for u in users)
+            for a in tip_marks(film, r)}
 
 
 def prepare_film(
     case: Case, folder: Path, root: Root, film: Film, index: int, case_number: int, lang: str,
-    config: Any, scrubber: IdentityScrubber | None,
+    config: Any, scrubber: IdentityScrubber | None, repeated: bool = False,
 ) -> PreparedFilm:
-    """Open, render and judge one film; ``scrubber`` None = identified export (no scrubbing)."""
+    """Open, render and judge one film of ``root``; ``scrubber`` None = identified export (no scrubbing).
+
+    ``repeated``: the film already appeared in the export under another root (see the module docstring).
+    """
     from annotator.io import open_image
     from annotator.render import display_frame
 
@@ -192,7 +245,8 @@ def prepare_film(
         raise
     except Exception as exc:
         raise ExportError(f"{path.name}: the film could not be rendered ({type(exc).__name__})") from exc
-    verdict, warnings = evaluate(film, root, config)
+    root_films = case.films_of(root)
+    verdict, warnings = evaluate(film, root, config, root_films)
     burned_in = burned_in_value(path) if image.info.format == "DICOM" else None
     window = None
     if not image.is_color:
@@ -207,16 +261,18 @@ def prepare_film(
         for f in root.findings
         if f.film_id == film.id and not f.suggested
     )
-    film_ids = {f.id for f in root.films}
+    film_ids = {f.id for f in root_films}
     root_findings = tuple(
         tx.finding_with_note(f, lang, config, scrub)
         for f in root.findings
         if f.film_id not in film_ids and not f.suggested
     )
+    label = tx.figure_label(case_number, index, film)
     pf = PreparedFilm(
         case_number=case_number, root=root, film=scrubbed_film(film, scrub) if scrubber is not None else film,
         index=index,
-        label=tx.figure_label(case_number, index, film), buffer=buffer, path=path,
+        label=label, file_label=repeat_label(label, root) if repeated else label, buffer=buffer, path=path,
+        tip_colors=_tip_colors(case, film, root), shared=len(case.roots_of(film.id)) > 1,
         is_dicom=image.info.format == "DICOM", lang=lang, verdict=verdict, warnings=warnings,
         findings=findings, window=window, burned_in=burned_in, config=config, root_findings=root_findings,
     )
@@ -251,7 +307,7 @@ def learn_identity(case: Case, folder: Path, scrubber: IdentityScrubber) -> None
     """Teach ``scrubber`` the identity in the headers of the case's DICOM films."""
     import pydicom
 
-    for _root, film in iter_films(case):
+    for film in case.films():
         path = Path(folder) / film.path
         try:
             ds = pydicom.dcmread(path, stop_before_pixels=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.export import text as tx
-from annotator.export.films import burned_in_value, iter_films
+from annotator.export.films import burned_in_value, figure_indices, iter_films
 from annotator.model import Case
 
 
@@ -29,12 +29,14 @@ def unredacted_burned_in(case: Case, folder: str | Path, case_number: int = 1) -
     """The films a de-identified export of ``case`` would refuse for burned-in text."""
     out: list[BurnedInFilm] = []
     seen: set[str] = set()
-    for index, (root, film) in enumerate(iter_films(case)):
+    indices = figure_indices(case)
+    for root, film in iter_films(case):
         if film.id in seen or film.redactions:
             continue
         seen.add(film.id)
         if burned_in_value(Path(folder) / film.path) == "YES":
-            out.append(BurnedInFilm(root.id, film.id, tx.figure_label(case_number, index, film), film.path))
+            out.append(BurnedInFilm(root.id, film.id, tx.figure_label(case_number, indices[film.id], film),
+                                    film.path))
     return out
 
 

@@ -7,7 +7,9 @@ beside this module): the case's fields at the top level, ``roots[]`` with their
 Pixel coordinates follow domain.md §3 (float pixels, origin at the top-left
 corner of the top-left pixel, +x right, +y down, stored grid).
 
-- Loading parses, refuses files of a newer schema version, migrates older ones
+- Loading parses, refuses files of a newer schema version, gives films without
+  ``columns``/``rows`` their image file's size from its header (``film_size.py``;
+  a missing or unreadable file leaves it unknown), migrates older ones
   (``migrations.py``), validates against the schema and builds the model; every
   failure is a :class:`CaseFileError` naming the field (``roots[0].drugs[1].dose_mg``)
   or, for broken JSON, the line and column. A bad file is never rewritten.
@@ -41,6 +43,7 @@ from typing import Any
 from annotator import __version__
 from annotator.errors import CaseFileError
 from annotator.geometry import Calibration, CalibrationSource, Directions
+from annotator.io.film_size import fill_film_sizes
 from annotator.io.migrations import CURRENT_VERSION, file_version, migrate
 from annotator.model import Annotation, Case, DrugDose, Film, Finding, Redaction, Root
 from annotator.model.validation import FieldError
@@ -308,7 +311,7 @@ def validate_data(data: Any, path: str | Path | None = None) -> None:
 # ----------------------------------------------------------------------------- load
 
 
-def _parse(text: str, path: str | Path | None) -> Case:
+def _parse(text: str, path: str | Path | None, folder: Path | None = None) -> Case:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -331,6 +334,8 @@ def _parse(text: str, path: str | Path | None) -> Case:
             path, f"case file version {version} was made by a newer fluoro-annotator "
             f"(this one reads up to {SCHEMA_VERSION}): update the application"
         )
+    if folder is not None:  # before the migration: sides are inferred from the image centre line
+        fill_film_sizes(data, folder)
     try:
         data = migrate(data)
     except (LookupError, TypeError, ValueError, AttributeError) as exc:
@@ -362,7 +367,7 @@ def load_case(path: str | Path) -> Case:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CaseFileError(path, f"not UTF-8 text (byte {exc.start}); is this a case file?") from None
-    return _parse(text, path)
+    return _parse(text, path, path.parent)
 
 
 # ----------------------------------------------------------------------------- save

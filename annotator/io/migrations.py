@@ -16,8 +16,10 @@ Version 1 → 2 (domain.md §4 "Side and root of every mark"): needle marks (tip
 shaft, contrast path) and finding markers get the ``root_id`` of the root
 whose film they are on (a root without an id gets one); bilateral landmarks
 (pedicle margin, SAP margin, S1 foramen, foramen) get the ``side`` inferred
-from the film's midline and patient directions (``model.mark_side``), or
-``"unknown"`` when it cannot be inferred: never guessed. Roots get an empty
+from the film's midline, else the image centre line, and patient directions
+(``model.mark_side``), or ``"unknown"`` when it cannot be inferred: never
+guessed. Version-1 films have no ``columns``/``rows``; the loader fills them
+from the image file's header before this step (``film_size.py``). Roots get an empty
 ``shared_film_ids``.
 """
 

@@ -492,13 +492,14 @@ def export_from_window(window: Any, options: ExportOptions | None = None) -> Exp
 def name_films(text: str, case: Any) -> str:
     """``text`` with the export's figure labels ("film 1A") replaced by the names the case panel
     shows ("film after contrast · 01_lateral.dcm"), so the user can find the film."""
-    from annotator.export.films import iter_films
+    from annotator.export.films import figure_indices
     from annotator.export.text import figure_label
     from annotator.ui.case_panel import film_display_name
 
     names: dict[str, str] = {}
-    for index, (_root, film) in enumerate(iter_films(case)):
-        names.setdefault(figure_label(1, index, film), film_display_name(film))
+    indices = figure_indices(case)  # a film several roots share is one figure
+    for film in case.films():
+        names.setdefault(figure_label(1, indices[film.id], film), film_display_name(film))
 
     def swap(m: re.Match[str]) -> str:
         name = names.get(m.group(2))

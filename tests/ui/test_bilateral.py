@@ -161,3 +161,31 @@ def test_the_tip_tool_asks_which_root_only_when_it_cannot_tell(make_window, bila
     assert asker.asked == [["right L5", "left L5"]]
     (shaft,) = [a for a in doc.film(ap_id).annotations if a.role is Role.SHAFT and a.root_id == left.id]
     assert shaft.points == ((710, 300), (650, 400))
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1280, 800), (1440, 900)])
+@pytest.mark.parametrize("shown", [0, 1])
+def test_each_roots_tip_label_sits_by_its_own_tip_clear_of_the_other_labels(make_window, bilateral, shown, size):
+    """The shared AP film: no label covers another (the other root's tip label used to cover the
+    pedicle label in a smaller window); at the default size each tip label is beside its own tip."""
+    w = make_window(bilateral, size=size)
+    roots = w.document.case.roots
+    ap_id = roots[1].shared_film_ids[0]
+    w.select_film(roots[shown].id, ap_id)
+    canvas = w.workspace.viewport("AP").canvas
+    canvas.grab()  # paint
+    painted = canvas.painted_labels
+    overlaps = [(a, b) for i, (a, ra) in enumerate(painted) for b, rb in painted[i + 1:] if ra.intersects(rb)]
+    assert not overlaps, overlaps
+    if size != (1600, 1000):
+        return  # smaller: the needles are closer together than a label is long
+    film = w.document.film(ap_id)
+    tips = {r.label: next(a for a in film.annotations if a.role is Role.TIP and a.root_id == r.id) for r in roots}
+    for label, tip in tips.items():
+        [(text, rect)] = [(t, r) for t, r in painted if t.startswith(f"{label}:")]
+        own = canvas.transform.to_widget(*tip.points[0])
+        assert rect.adjusted(-14, -14, 14, 14).contains(*own), (text, rect, own)
+        for other_label, other in tips.items():
+            if other_label != label:
+                far = canvas.transform.to_widget(*other.points[0])
+                assert not rect.adjusted(-14, -14, 14, 14).contains(*far), (text, rect, far)

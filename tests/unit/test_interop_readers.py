@@ -90,7 +90,8 @@ def test_highdicom_parses_every_report_into_the_cases_verdicts(exported) -> None
         for n, root in enumerate(case.roots, start=1):
             ds = pydicom.dcmread(named[f"root{n}-{root.side.value}-{root.level}-sr.dcm"])
             sr = hd.sr.Comprehensive3DSR.from_dataset(ds)
-            verdicts = [v for f in root.films if (v := evaluate_film(f, root).verdict) is not None]
+            used = case.films_of(root)  # with the films it shares with other roots (bilateral_L5)
+            verdicts = [v for f in used if (v := evaluate_film(f, root, None, used).verdict) is not None]
             tips = sr.content.get_planar_roi_measurement_groups()
             assert len(tips) == len(verdicts), lang
             for group, verdict in zip(tips, verdicts):
@@ -99,7 +100,7 @@ def test_highdicom_parses_every_report_into_the_cases_verdicts(exported) -> None
                 (distance,) = group.get_measurements()
                 assert distance.value == pytest.approx(round(verdict.distance, 1), abs=1e-9)
                 assert group.roi is not None
-            rs = evaluate_root(root)
+            rs = evaluate_root(root, None, case)
             (root_group,) = [g for g in sr.content.get_image_measurement_groups()
                              if g.finding_type.value == sc.NERVE_ROOT[0]]
             values = {q.name.value: q.value.value for q in root_group.get_qualitative_evaluations()}
@@ -125,11 +126,17 @@ def test_dcmp2pgm_renders_every_presentation_state_as_the_screen(exported, tmp_p
 
     case, folder, files = exported
     named = files["en"]
-    films = [f for r in case.roots for f in r.films]
+    from annotator.export.films import figure_indices
+    from annotator.export.text import figure_label
+
+    by_label = {figure_label(1, i, f): f for f in case.films() for i in [figure_indices(case)[f.id]]}
     gsps_names = sorted(n for n in named if n.endswith("-gsps.dcm"))
-    assert len(gsps_names) == len(films)
-    for film, name in zip(films, gsps_names):
-        image_path = named[name.replace("-gsps", "-image")]
+    assert len(gsps_names) == sum(len(case.films_of(r)) for r in case.roots)  # one per root using the film
+    for name in gsps_names:
+        # the film's one image, also for a shared film's other roots ("fig6A-left-L5-gsps.dcm")
+        [label] = [label for label in by_label if name.startswith(f"fig{label}-")]
+        film = by_label[label]
+        image_path = named[f"fig{label}-image.dcm"]
         out = tmp_path / f"{name}.pgm"
         run = subprocess.run([dcmp2pgm, "--verbose", "--frame", str(film.key_frame + 1), "--pstate",
                               str(named[name]), str(image_path), str(out)],

@@ -104,7 +104,8 @@ def draw_items(painter: QPainter, items: list[OverlayItem], vt: ViewTransform,
 
 def _draw_labels(painter: QPainter, labelled: list[OverlayItem], items: list[OverlayItem],
                  vt: ViewTransform, placed_before: Sequence[QRectF] = ()) -> list[tuple[str, QRectF]]:
-    """Paint the labels of ``labelled`` clear of ``placed_before`` and of each other; returns them."""
+    """Paint the labels of ``labelled`` clear of ``placed_before`` and of each other, the needle
+    tips' first; returns them."""
     fm = painter.fontMetrics()
     markers = [vt.to_widget(*it.points[0]) for it in items if it.shape == "marker" and it.points]
     markers += [vt.to_widget(*it.points[-1]) for it in items if it.arrow_head and it.points]  # arrow heads
@@ -113,7 +114,9 @@ def _draw_labels(painter: QPainter, labelled: list[OverlayItem], items: list[Ove
     placed: list[QRectF] = list(placed_before)
     view_w, view_h = painter.device().width(), painter.device().height()
     out: list[tuple[str, QRectF]] = []
-    for item in labelled:
+    # the needle tips' labels first: they name the root and its verdict, so they keep the place
+    # beside their tip and the landmarks' labels make way (two needles on one film)
+    for item in sorted(labelled, key=lambda it: it.role != "tip"):
         anchor = item.label_at or item.points[-1]
         sx, sy = vt.to_widget(*anchor)
         x, y, rect = place_label(sx, sy, fm.horizontalAdvance(item.label), fm.ascent(), fm.descent(),
@@ -148,7 +151,12 @@ def place_label(sx: float, sy: float, text_w: float, ascent: float, descent: flo
         for x, y, r in inside:
             if not any(r.intersects(o) for o in avoid):
                 return x, y, r
-    return inside[0]
+    # crowded (a small zoom): the place that covers the least of the labels already placed
+    return min(inside, key=lambda c: sum(_area(c[2].intersected(o)) for o in placed))
+
+
+def _area(r: QRectF) -> float:
+    return max(0.0, r.width()) * max(0.0, r.height())
 
 
 def label_position(sx: float, sy: float, text_width: float, view_w: float, view_h: float) -> tuple[float, float]:
