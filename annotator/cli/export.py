@@ -43,6 +43,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--identified", action="store_true",
                    help="keep patient identity in the output (default: de-identified)")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--send", metavar="NODE", help="send the DICOM objects to NODE of the nodes file (C-STORE or "
+                   "STOW-RS), identified for the archive unless --deidentify; all or nothing, retried")
+    p.add_argument("--deidentify", action="store_true", help="with --send: de-identify (teaching archives)")
+    p.add_argument("--via", choices=("auto", "dimse", "web"), default="auto",
+                   help="with --send: C-STORE (dimse) or STOW-RS (web); default DIMSE when the node has it")
+    p.add_argument("--nodes", type=Path, metavar="FILE", help="with --send: node settings file (see README)")
     p.set_defaults(run=run)
 
 
@@ -72,8 +78,12 @@ def run(args: Any) -> int:
     from annotator.export.case_export import IDENTIFIED_WARNING, export_cases
     from annotator.io.casefile import load_case
 
+    if getattr(args, "send", None):
+        from annotator.cli.export_send import run_send
+
+        return run_send(args)
     if not any((args.pptx, args.pdf, args.png, args.dicom)):
-        raise ExportError("nothing to export: give at least one of --pptx, --pdf, --png, --dicom")
+        raise ExportError("nothing to export: give at least one of --pptx, --pdf, --png, --dicom, --send")
     layers = parse_layers(args.layers)
     items = []
     for path in args.cases:
