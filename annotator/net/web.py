@@ -43,7 +43,10 @@ def client(node: Node) -> Any:
             session.verify = node.tls.ca_file
         if node.tls.cert_file:
             session.cert = (node.tls.cert_file, node.tls.key_file) if node.tls.key_file else node.tls.cert_file
-    return DICOMwebClient(url=node.dicomweb_url.rstrip("/"), session=session, timeout=node.timeout_s)
+    c = DICOMwebClient(url=node.dicomweb_url.rstrip("/"), session=session, timeout=node.timeout_s)
+    # no hidden back-off (1+2+4+8+16 s against a node that is down): the send retries per object itself
+    c.set_http_retry_params(retry=False)
+    return c
 
 
 @contextlib.contextmanager
