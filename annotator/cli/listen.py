@@ -57,6 +57,10 @@ def run(args: Any) -> int:
     print(f"listening as {listener.ae_title} on {listener.host}:{listener.port}, filing into {Path(inbox).name}/ "
           "(Ctrl-C to stop)", flush=True)
     stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():  # a service manager's SIGTERM stops cleanly
+        import signal
+
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         stop.wait(args.duration if args.duration is not None else None)
     except KeyboardInterrupt:

@@ -88,8 +88,8 @@ def _find(node: Any, local_ae: str, args: Any) -> int:
 
     via = args.via or ("dimse" if node.has_dimse else "web")
     if args.series:
-        for s in dimse.find_series(node, local_ae, args.series):
-            print("\t".join([s.series_uid, s.modality, s.number, str(s.instances or ""), s.description]))
+        for se in dimse.find_series(node, local_ae, args.series):
+            print("\t".join([se.series_uid, se.modality, se.number, str(se.instances or ""), se.description]))
         return 0
     q = StudyQuery(patient_id=args.patient_id, name=args.name, date_from=_date(args.date_from, "--from"),
                    date_to=_date(args.date_to, "--to"), modality=args.modality, accession=args.accession)

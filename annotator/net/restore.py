@@ -84,8 +84,8 @@ def restore_from_objects(case: Case, study_dir: Path) -> int:
                 pass
         if not root.findings:
             for f in getattr(report, "findings", []):
-                film = _film_by_uid(case, f.image_uid) if f.image_uid else None
-                root.findings.append(Finding(code=f.code, film_id=film.id if film else None, site=f.site,
+                tagged = _film_by_uid(case, f.image_uid) if f.image_uid else None
+                root.findings.append(Finding(code=f.code, film_id=tagged.id if tagged else None, site=f.site,
                                              value=f.value, angle_deg=f.angle_deg))
                 restored += 1
     if restored:
