@@ -41,7 +41,7 @@ from annotator.errors import AnnotatorError
 from annotator.io.casefile import CASE_FILE_NAME, atomic_write_text, dumps_case, load_case
 from annotator.io.film_entry import film_for
 from annotator.io.folder import acquisition_order
-from annotator.model import Case, Root, Side
+from annotator.model import Case, Film, Root, Side
 from annotator.net.errors import NetError
 from annotator.net.sop_classes import kind_of
 
@@ -76,6 +76,9 @@ class Filed:
     kind: str  # image, presentation_state, report
     study_uid: str
     new: bool  # False: the same object had been received before (replaced)
+    film: Film | None = None  # the case's entry for a film (as written to case.json)
+    root_id: str = ""  # the root holding it
+    index: int = -1  # its place among the root's films (acquisition order)
 
 
 def uid_hash(uid: str, n: int = 16) -> str:
@@ -200,7 +203,7 @@ class Inbox:
                 part = dest.with_name(dest.name + ".part")
                 shutil.copyfile(src, part)
                 os.replace(part, dest)
-            self._update_case(study_dir, rel, kind)
+            placed = self._update_case(study_dir, rel, kind)
         except OSError as exc:
             self._undo(dest, backup, src, move)
             raise self._os_error(exc, sender) from None
@@ -210,7 +213,8 @@ class Inbox:
                               "nothing was filed", STATUS_OUT_OF_RESOURCES) from None
         if backup is not None:
             backup.unlink(missing_ok=True)
-        return Filed(study_dir, rel, kind, study, new=not existed)
+        film, root_id, index = placed
+        return Filed(study_dir, rel, kind, study, new=not existed, film=film, root_id=root_id, index=index)
 
     def _undo(self, dest: Path, backup: Path | None, src: Path, move: bool) -> None:
         dest.with_name(dest.name + ".part").unlink(missing_ok=True)
@@ -228,7 +232,7 @@ class Inbox:
             return load_case(path)
         return Case(title="", roots=[Root(level=DEFAULT_LEVEL, side=DEFAULT_SIDE)])
 
-    def _update_case(self, study_dir: Path, rel: str, kind: str) -> None:
+    def _update_case(self, study_dir: Path, rel: str, kind: str) -> tuple[Film | None, str, int]:
         from annotator.net.restore import restore_from_objects
 
         case = self._load(study_dir)
@@ -239,6 +243,11 @@ class Inbox:
         restore_from_objects(case, study_dir)
         if case.roots[0].films:  # a study folder holding only reports is not yet a case
             atomic_write_text(study_dir / CASE_FILE_NAME, dumps_case(case), backup=False)
+        for root in case.roots:
+            for i, film in enumerate(root.films):
+                if film.path == rel:
+                    return film, root.id, i
+        return None, "", -1
 
     def _add_film(self, case: Case, study_dir: Path, rel: str) -> None:
         from annotator.io import open_image

@@ -1,0 +1,150 @@
+"""File ▸ Receive from C-arm, Open from PACS…, PACS settings…: driven offscreen against real servers."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pydicom
+import pytest
+
+from tests.orthanc_server import AE_TITLE, PASSWORD, USER, OrthancServer, free_port
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_images" / "cases" / "right_L5_on_target"
+FILMS = sorted(SAMPLES.glob("*.dcm"))
+
+
+@pytest.fixture(scope="module")
+def orthanc(tmp_path_factory):
+    server = OrthancServer(tmp_path_factory.mktemp("orthanc"))
+    server.start()
+    for f in FILMS:
+        server.upload(f)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def nodes(tmp_path, monkeypatch):
+    """The settings file the app reads (FLUORO_ANNOTATOR_NODES), local listener on a free port."""
+    path = tmp_path / "nodes.json"
+    data = {"local": {"ae_title": "FLUORO", "port": free_port(), "inbox": str(tmp_path / "inbox")}, "nodes": {}}
+    path.write_text(json.dumps(data))
+    monkeypatch.setenv("FLUORO_ANNOTATOR_NODES", str(path))
+    return path
+
+
+def add_orthanc(path: Path, orthanc: OrthancServer, monkeypatch) -> None:
+    monkeypatch.setenv("TEST_PACS_PASSWORD", PASSWORD)
+    data = json.loads(path.read_text())
+    data["nodes"]["pacs"] = {"ae_title": AE_TITLE, "host": "127.0.0.1", "port": orthanc.dicom_port,
+                             "dicomweb_url": orthanc.dicomweb_url, "timeout_s": 10,
+                             "auth": {"type": "basic", "username": USER, "password_env": "TEST_PACS_PASSWORD"}}
+    path.write_text(json.dumps(data))
+
+
+def send(port: int, path: Path) -> int:
+    from pynetdicom import AE
+
+    ds = pydicom.dcmread(path)
+    ae = AE(ae_title="CARM")
+    ae.add_requested_context(ds.SOPClassUID, ds.file_meta.TransferSyntaxUID)
+    assoc = ae.associate("127.0.0.1", port, ae_title="FLUORO")
+    assert assoc.is_established
+    status = int(assoc.send_c_store(ds).Status)
+    assoc.release()
+    return status
+
+
+def test_receive_from_carm_shows_new_films_of_the_open_case_within_1s(make_window, nodes, qtbot):
+    w = make_window()
+    try:
+        w.pacs.receive_action.trigger()
+        assert w.pacs.receiver.running and w.pacs.receive_action.isChecked()
+        assert "Receiving as FLUORO on port" in w.statusBar().currentMessage()
+        port = w.pacs.receiver.listener.port
+        assert send(port, FILMS[0]) == 0
+        qtbot.waitUntil(lambda: "Received a film into study-" in w.statusBar().currentMessage(), timeout=2000)
+        (case_path,) = (nodes.parent / "inbox").glob("study-*/case.json")
+        assert w.open_case(case_path, ask_unsaved=False)
+        assert len(w.document.case.roots[0].films) == 1
+        t = time.monotonic()
+        assert send(port, FILMS[1]) == 0
+        qtbot.waitUntil(lambda: len(w.document.case.roots[0].films) == 2, timeout=1000)
+        assert time.monotonic() - t < 1.0
+        assert "New film received" in w.statusBar().currentMessage()
+        # films in acquisition order, as the case file has them
+        on_disk = json.loads(case_path.read_text())["roots"][0]["films"]
+        assert [f.path for f in w.document.case.roots[0].films] == [f["path"] for f in on_disk]
+        w.pacs.receive_action.trigger()
+        assert not w.pacs.receiver.running and "off" in w.statusBar().currentMessage()
+    finally:
+        w.pacs.shutdown()
+
+
+def test_receive_on_a_port_in_use_says_so_and_stays_off(make_window, nodes, qtbot):
+    import socket
+
+    data = json.loads(nodes.read_text())
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", data["local"]["port"]))
+        s.listen(1)
+        w = make_window()
+        w.pacs.receive_action.trigger()
+        assert not w.pacs.receiver.running and not w.pacs.receive_action.isChecked()
+        assert "already in use" in w.statusBar().currentMessage()
+
+
+def test_open_from_pacs_search_and_retrieve_opens_the_case(make_window, nodes, orthanc, qtbot, monkeypatch, tmp_path):
+    add_orthanc(nodes, orthanc, monkeypatch)
+    w = make_window()
+    dialog = w.pacs.open_search()
+    try:
+        for via in ("dimse", "web"):
+            dialog.via.setCurrentIndex(dialog.via.findData(via))
+            dialog.patient_id.setText("FAKE-0001")
+            dialog.search_button.click()
+            qtbot.waitUntil(lambda: dialog.task is None and dialog.table.rowCount() > 0, timeout=10_000)
+            assert dialog.table.item(0, 0).text() == "FAKE-0001" and dialog.table.item(0, 4).text() == "4"
+        dialog.resize(1000, 520)
+        dialog.retrieve_button.click()
+        qtbot.waitUntil(lambda: w.document is not None and len(w.document.case.roots[0].films) == 4, timeout=15_000)
+        assert Path(w.document.folder).parent == nodes.parent / "inbox"
+    finally:
+        dialog.close()
+
+
+def test_open_from_pacs_with_the_pacs_down_is_one_line(make_window, nodes, orthanc, qtbot, monkeypatch):
+    add_orthanc(nodes, orthanc, monkeypatch)
+    data = json.loads(nodes.read_text())
+    data["nodes"]["pacs"]["port"] = free_port()
+    nodes.write_text(json.dumps(data))
+    w = make_window()
+    dialog = w.pacs.open_search()
+    dialog.via.setCurrentIndex(dialog.via.findData("dimse"))
+    dialog.search_button.click()
+    qtbot.waitUntil(lambda: dialog.task is None and dialog.status.text() != "", timeout=10_000)
+    qtbot.waitUntil(lambda: "does not answer" in dialog.status.text(), timeout=10_000)
+    assert "'pacs'" in dialog.status.text() and "\n" not in dialog.status.text()
+    assert dialog.search_button.isEnabled()
+    dialog.close()
+
+
+def test_settings_dialog_tests_the_node_and_saves_without_secrets(make_window, nodes, orthanc, qtbot, monkeypatch):
+    add_orthanc(nodes, orthanc, monkeypatch)
+    w = make_window()
+    dialog = w.pacs.open_settings()
+    assert dialog.nodes.currentItem().text() == "pacs"
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "C-ECHO ok, QIDO-RS ok" in dialog.result.text(), timeout=10_000)
+    dialog.secret_env.setText("OTHER_VARIABLE")
+    monkeypatch.delenv("OTHER_VARIABLE", raising=False)
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "OTHER_VARIABLE" in dialog.result.text(), timeout=10_000)
+    dialog.local_ae.setText("WORKSTATION1")
+    dialog.save()
+    saved = json.loads(nodes.read_text())
+    assert saved["local"]["ae_title"] == "WORKSTATION1"
+    assert saved["nodes"]["pacs"]["auth"] == {"type": "basic", "username": USER, "password_env": "OTHER_VARIABLE"}
+    assert PASSWORD not in nodes.read_text()
