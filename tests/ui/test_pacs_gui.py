@@ -148,3 +148,60 @@ def test_settings_dialog_tests_the_node_and_saves_without_secrets(make_window, n
     assert saved["local"]["ae_title"] == "WORKSTATION1"
     assert saved["nodes"]["pacs"]["auth"] == {"type": "basic", "username": USER, "password_env": "OTHER_VARIABLE"}
     assert PASSWORD not in nodes.read_text()
+
+
+def _foreign_gsps(film: Path, path: Path) -> None:
+    """Another viewer's presentation state (a polyline and a text) on ``film``, plain pydicom."""
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    img = pydicom.dcmread(film, stop_before_pixels=True)
+    ds = Dataset()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.11.1"
+    ds.SOPInstanceUID = generate_uid()
+    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
+    ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+    ds.PatientID, ds.StudyInstanceUID = img.PatientID, img.StudyInstanceUID
+    ds.SeriesInstanceUID, ds.Modality = generate_uid(), "PR"
+    ds.Manufacturer, ds.ContentLabel = "OtherViewer", "MEASURE"
+    ref = Dataset()
+    ref.ReferencedSOPClassUID, ref.ReferencedSOPInstanceUID = img.SOPClassUID, img.SOPInstanceUID
+    series = Dataset()
+    series.SeriesInstanceUID = img.SeriesInstanceUID
+    series.ReferencedImageSequence = [ref]
+    ds.ReferencedSeriesSequence = [series]
+    item = Dataset()
+    item.GraphicLayer = "MEASUREMENTS"
+    item.ReferencedImageSequence = [ref]
+    line = Dataset()
+    line.GraphicAnnotationUnits, line.GraphicDimensions, line.NumberOfGraphicPoints = "PIXEL", 2, 2
+    line.GraphicData, line.GraphicType, line.GraphicFilled = [10.5, 20.25, 100.0, 120.0], "POLYLINE", "N"
+    text = Dataset()
+    text.UnformattedTextValue = "other tool"
+    text.AnchorPointAnnotationUnits, text.AnchorPoint, text.AnchorPointVisibility = "PIXEL", [100.0, 120.0], "Y"
+    item.GraphicObjectSequence = [line]
+    item.TextObjectSequence = [text]
+    ds.GraphicAnnotationSequence = [item]
+    ds.save_as(path, enforce_file_format=True)
+
+
+def test_a_foreign_presentation_state_from_the_pacs_is_shown_read_only(orthanc, tmp_path):
+    from annotator.io.casefile import load_case
+    from annotator.net.nodes import Node
+    from annotator.net.retrieve import retrieve_study
+    from annotator.ui import presentation_states
+
+    gsps = tmp_path / "other.dcm"
+    _foreign_gsps(FILMS[0], gsps)
+    orthanc.upload(gsps)
+    node = Node(name="pacs", ae_title=AE_TITLE, host="127.0.0.1", port=orthanc.dicom_port, timeout_s=10)
+    study = str(pydicom.dcmread(FILMS[0], stop_before_pixels=True).StudyInstanceUID)
+    got = retrieve_study(node, "FLUORO", study, tmp_path / "inbox", method="get")
+    assert got.films == 4 and got.others == 1
+    case = load_case(got.case_path)
+    lateral = next(f for f in case.roots[0].films if f.view.value == "lateral")
+    assert lateral.annotations == []  # another tool's marks never become ours
+    shown = presentation_states.foreign_graphics(got.study_dir, got.study_dir / lateral.path, (512, 512))
+    assert sorted(g.kind for g in shown) == ["POLYLINE", "TEXT"]
