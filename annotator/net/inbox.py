@@ -103,8 +103,11 @@ class Inbox:
     def __init__(self, root: str | Path, on_filed: Callable[[Filed], None] | None = None) -> None:
         self.root = Path(root)
         self.on_filed = on_filed
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._headers: dict[Path, dict[str, Any]] = {}  # study dir -> rel -> opened header (sort keys)
+        # study dir -> (case as last written, stat of that file): re-read only when someone else wrote it
+        self._cases: dict[Path, tuple[Case, tuple[int, int]]] = {}
+        self._deferred: dict[Path, Case] | None = None  # inside file_paths(): cases written once at the end
         try:
             (self.root / INCOMING).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -223,14 +226,71 @@ class Inbox:
             os.replace(backup, dest)
         self._discard(src, move)
         self._headers.pop(dest.parent.parent, None)
+        self._cases.pop(dest.parent.parent, None)
 
     # ---------------------------------------------------------------- the study's case
 
+    @staticmethod
+    def _stat(path: Path) -> tuple[int, int] | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
     def _load(self, study_dir: Path) -> Case:
+        if self._deferred is not None and study_dir in self._deferred:
+            return self._deferred[study_dir]
         path = study_dir / CASE_FILE_NAME
+        cached = self._cases.get(study_dir)
+        if cached is not None and cached[1] == self._stat(path):
+            return cached[0]
         if path.exists():
             return load_case(path)
         return Case(title="", roots=[Root(level=DEFAULT_LEVEL, side=DEFAULT_SIDE)])
+
+    def _write_case(self, study_dir: Path, case: Case) -> None:
+        path = study_dir / CASE_FILE_NAME
+        self._cases.pop(study_dir, None)
+        atomic_write_text(path, dumps_case(case), backup=False)
+        stat = self._stat(path)
+        if stat is not None:
+            self._cases[study_dir] = (case, stat)
+
+    def file_paths(self, paths: list[Path], sender: str = "", move: bool = False
+                   ) -> tuple[list[Filed], list[str]]:
+        """File many objects (a retrieved study) with one case write per study at the end.
+
+        Returns (filed, one line per object not filed). If a case file cannot be written,
+        every object of this call is taken out again and FilingError is raised.
+        """
+        filed: list[Filed] = []
+        skipped: list[str] = []
+        with self._lock:
+            self._deferred = {}
+            try:
+                for p in paths:
+                    try:
+                        filed.append(self.file_path(p, sender, move))
+                    except FilingError as exc:
+                        if exc.status == STATUS_OUT_OF_RESOURCES:
+                            raise
+                        skipped.append(str(exc))
+                for study_dir, case in self._deferred.items():
+                    if case.roots and case.roots[0].films:
+                        self._write_case(study_dir, case)
+            except BaseException as exc:
+                for f in filed:
+                    if f.new:
+                        (f.study_dir / f.rel).unlink(missing_ok=True)
+                    self._headers.pop(f.study_dir, None)
+                    self._cases.pop(f.study_dir, None)
+                if isinstance(exc, OSError):
+                    raise self._os_error(exc, sender) from None
+                raise
+            finally:
+                self._deferred = None
+        return filed, skipped
 
     def _update_case(self, study_dir: Path, rel: str, kind: str) -> tuple[Film | None, str, int]:
         from annotator.net.restore import restore_from_objects
@@ -241,8 +301,10 @@ class Inbox:
         if kind == "image":
             self._add_film(case, study_dir, rel)
         restore_from_objects(case, study_dir)
-        if case.roots[0].films:  # a study folder holding only reports is not yet a case
-            atomic_write_text(study_dir / CASE_FILE_NAME, dumps_case(case), backup=False)
+        if self._deferred is not None:
+            self._deferred[study_dir] = case
+        elif case.roots[0].films:  # a study folder holding only reports is not yet a case
+            self._write_case(study_dir, case)
         for root in case.roots:
             for i, film in enumerate(root.films):
                 if film.path == rel:

@@ -17,7 +17,7 @@ from pathlib import Path
 from annotator.io.casefile import CASE_FILE_NAME
 from annotator.net import dimse, web
 from annotator.net.errors import NetError
-from annotator.net.inbox import INCOMING, FilingError, Inbox
+from annotator.net.inbox import INCOMING, Inbox
 
 Progress = Callable[[int, int], bool]  # (done, total or 0) -> keep going?
 
@@ -36,20 +36,10 @@ class Retrieved:
 
 def file_retrieved(inbox: Inbox, files: list[Path], source: str) -> Retrieved:
     """File objects already on disk; NetError when none of them is a film we open."""
-    out: Retrieved | None = None
-    skipped: list[str] = []
-    films = others = 0
-    for path in files:
-        try:
-            filed = inbox.file_path(path, source, move=True)
-        except FilingError as exc:
-            skipped.append(str(exc))
-            continue
-        out = out or Retrieved(filed.study_dir)
-        if filed.kind == "image":
-            films += 1
-        else:
-            others += 1
+    filed, skipped = inbox.file_paths(files, source, move=True)
+    out = Retrieved(filed[0].study_dir) if filed else None
+    films = sum(1 for f in filed if f.kind == "image")
+    others = len(filed) - films
     if out is None or films == 0 and not (out.study_dir / CASE_FILE_NAME).exists():
         why = f" ({skipped[0]})" if skipped else ""
         raise NetError(f"the study from {source} holds no film we open{why}: nothing was filed")
