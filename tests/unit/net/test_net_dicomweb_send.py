@@ -82,6 +82,10 @@ def test_send_the_archive_export_and_read_it_back_restores_the_marks(pacs, ortha
     got = sorted(a.id for r in restored.roots for f in r.films for a in f.annotations)
     assert want and got == want
     assert back.others >= 2
+    # the record: block result and findings from our measurement report
+    assert restored.roots[0].block_result == original.roots[0].block_result
+    assert sorted((f.code, f.value) for f in restored.roots[0].findings) == \
+        sorted((f.code, f.value) for f in original.roots[0].findings)
 
 
 def test_send_that_the_node_refuses_is_reported_per_object_and_retried(pacs, tmp_path, films):

@@ -142,3 +142,36 @@ def test_a_resent_film_is_not_a_second_film(tmp_path, films):
     b = inbox.file_path(films[0])
     assert a.new and not b.new
     assert len(load_case(a.study_dir / "case.json").roots[0].films) == 1
+
+
+def test_a_retrieved_study_that_does_not_fit_on_disk_leaves_nothing(tmp_path, films, monkeypatch):
+    import shutil
+
+    import annotator.net.inbox as inbox_mod
+    from annotator.net.retrieve import file_retrieved
+
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    copies = [Path(shutil.copy2(f, staged / f.name)) for f in films]
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(inbox_mod, "atomic_write_text", full)
+    with pytest.raises(NetError, match=r"inbox inbox is full: free disk space"):
+        file_retrieved(Inbox(tmp_path / "inbox"), copies, "'pacs'")
+    assert not [p for p in (tmp_path / "inbox").rglob("*") if p.is_file()]
+
+
+def test_a_study_with_only_a_report_is_not_a_case(tmp_path, films):
+    from annotator.net.retrieve import file_retrieved
+
+    ds = pydicom.dcmread(films[0], stop_before_pixels=True)
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.88.33"  # comprehensive SR, no image
+    ds.SOPInstanceUID = pydicom.uid.generate_uid()
+    ds.file_meta.MediaStorageSOPClassUID, ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPClassUID, ds.SOPInstanceUID
+    sr = tmp_path / "sr.dcm"
+    ds.save_as(sr)
+    with pytest.raises(NetError, match=r"the study from 'pacs' holds no film we open: nothing was filed"):
+        file_retrieved(Inbox(tmp_path / "inbox"), [sr], "'pacs'")
+    assert not list((tmp_path / "inbox").glob("study-*/case.json"))
