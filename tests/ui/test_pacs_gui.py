@@ -205,3 +205,49 @@ def test_a_foreign_presentation_state_from_the_pacs_is_shown_read_only(orthanc, 
     assert lateral.annotations == []  # another tool's marks never become ours
     shown = presentation_states.foreign_graphics(got.study_dir, got.study_dir / lateral.path, (512, 512))
     assert sorted(g.kind for g in shown) == ["POLYLINE", "TEXT"]
+
+
+@pytest.mark.parametrize("via", ["dimse", "web"])
+def test_send_to_pacs_sends_the_open_cases_archive_export(make_window, nodes, orthanc, qtbot, monkeypatch, tmp_path,
+                                                          via):
+    import shutil
+
+    add_orthanc(nodes, orthanc, monkeypatch)
+    case_dir = tmp_path / "case"
+    shutil.copytree(SAMPLES, case_dir)
+    w = make_window(case=case_dir / "case.json")
+    dialog = w.pacs.open_send()
+    dialog.via.setCurrentIndex(dialog.via.findData(via))
+    dialog.send_button.click()
+    qtbot.waitUntil(lambda: dialog.task is None and dialog.report is not None, timeout=20_000)
+    n = len(dialog.report.sent)
+    assert n > 0 and not dialog.report.failed
+    assert f"{n} object(s) acknowledged by pacs" in dialog.status.text()
+    for o in dialog.report.sent:  # every object called sent is in the archive
+        assert orthanc.rest("/tools/lookup", method="POST", data=o.sop_uid.encode())
+    dialog.close()
+
+
+def test_send_to_a_pacs_that_is_down_says_nothing_was_acknowledged(make_window, nodes, orthanc, qtbot, monkeypatch,
+                                                                    tmp_path):
+    import shutil
+
+    add_orthanc(nodes, orthanc, monkeypatch)
+    data = json.loads(nodes.read_text())
+    data["nodes"]["pacs"]["port"] = free_port()
+    nodes.write_text(json.dumps(data))
+    case_dir = tmp_path / "case"
+    shutil.copytree(SAMPLES, case_dir)
+    w = make_window(case=case_dir / "case.json")
+    dialog = w.pacs.open_send()
+    dialog.via.setCurrentIndex(dialog.via.findData("dimse"))
+    monkeypatch.setattr("annotator.net.send.time.sleep", lambda s: None)
+    dialog.send_button.click()
+    qtbot.waitUntil(lambda: dialog.task is None and "not acknowledged" in dialog.status.text(), timeout=20_000)
+    text = dialog.status.text()
+    assert dialog.report is None
+    import re
+
+    m = re.match(r"(\d+) of (\d+) object\(s\) were not acknowledged by 'pacs'", text)
+    assert m and m.group(1) == m.group(2) and "does not answer" in text and "\n" not in text
+    dialog.close()

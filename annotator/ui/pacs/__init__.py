@@ -1,6 +1,7 @@
-"""The department connection in the GUI: File ▸ Receive from C-arm, Open from PACS…, PACS settings….
+"""The department connection in the GUI: File ▸ Receive from C-arm, Open from PACS…, Send to PACS…,
+PACS settings….
 
-``install_pacs(window, file_menu)`` adds the three entries (translated, following
+``install_pacs(window, file_menu)`` adds the four entries (translated, following
 language switches) and returns the :class:`PacsMenu` that owns the in-app
 listener. The networking itself is ``annotator.net`` (Qt-free); this package only
 wires it to widgets, off the GUI thread.
@@ -29,16 +30,20 @@ class PacsMenu(QObject):
         self.open_action = QAction(window)
         self.open_action.setObjectName("open_from_pacs")
         self.open_action.triggered.connect(self.open_search)
+        self.send_action = QAction(window)
+        self.send_action.setObjectName("send_to_pacs")
+        self.send_action.triggered.connect(self.open_send)
         self.settings_action = QAction(window)
         self.settings_action.setObjectName("pacs_settings")
         self.settings_action.triggered.connect(self.open_settings)
-        menu.addActions([self.receive_action, self.open_action, self.settings_action])
+        menu.addActions([self.receive_action, self.open_action, self.send_action, self.settings_action])
         self.retranslate()
         signals().language_changed.connect(self.retranslate)
 
     def retranslate(self) -> None:
         self.receive_action.setText(tr("Receive from C-arm"))
         self.open_action.setText(tr("Open from PACS…"))
+        self.send_action.setText(tr("Send to PACS…"))
         self.settings_action.setText(tr("PACS settings…"))
 
     def _toggle(self, on: bool) -> None:
@@ -59,6 +64,17 @@ class PacsMenu(QObject):
         dialog = PacsSearchDialog(self.window, open_case=lambda p: self.window.open_case(p))
         dialog.open()
         self.search_dialog = dialog
+        return dialog
+
+    def open_send(self) -> Any:
+        from annotator.ui.pacs.send_dialog import PacsSendDialog
+
+        if self.window.document is None:
+            self.window.statusBar().showMessage(tr("Open a case first."), 8000)
+            return None
+        dialog = PacsSendDialog(self.window.document, self.window)
+        dialog.open()
+        self.send_dialog = dialog
         return dialog
 
     def open_settings(self) -> Any:
