@@ -64,6 +64,8 @@ def test_receive_from_carm_shows_new_films_of_the_open_case_within_1s(make_windo
         assert w.pacs.receiver.running and w.pacs.receive_action.isChecked()
         assert "Receiving as FLUORO on port" in w.statusBar().currentMessage()
         port = w.pacs.receiver.listener.port
+        assert not w.pacs.receiver.indicator.isHidden()
+        assert w.pacs.receiver.indicator.text() == f"Receiving: FLUORO :{port}"
         assert send(port, FILMS[0]) == 0
         qtbot.waitUntil(lambda: "Received a film into study-" in w.statusBar().currentMessage(), timeout=2000)
         (case_path,) = (nodes.parent / "inbox").glob("study-*/case.json")
@@ -79,6 +81,7 @@ def test_receive_from_carm_shows_new_films_of_the_open_case_within_1s(make_windo
         assert [f.path for f in w.document.case.roots[0].films] == [f["path"] for f in on_disk]
         w.pacs.receive_action.trigger()
         assert not w.pacs.receiver.running and "off" in w.statusBar().currentMessage()
+        assert w.pacs.receiver.indicator.isHidden()
     finally:
         w.pacs.shutdown()
 

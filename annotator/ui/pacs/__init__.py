@@ -45,6 +45,7 @@ class PacsMenu(QObject):
         self.open_action.setText(tr("Open from PACS…"))
         self.send_action.setText(tr("Send to PACS…"))
         self.settings_action.setText(tr("PACS settings…"))
+        self.receiver.retranslate()
 
     def _toggle(self, on: bool) -> None:
         if on and not self.receiver.running:

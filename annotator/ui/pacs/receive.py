@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtWidgets import QLabel
 
 from annotator.ui.i18n import tr, trf
 
@@ -37,6 +38,11 @@ class ReceiveController(QObject):
         super().__init__(window)
         self.window = window
         self.listener: Any = None
+        # a permanent status-bar field: whether films can arrive, whatever message is shown beside it
+        self.indicator = QLabel("")
+        self.indicator.setObjectName("receiveIndicator")
+        window.statusBar().addPermanentWidget(self.indicator)
+        self.indicator.hide()
         self.filed.connect(self._on_filed)
         self.refused.connect(self._on_refused)
 
@@ -63,6 +69,7 @@ class ReceiveController(QObject):
             self.state_changed.emit(False)
             return False
         self._status(self.describe())
+        self._indicate()
         self.state_changed.emit(True)
         return True
 
@@ -71,7 +78,18 @@ class ReceiveController(QObject):
         if listener is not None:
             listener.stop()
             self._status(tr("Receiving from C-arm: off"), 5000)
+        self._indicate()
         self.state_changed.emit(False)
+
+    def _indicate(self) -> None:
+        if self.listener is None:
+            self.indicator.hide()
+            return
+        self.indicator.setText(trf("Receiving: {ae} :{port}", ae=self.listener.ae_title, port=self.listener.port))
+        self.indicator.show()
+
+    def retranslate(self) -> None:
+        self._indicate()
 
     def describe(self) -> str:
         if self.listener is None:

@@ -123,3 +123,32 @@ def test_store_reports_each_object(pacs, orthanc, films):
     assert [o.ok for o in out] == [True, True]
     assert orthanc.instance_count() >= min(before + 0, 2)
     assert json.dumps([o.sop_uid for o in out])
+
+
+def test_a_search_the_node_never_answers_times_out_with_one_line(pacs):
+    """A real C-FIND SCP (pynetdicom) that accepts the association but answers after the timeout."""
+    import time as _time
+
+    from pynetdicom import AE, evt
+
+    from tests.orthanc_server import free_port
+
+    release = threading.Event()
+
+    def slow_find(event):
+        release.wait(5)
+        yield 0x0000, None
+
+    scp = AE(ae_title="SLOW")
+    scp.add_supported_context(dimse.FIND_STUDY_ROOT)
+    port = free_port()
+    server = scp.start_server(("127.0.0.1", port), block=False, evt_handlers=[(evt.EVT_C_FIND, slow_find)])
+    try:
+        node = replace(pacs, ae_title="SLOW", port=port, timeout_s=0.5)
+        t = _time.monotonic()
+        with pytest.raises(NetError, match=r"did not answer the search within 0.5 s .*raise the node's timeout"):
+            dimse.find_studies(node, OUR_AE, StudyQuery(patient_id="X"))
+        assert _time.monotonic() - t < 4
+    finally:
+        release.set()
+        server.shutdown()
