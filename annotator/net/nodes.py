@@ -211,6 +211,9 @@ def _node(name: str, d: Any) -> Node:
         port = check_port(d.get("port"), f"{where}.port")
     if url and not url.startswith(("http://", "https://")):
         raise NodeConfigError(f"{where}.dicomweb_url: must start with http:// or https://")
+    if "@" in url.split("://", 1)[-1].split("/", 1)[0]:  # never echo it: it holds a secret
+        raise NodeConfigError(f"{where}.dicomweb_url: holds a user name or password; put them in "
+                              "\"auth\" instead")
     retrieve = d.get("retrieve", "get")
     if retrieve not in RETRIEVE_METHODS:
         raise NodeConfigError(f"{where}.retrieve: 'get' or 'move', got {retrieve!r}")

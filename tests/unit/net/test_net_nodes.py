@@ -41,12 +41,14 @@ def test_secrets_are_hidden_in_reprs():
      r"basic auth needs a username"),
     ({"nodes": {"p": {"dicomweb_url": "http://x", "retrieve": "fax"}}}, r"'get' or 'move'"),
     ({"local": {"port": 0}}, r"local.port: port must be"),
+    ({"nodes": {"p": {"dicomweb_url": "https://me:pw@x/dicom-web"}}}, r"holds a user name or password; put them in"),
 ])
 def test_bad_values_are_named(tmp_path, cfg, message):
     path = tmp_path / "nodes.json"
     path.write_text(json.dumps(cfg))
-    with pytest.raises(NodeConfigError, match=message):
+    with pytest.raises(NodeConfigError, match=message) as err:
         load_settings(path)
+    assert "pw@" not in str(err.value)
 
 
 def test_missing_default_file_means_defaults(tmp_path, monkeypatch):
