@@ -28,6 +28,8 @@ SUBCOMMANDS: dict[str, str] = {
     "export": "annotator.cli.export",
     "assist": "annotator.cli.assist",
     "library": "annotator.cli.library",
+    "listen": "annotator.cli.listen",
+    "pacs": "annotator.cli.pacs",
 }
 
 EXIT_BAD_INPUT = 2
@@ -61,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
 # Libraries that log or warn about the files they read. Their messages repeat
 # what our one-line error says, carry tracebacks, and may quote header values or
 # full paths (patient identity), so the user never sees them unless --debug.
-NOISY_LIBRARIES = ("pydicom", "highdicom", "dicognito", "PIL", "matplotlib", "jpeg_ls", "gdcm")
+NOISY_LIBRARIES = ("pydicom", "highdicom", "dicognito", "PIL", "matplotlib", "jpeg_ls", "gdcm", "pynetdicom",
+                   "dicomweb_client", "urllib3", "requests")
 
 
 def _from_our_code(record: logging.LogRecord) -> bool:

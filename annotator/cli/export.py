@@ -51,6 +51,12 @@ def register(subparsers: Any) -> None:
                    "headers, phone numbers, IDs, dates, e-mail addresses): you confirm each listed "
                    "text is not identity; the confirmation is saved in the case")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--send", metavar="NODE", help="send the DICOM objects to NODE of the nodes file (C-STORE or "
+                   "STOW-RS), identified for the archive unless --deidentify; all or nothing, retried")
+    p.add_argument("--deidentify", action="store_true", help="with --send: de-identify (teaching archives)")
+    p.add_argument("--via", choices=("auto", "dimse", "web"), default="auto",
+                   help="with --send: C-STORE (dimse) or STOW-RS (web); default DIMSE when the node has it")
+    p.add_argument("--nodes", type=Path, metavar="FILE", help="with --send: node settings file (see README)")
     p.set_defaults(run=run)
 
 
@@ -81,8 +87,12 @@ def run(args: Any) -> int:
     from annotator.export.text_identity import TextIdentityError
     from annotator.io.casefile import load_case, save_case
 
+    if getattr(args, "send", None):
+        from annotator.cli.export_send import run_send
+
+        return run_send(args)
     if not any((args.pptx, args.pdf, args.png, args.dicom)):
-        raise ExportError("nothing to export: give at least one of --pptx, --pdf, --png, --dicom")
+        raise ExportError("nothing to export: give at least one of --pptx, --pdf, --png, --dicom, --send")
     layers = parse_layers(args.layers)
     items, case_files = [], []
     for path in args.cases:

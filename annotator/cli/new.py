@@ -27,8 +27,9 @@ from typing import Any
 
 from annotator.errors import AnnotatorError
 from annotator.io.casefile import CASE_FILE_NAME, recovery_path, save_case
+from annotator.io.film_entry import film_for
 from annotator.io.folder import acquisition_order
-from annotator.model import LEVELS, Case, Film, Root, Side, View, check_level
+from annotator.model import LEVELS, Case, Root, Side, check_level
 from annotator.model.validation import FieldError
 
 FILMS_SUBFOLDER = "films"
@@ -118,24 +119,6 @@ def _destination(src: Path, case_dir: Path, taken: set[str]) -> tuple[str, bool]
             if filecmp.cmp(src, target, shallow=False):
                 return rel, False  # the same film was copied before
         k += 1
-
-
-def film_for(rel: str, image: Any) -> Film:
-    """A Film for an opened image: detected view (+ evidence), calibration, file directions.
-
-    Directions the reader only defaulted from the view are not stored, so the
-    view's default applies if the user corrects the view later.
-    """
-    info = image.info
-    try:
-        view = View(info.view.view)
-    except ValueError:
-        view = View.UNKNOWN
-    directions = info.directions
-    if directions is not None and str(directions.source).startswith("default"):
-        directions = None
-    return Film(path=rel, view=view, view_evidence=info.view.evidence, calibration=info.calibration,
-                directions=directions, columns=info.columns, rows=info.rows)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ from annotator.ui.help_overlay import HelpOverlay, tool_specs
 from annotator.ui.i18n import LANGUAGES, current_language, set_language, signals, tr, trf
 from annotator.ui.image_cache import ImageCache
 from annotator.ui.messages import user_error
+from annotator.ui.pacs import install_pacs
 from annotator.ui.record_panel import RecordPanel
 from annotator.ui.tools_toolbar import build_tools_toolbar, retranslate_tools
 from annotator.ui.undo_text import undo_label
@@ -162,6 +163,8 @@ class MainWindow(QMainWindow):
         m.addActions([acts["save"], acts["save_as"]])
         m.addSeparator()
         m.addActions([acts["export"], acts["library"]])
+        m.addSeparator()
+        self.pacs = install_pacs(self, m)  # Receive from C-arm, Open from PACS…, PACS settings…
         m.addSeparator()
         m.addAction(acts["quit"])
         self.menus["edit"].addActions([acts["undo"], acts["redo"]])
@@ -519,6 +522,7 @@ class MainWindow(QMainWindow):
         if run is not None and run.ok is None:  # an export still running: stop it between steps
             run.cancel()
             run.thread.wait(30_000)
+        self.pacs.shutdown()
         self.autosaver.discard()
         self.autosaver.timer.stop()
         settings.save_window(self.saveGeometry(), self.saveState(LAYOUT_VERSION))

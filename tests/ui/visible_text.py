@@ -37,6 +37,8 @@ ALLOWED = {
     "English", "Fluoro", "Annotator",  # the language's own name; the application's name
     "Kambin", "PowerPoint",  # proper names
     "mm", "ml", "mg", "px", "min", "fps",
+    # DICOM networking terms, as Chinese PACS software shows them
+    "PACS", "DIMSE", "ECHO", "FIND", "STORE", "QIDO", "WADO", "STOW", "DICOMweb", "URL", "TLS", "GET", "MOVE",
 }
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _FILE = re.compile(r"\S+\.(?:dcm|png|jpe?g|tiff?|bmp|json|pdf|pptx)\b|\(\*\.[^)]*\)|\*\.\w+"

@@ -1,0 +1,115 @@
+"""File ▸ Send to PACS…: the open case's archive export sent to a node, all or nothing.
+
+Presentation states, measurement report and secondary captures are written
+(identified by default: the archive holds the originals; "De-identify" for a
+teaching archive) to a temporary folder and sent by C-STORE or STOW-RS
+(``annotator.net.send``) in a worker thread. The dialog reports how many objects
+the node acknowledged; if any was not, it says which and why (nothing is called
+sent that was not acknowledged), and Send can be pressed again.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.ui.i18n import tr, trf
+from annotator.ui.pacs.worker import run_task, wait_for_tasks
+
+
+class PacsSendDialog(QDialog):
+    def __init__(self, document: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from annotator.net.nodes import load_settings
+
+        self.setObjectName("pacsSendDialog")
+        self.setWindowTitle(tr("Send to PACS"))
+        self.document = document
+        self.settings = load_settings()
+        self.task: Any = None
+        self.report: Any = None
+        self.node = QComboBox()
+        self.node.addItems(sorted(self.settings.nodes))
+        self.via = QComboBox()
+        self.deidentify = QCheckBox(tr("De-identify (teaching archive)"))
+        form = QFormLayout()
+        form.addRow(tr("Node"), self.node)
+        form.addRow(tr("Send by"), self.via)
+        form.addRow("", self.deidentify)
+        self.status = QLabel(tr("The case's presentation states, report and secondary captures go to the node."))
+        self.status.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.send_button = buttons.addButton(tr("Send"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.send_button.clicked.connect(self.send)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+        self.node.currentTextChanged.connect(self._node_changed)
+        self._node_changed(self.node.currentText())
+        if not self.settings.nodes:
+            self.status.setText(tr("No PACS node is set up: add one in File ▸ PACS settings…"))
+            self.send_button.setEnabled(False)
+        self.resize(520, 200)
+
+    def _node_changed(self, name: str) -> None:
+        self.via.clear()
+        node = self.settings.nodes.get(name)
+        if node is None:
+            return
+        if node.has_dimse:
+            self.via.addItem("DIMSE (C-STORE)", "dimse")
+        if node.dicomweb_url:
+            self.via.addItem("DICOMweb (STOW-RS)", "web")
+
+    def send(self) -> None:
+        node = self.settings.nodes.get(self.node.currentText())
+        if node is None or self.task is not None or self.document is None:
+            return
+        case, folder = copy.deepcopy(self.document.case), Path(self.document.folder)
+        identified = not self.deidentify.isChecked()
+        method = self.via.currentData() or "auto"
+        local_ae = self.settings.local.ae_title
+
+        def work(_progress: Any) -> Any:
+            import tempfile
+
+            from annotator.export.case_export import export_case
+            from annotator.net.send import send_files
+
+            with tempfile.TemporaryDirectory(prefix="fluoro-send-") as tmp:
+                result = export_case(case, folder, dicom_dir=Path(tmp), identified=identified)
+                files = [Path(f) for f in result.files if str(f).endswith(".dcm")]
+                return send_files(node, files, local_ae, method=method)
+
+        def done(report: Any) -> None:
+            self.task = None
+            self.report = report
+            self.send_button.setEnabled(True)
+            self.status.setText(trf("{n} object(s) acknowledged by {node}", n=len(report.sent), node=node.name))
+
+        def failed(message: str) -> None:
+            self.task = None
+            self.send_button.setEnabled(True)
+            self.status.setText(message)
+
+        self.send_button.setEnabled(False)
+        self.status.setText(trf("Sending to {node}…", node=node.name))
+        self.task = run_task(self, work, done, failed)
+
+    def done(self, result: int) -> None:  # noqa: A003 (Qt API)
+        wait_for_tasks(self)
+        super().done(result)
