@@ -48,6 +48,8 @@ DISAGREE = 0.6  # a cue voting against the call with at least this weight x vote
 EDGE_MM = 4.0  # an end this close to the field's edge is at the edge
 HUB_SIDE_MM = 4.5  # the hub cue compares the axis beyond an end with the sides this far off it
 HUB_SPAN_MM = (1.5, 7.0)  # ... along this stretch beyond the end
+HUB_MIN = 1.0  # a hub's density above its sides, at least, in units of the shaft's line contrast
+BLOB = 0.3  # an end whose surroundings are denser than the shaft's sides by this x its contrast is in a blob
 
 
 @dataclass(frozen=True)
@@ -80,9 +82,10 @@ def _field_edge(edge: np.ndarray, a, b, px_mm: float) -> float:
     return 0.0
 
 
-def _hub_strength(img: np.ndarray, end, out, px_mm: float, noise: float) -> float:
+def _hub_strength(img: np.ndarray, end, out, px_mm: float, plateau: float) -> float:
     """How much a wide dense straight thing goes on in line beyond ``end`` (``out``: outward
-    unit vector): the smallest axis-minus-sides density over ``HUB_SPAN_MM``, in noise units."""
+    unit vector): the smallest axis-minus-sides density over ``HUB_SPAN_MM``, in units of the
+    shaft's line contrast; 0 below ``HUB_MIN`` (a hub is denser than its needle)."""
     ts = np.linspace(HUB_SPAN_MM[0], HUB_SPAN_MM[1], 12) / px_mm
     nrm = np.array([-out[1], out[0]])
     xs, ys = end[0] + ts * out[0], end[1] + ts * out[1]
@@ -94,27 +97,51 @@ def _hub_strength(img: np.ndarray, end, out, px_mm: float, noise: float) -> floa
     lo, hi = float(np.min(c)), float(np.max(c))
     if hi <= 0 or lo < 0.5 * hi:
         return 0.0  # not uniform along its length: a pool or a band turning away, not a hub
-    return lo / max(noise, 1e-6)
+    lo /= max(plateau, 1e-6)
+    return lo if lo >= HUB_MIN else 0.0
 
 
-def _taper_width(img: np.ndarray, end, out, px_mm: float, plateau: float) -> float:
-    """mm over which the line contrast falls from 80 % to 20 % of the shaft's, walking out of
-    ``end`` (a bevel fades over 1-3 mm; a hub junction or the field's edge stops sharply)."""
+def _in_blob(img: np.ndarray, end, out, px_mm: float, plateau: float) -> bool:
+    """Whether ``end`` sits in something dense (a contrast blob): the ring 1.5-3 mm around it,
+    away from the shaft, is denser than the shaft's own sides by ``BLOB`` x its contrast."""
+    ang = np.linspace(0, 2 * np.pi, 24, endpoint=False)
+    dirs = np.stack([np.cos(ang), np.sin(ang)], axis=1)
+    dirs = dirs[dirs @ out > -0.5]
+    rr = np.array([1.5, 2.25, 3.0]) / px_mm
+    ring = sample(img, end[0] + (rr[None, :] * dirs[:, :1]).ravel(), end[1] + (rr[None, :] * dirs[:, 1:]).ravel())
+    nrm = np.array([-out[1], out[0]])
+    ts = -np.linspace(2.0, 6.0, 9) / px_mm
+    side = 3.0 / px_mm
+    sides = np.concatenate([sample(img, end[0] + ts * out[0] + f * side * nrm[0], end[1] + ts * out[1] + f * side * nrm[1])
+                            for f in (-1, 1)])
+    return float(np.median(ring)) > float(np.median(sides)) + BLOB * plateau
+
+
+def _taper_width(img: np.ndarray, end, out, px_mm: float, plateau: float) -> float | None:
+    """mm over which the line contrast falls from 80 % to 20 % of the shaft's just inside, walking out of
+    ``end`` (a bevel fades over 1-3 mm; a hub junction or the field's edge stops sharply);
+    None inside a blob (``_in_blob``: contrast around the tip hides its bevel)."""
     from annotator.assist.needle_tip import line_contrast
+
+    if _in_blob(img, end, out, px_mm, plateau):
+        return None
 
     step = 0.1 / px_mm if px_mm < 0.5 else 0.25
     ts = np.arange(-4.0 / px_mm, 3.0 / px_mm, step)
     c = line_contrast(img, np.asarray(end, float), np.asarray(out, float), ts, 0.42 / px_mm + 2.5,
                       half=0.2 / px_mm, strict=False)
     c = np.convolve(c, np.ones(3) / 3, mode="same")
-    ref = max(plateau, 1e-6)
-    hi = np.flatnonzero(c >= 0.8 * ref)
+    inside = (ts >= -4.0 / px_mm) & (ts <= -1.5 / px_mm)
+    ref = float(np.median(c[inside])) if inside.any() else 0.0
+    if ref < 0.4 * plateau:
+        return None  # the shaft is not seen clearly just inside this end
+    hi = np.flatnonzero((c >= 0.8 * ref) & (ts <= 1.0 / px_mm))
     if hi.size == 0:
-        return 0.0
-    k = int(hi[hi < len(ts) // 2 + int(1.0 / px_mm / step)].max(initial=hi[0]))
+        return None
+    k = int(hi[-1])  # the last strong sample up to 1 mm past the end
     lo = np.flatnonzero((c < 0.2 * ref) & (np.arange(len(c)) > k))
     if lo.size == 0:
-        return 0.0
+        return None
     return float((ts[lo[0]] - ts[k]) * px_mm)
 
 
@@ -173,7 +200,8 @@ def _cine(new: np.ndarray, a, b, px_mm: float) -> float:
 
 def direction_vote(a, b, directions, view: str | None, midline_x: float | None) -> float:
     """+1..-1 for b being the tip by the procedure's aim: caudal, and medial (AP/oblique: the end
-    nearer the spine's midline) or anterior (lateral film). 0 without directions."""
+    nearer the spine's midline) or anterior (lateral film); an unknown view: caudal only.
+    0 without directions."""
     if directions is None:
         return 0.0
     u = np.asarray(b, float) - np.asarray(a, float)
@@ -185,7 +213,7 @@ def direction_vote(a, b, directions, view: str | None, midline_x: float | None) 
         ant = np.asarray(directions.vector("A"), float)
         if ant.any():
             votes.append(float(np.clip((u @ ant) / 0.3, -1, 1)))
-    elif midline_x is not None:
+    elif view in ("AP", "oblique") and midline_x is not None:
         da, db = abs(float(a[0]) - midline_x), abs(float(b[0]) - midline_x)
         votes.append(float(np.clip((da - db) / (0.3 * length), -1, 1)))
     return float(np.mean(votes)) if votes else 0.0
@@ -203,13 +231,14 @@ def call_ends(small: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray,
     raw: dict[str, float] = {}
     raw["field_edge"] = _field_edge(_edge_distance(mask), a, b, px_mm)
     if raw["field_edge"] == 0:  # with one end at the field's edge the hub is outside the field
-        ha, hb = _hub_strength(small, a, -u, px_mm, noise), _hub_strength(small, b, u, px_mm, noise)
-        # a hub is wide and dense: several noise units above its sides all along, at one end only
-        raw["hub"] = float(np.clip((max(ha, 0) - max(hb, 0)) / 6.0, -1, 1))
+        ha, hb = _hub_strength(small, a, -u, px_mm, plateau), _hub_strength(small, b, u, px_mm, plateau)
+        # a hub is wide and dense: denser than its needle above its sides all along, at one end only
+        raw["hub"] = float(np.clip(ha - hb, -1, 1))
     if full is not None and full_px_mm:
         ta = _taper_width(full, a * factor, -u, full_px_mm, plateau)
         tb = _taper_width(full, b * factor, u, full_px_mm, plateau)
-        raw["taper"] = float(np.clip((tb - ta) / 0.8, -1, 1))
+        if ta is not None and tb is not None:
+            raw["taper"] = float(np.clip((tb - ta) / 0.8, -1, 1))
     ba, bb = band_leaving(small, a, -u, px_mm, mask), band_leaving(small, b, u, px_mm, mask)
     raw["contrast"] = float(np.clip((bb - ba) / (max(ba, bb) + 3 * noise), -1, 1))
     raw["surroundings"] = _surroundings(small, a, b, px_mm)

@@ -42,7 +42,8 @@ def test_synthetic_needle_tip_and_hub_order():
     assert prop.shaft[0][0] < prop.tip[0]
     assert 0.0 <= prop.confidence <= 1.0
     data = prop.to_json()
-    assert set(data) == {"tip", "shaft", "confidence"} and len(data["shaft"]) == 2
+    assert {"tip", "shaft", "confidence", "other_end", "end_cues", "cues_disagree"} <= set(data) and len(data["shaft"]) == 2
+    assert data["other_end"] == data["shaft"][0]
 
 
 def test_no_needle_on_a_flat_noisy_frame():
