@@ -110,7 +110,6 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
     cal = film.effective_calibration()
     calibration = cal if cal.is_mm else None
     key = min(film.key_frame, image.info.frames - 1)
-    frame = image.stored_frame(key)
     invert = image.invert
     _clear_previous(doc, film)
     confirmed_codes = set() if force else {f.code for f in root.findings if not f.suggested}

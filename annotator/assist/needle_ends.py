@@ -48,7 +48,7 @@ DISAGREE = 0.6  # a cue voting against the call with at least this weight x vote
 EDGE_MM = 4.0  # an end this close to the field's edge is at the edge
 HUB_SIDE_MM = 4.5  # the hub cue compares the axis beyond an end with the sides this far off it
 HUB_SPAN_MM = (1.5, 7.0)  # ... along this stretch beyond the end
-HUB_MIN = 1.0  # a hub's density above its sides, at least, in units of the shaft's line contrast
+HUB_MIN = 0.7  # a hub's density above its sides, at least, in units of the shaft's line contrast
 BLOB = 0.3  # an end whose surroundings are denser than the shaft's sides by this x its contrast is in a blob
 
 
