@@ -145,18 +145,24 @@ def reject_suggestion(ctx: ToolContext, ann_id: str) -> bool:
     return True
 
 
+def _dist(a, b) -> float:
+    return float(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5)
+
+
 def swap_needle_ends(ctx: ToolContext, ann_id: str) -> bool:
     """Make the other end of a proposed needle its tip: the suggested ``TIP`` ``ann_id`` moves to
-    the far end of its paired shaft, which is reversed (hub first); one undo step; still a
+    the far end of its paired shaft, which is stored hub first again; one undo step; still a
     suggestion. True when done (the assist's end call can be wrong: both ends are candidates)."""
     tip = next((a for a in ctx.film.annotations if a.id == ann_id), None)
     shaft = paired_shaft(ctx, tip) if tip is not None else None
     if tip is None or shaft is None or len(shaft.points) != 2:
         return False
-    hub, end = shaft.points
+    p, q = shaft.points
+    old_tip = tip.points[0]
+    far, near = (p, q) if _dist(p, old_tip) >= _dist(q, old_tip) else (q, p)
     with ctx.document.macro("Swap needle ends"):
-        ctx.document.update_annotation(ctx.film_id, replace(tip, points=(hub,)))
-        ctx.document.update_annotation(ctx.film_id, replace(shaft, points=(end, hub)))
+        ctx.document.update_annotation(ctx.film_id, replace(tip, points=(far,)))
+        ctx.document.update_annotation(ctx.film_id, replace(shaft, points=(near, far)))  # hub first
     ctx.status(tr("The other end of the needle is now the suggested tip (Q swaps back). {keys}").format(
         keys=keys_hint(suggestions_left(ctx))))
     return True
