@@ -63,7 +63,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from annotator.assist.common import AssistError, density, downsample, field_mask, mm_per_px, sample
-from annotator.assist.needle_ends import call_ends
+from annotator.assist.needle_ends import CUE_WEIGHTS, call_ends
 from annotator.assist.needle_tip import (  # the tip along a found shaft
     NEEDLE_RADIUS_MM,
     _Refined,
@@ -89,6 +89,7 @@ CONF_SEPARATION = 0.2  # ... separation from the runner-up that costs nothing, .
 CONF_HUB = 0.5  # ... loss at an end call without any margin, ...
 CONF_COARSE = 0.2  # ... loss on a coarse film: from CONF_PX_MM[0] to [1] mm per pixel
 CONF_PX_MM = (0.25, 0.5)
+CONF_CONTRAST = 0.06  # ... loss when contrast leaves the tip (it can hide the steel's end)
 DISAGREE_CAP = 0.85  # confidence of a proposal whose end cues disagree
 CONF_UNCLEAR = 0.03  # ... loss when nothing of the last 8 mm of shaft is seen clearly
 
@@ -391,7 +392,8 @@ def propose_needles(frame: np.ndarray, calibration=None, invert: bool = False, *
         snr = r.plateau / noise
         separation = 1.0 - next_score / cand.score if cand.score > 0 else 0.0
         margin = end_margin(call.margin)
-        conf = confidence(snr, separation, margin, unclear, disagree=bool(call.disagree), px_mm=px_mm)
+        conf = confidence(snr, separation, margin, unclear, disagree=bool(call.disagree), px_mm=px_mm,
+                          tip_in_contrast=min(1.0, max(0.0, call.votes.get("contrast", 0.0) / CUE_WEIGHTS["contrast"])))
         out.append(NeedleProposal(
             tip=(float(tip[0]), float(tip[1])),
             shaft=((float(hub[0]), float(hub[1])), (float(tip[0]), float(tip[1]))),
@@ -415,7 +417,7 @@ def end_margin(vote_sum: float) -> float:
 
 
 def confidence(snr: float, separation: float, hub_margin: float, tip_unclear: float,
-               disagree: bool = False, px_mm: float = 0.0) -> float:
+               disagree: bool = False, px_mm: float = 0.0, tip_in_contrast: float = 0.0) -> float:
     """0..1, the product of what can make a proposal wrong:
 
     - ``snr``: the shaft's line contrast over the pixel noise (a faint line may be noise);
@@ -427,13 +429,16 @@ def confidence(snr: float, separation: float, hub_margin: float, tip_unclear: fl
       not seen clearly (clipped, faint or wide): its end is then a guess more often;
     - ``disagree``: end cues voted against the call: never 0.9 or more (``DISAGREE_CAP``);
     - ``px_mm``: a coarse film (``CONF_PX_MM``: more than 0.25 mm per pixel) cannot place a
-      tip that tapers over 1-3 mm to within a millimetre as often.
+      tip that tapers over 1-3 mm to within a millimetre as often;
+    - ``tip_in_contrast`` (0..1, the contrast cue's vote for the tip): contrast leaving the tip
+      can hide where the steel ends (``CONF_CONTRAST``).
     """
     s = 1.0 - math.exp(-snr / CONF_SNR)
     sep = 0.5 + 0.5 * min(1.0, max(0.0, separation / CONF_SEPARATION))
     hub = 1.0 - CONF_HUB * (1.0 - hub_margin)
     tip = 1.0 - CONF_UNCLEAR * tip_unclear
     res = 1.0 - CONF_COARSE * min(1.0, max(0.0, (px_mm - CONF_PX_MM[0]) / (CONF_PX_MM[1] - CONF_PX_MM[0])))
+    res *= 1.0 - CONF_CONTRAST * min(1.0, max(0.0, tip_in_contrast))
     c = float(min(1.0, max(0.0, s * sep * hub * tip * res)))
     return min(c, DISAGREE_CAP) if disagree else c
 

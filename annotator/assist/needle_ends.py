@@ -82,6 +82,26 @@ def _field_edge(edge: np.ndarray, a, b, px_mm: float) -> float:
     return 0.0
 
 
+def _hub_inside(img: np.ndarray, end, out, px_mm: float, plateau: float) -> float:
+    """A hub the shaft's run went on through: over the last ``HUB_SPAN_MM`` inside ``end`` the
+    density 1 mm beside the axis (both sides, the lighter) stands above the surroundings at
+    ``HUB_SIDE_MM``, uniformly (a needle is too thin for that), in units of the shaft's line
+    contrast; 0 below ``HUB_MIN``."""
+    ts = -np.linspace(HUB_SPAN_MM[0], HUB_SPAN_MM[1], 12) / px_mm
+    nrm = np.array([-out[1], out[0]])
+    xs, ys = end[0] + ts * out[0], end[1] + ts * out[1]
+    near = np.minimum(sample(img, xs + nrm[0] / px_mm, ys + nrm[1] / px_mm),
+                      sample(img, xs - nrm[0] / px_mm, ys - nrm[1] / px_mm))
+    side = HUB_SIDE_MM / px_mm
+    far = np.maximum(sample(img, xs + side * nrm[0], ys + side * nrm[1]), sample(img, xs - side * nrm[0], ys - side * nrm[1]))
+    c = near - far
+    lo, hi = float(np.min(c)), float(np.max(c))
+    if hi <= 0 or lo < 0.5 * hi:
+        return 0.0
+    lo /= max(plateau, 1e-6)
+    return lo if lo >= HUB_MIN else 0.0
+
+
 def _hub_strength(img: np.ndarray, end, out, px_mm: float, plateau: float) -> float:
     """How much a wide dense straight thing goes on in line beyond ``end`` (``out``: outward
     unit vector): the smallest axis-minus-sides density over ``HUB_SPAN_MM``, in units of the
@@ -231,7 +251,8 @@ def call_ends(small: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray,
     raw: dict[str, float] = {}
     raw["field_edge"] = _field_edge(_edge_distance(mask), a, b, px_mm)
     if raw["field_edge"] == 0:  # with one end at the field's edge the hub is outside the field
-        ha, hb = _hub_strength(small, a, -u, px_mm, plateau), _hub_strength(small, b, u, px_mm, plateau)
+        ha = max(_hub_strength(small, a, -u, px_mm, plateau), _hub_inside(small, a, -u, px_mm, plateau))
+        hb = max(_hub_strength(small, b, u, px_mm, plateau), _hub_inside(small, b, u, px_mm, plateau))
         # a hub is wide and dense: denser than its needle above its sides all along, at one end only
         raw["hub"] = float(np.clip(ha - hb, -1, 1))
     if full is not None and full_px_mm:
