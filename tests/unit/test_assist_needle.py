@@ -98,7 +98,7 @@ def test_confidence_falls_when_nothing_tells_hub_from_tip():
     clear = propose_needle(_line_image(hub=(2.0, 30.0), tip=(150.0, 140.0)), _cal(0.25))
     ambiguous = propose_needle(_line_image(hub=(60.0, 70.0), tip=(190.0, 180.0)), _cal(0.25))
     assert clear is not None and ambiguous is not None
-    assert clear.confidence >= 0.95 and clear.hub_margin > 0.9 and clear.cues["field_edge"] > 0
+    assert clear.confidence >= 0.9 and clear.hub_margin > 0.9 and clear.cues["field_edge"] > 0
     assert ambiguous.hub_margin < 0.5
     assert ambiguous.confidence < 0.9  # the GUI's "low confidence - check the tip"
 
