@@ -140,6 +140,11 @@ def run(seed: int = SEED, films: int = FILMS) -> str:
         row("tip error, median", "<= 0.5 mm", f"{med:.2f} mm", med <= 0.5),
         row("tip error, 95th percentile", "<= 1.5 mm", f"{p95:.2f} mm", p95 <= 1.5),
         row("tip within 2 mm", "(info)", _pct(float(np.mean(err <= 2.0))), True),
+        row("tip error on found needles: median, 95th pct", "(info)",
+            f"{float(np.median(err[found])):.2f} mm, {float(np.percentile(err[found], 95)):.2f} mm"
+            if found.any() else "-", True),
+        row("tip error, found and right end: 95th pct", "(info)",
+            f"{float(np.percentile(err[found & ~wrong], 95)):.2f} mm" if (found & ~wrong).any() else "-", True),
         row("wrong end called", "(info)", f"{int(wrong.sum())}/{int(found.sum())}", True),
         row(f"wrong-end calls with confidence >= {HIGH}", "0", str(wrong_high), wrong_high == 0),
         row(f"confidence >= {HIGH}: share > {FAR_MM:.0f} mm off", "<= 2 %",
