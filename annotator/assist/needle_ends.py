@@ -21,7 +21,8 @@ the sum's size. The cues (``CUE_WEIGHTS``):
   the tip is the caudal end and the end nearer the spine's midline.
   A weak prior: a needle placed another way is called by the image cues.
 
-Cues that vote against the call with weight at least ``DISAGREE`` are
+Cues that vote against the call with weight at least ``DISAGREE`` (other than
+the anatomical prior ``surroundings``, whose vote is still reported) are
 reported as disagreeing (``EndCall.disagree``); the proposal then says so and its
 confidence stays below the GUI's 0.9 (``needle.confidence``).
 """
@@ -40,10 +41,11 @@ CUE_WEIGHTS = {
     "hub": 1.5,
     "taper": 2.0,
     "contrast": 1.5,
-    "surroundings": 0.5,
+    "surroundings": 1.0,  # an assumption about anatomy, like the direction: never a disagreement alone
     "cine": 3.0,
     "direction": 0.8,
 }
+PRIORS = ("surroundings",)  # cues that report a vote against the call but do not make a disagreement
 DISAGREE = 0.6  # a cue voting against the call with at least this weight x vote is a disagreement
 EDGE_MM = 4.0  # an end this close to the field's edge is at the edge
 HUB_SIDE_MM = 4.5  # the hub cue compares the axis beyond an end with the sides this far off it
@@ -272,5 +274,5 @@ def call_ends(small: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray,
                                               < np.linalg.norm(a - np.array(mask.shape[::-1]) / 2))
     sign = 1.0 if b_tip else -1.0
     votes = {k: round(sign * v, 3) for k, v in weighted.items()}
-    against = tuple(k for k, v in votes.items() if v <= -DISAGREE)
+    against = tuple(k for k, v in votes.items() if v <= -DISAGREE and k not in PRIORS)
     return EndCall(b_tip, abs(total), votes, against)
