@@ -157,6 +157,7 @@ def run(seed: int = SEED, films: int = FILMS, cines: int = CINES) -> str:
     from annotator.assist.livewire import LiveWire
     from annotator.assist.needle import propose_needle, snap_tip
     from annotator.assist.suggest import analyse_path
+    from annotator.geometry.directions import Directions
 
     paths = assist_films.films(seed, films)
     needle, snap, views, vis = [], [], {}, {}
@@ -169,8 +170,9 @@ def run(seed: int = SEED, films: int = FILMS, cines: int = CINES) -> str:
         pixels, truth = assist_films.load(path)
         cal = _calibration(truth)
         s = truth["spacing_mm"]
+        d = truth["directions"]  # what a film in a case carries: its view and patient directions
         t0 = time.perf_counter()
-        prop = propose_needle(pixels, cal)
+        prop = propose_needle(pixels, cal, directions=Directions(d["x"], d["y"]), view=truth["view"])
         ms = (time.perf_counter() - t0) * 1e3
         err = math.dist(prop.tip, truth["tip"]) * s if prop is not None else math.inf
         needle.append((prop is not None and _shaft_found(prop, truth), err, ms,

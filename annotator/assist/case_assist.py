@@ -66,6 +66,18 @@ def needle_annotations(proposal, frame: int) -> list[Annotation]:
     ]
 
 
+def film_needle(image, film: Film, index: int):
+    """The needle proposal on frame ``index`` of a film's image (``io.open_image``) with all the
+    film tells: calibration, view and patient directions (the needle's aim), and on a cine run
+    its first frame (where new contrast first appears marks the tip). None when none is found."""
+    from annotator.assist.needle import propose_needle
+
+    cal = film.effective_calibration()
+    earlier = image.stored_frame(0) if image.info.frames > 1 and index > 0 else None
+    return propose_needle(image.stored_frame(index), cal if cal.is_mm else None, invert=image.invert,
+                          directions=film.effective_directions(), view=film.view.value, earlier=earlier)
+
+
 def _clear_previous(doc: CaseDocument, film: Film) -> None:
     root = doc.root_of_film(film.id)
     for a in list(film.annotations):
@@ -85,7 +97,6 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
     film's root; those are listed in ``FilmReport.skipped``.
     """
     from annotator.assist.cine import vascular_cue
-    from annotator.assist.needle import propose_needle
     from annotator.assist.suggest import analyse_path, make_suggestion
     from annotator.io import open_image
 
@@ -99,7 +110,6 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
     cal = film.effective_calibration()
     calibration = cal if cal.is_mm else None
     key = min(film.key_frame, image.info.frames - 1)
-    frame = image.stored_frame(key)
     invert = image.invert
     _clear_previous(doc, film)
     confirmed_codes = set() if force else {f.code for f in root.findings if not f.suggested}
@@ -115,7 +125,7 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
         report.skipped.append("needle")
         needle = False
     if needle:
-        prop = propose_needle(frame, calibration, invert=invert)
+        prop = film_needle(image, film, key)
         if prop is not None:
             report.needle = prop.to_json()
             for ann in needle_annotations(prop, key):

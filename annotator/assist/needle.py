@@ -58,13 +58,15 @@ long side (a 9-12 inch intensifier): only the filter scales depend on it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from annotator.assist.common import AssistError, density, downsample, field_mask, mm_per_px, sample
+from annotator.assist.needle_ends import CUE_WEIGHTS, call_ends
 from annotator.assist.needle_tip import (  # the tip along a found shaft
     NEEDLE_RADIUS_MM,
+    _Refined,
     clip_level,
     line_contrast,
     refine_shaft,
@@ -82,11 +84,13 @@ ASYM = (0.6, 1.2)  # side difference / line contrast: needle ... edge (the score
 ASYM_FLOOR = 0.2  # ... down to this factor
 THIN_RATIO = (0.35, 0.6)  # line contrast 1.2 px off the edge / 2.5 px off: band ... needle
 FIELD_EDGE_MM = 5.0  # the rim of the radiation field is ignored (its black edge is a false line)
-HUB_TIE = 0.1  # density difference of the two ends' surroundings below which they count as alike
-HUB_BAND_RATIO = 1.5  # ... then a contrast band leaving one end this much stronger marks the tip
 CONF_SNR = 5.0  # confidence terms (``confidence``): snr scale, ...
 CONF_SEPARATION = 0.2  # ... separation from the runner-up that costs nothing, ...
-CONF_HUB = 0.15  # ... loss at a hub/tip call without any margin, ...
+CONF_HUB = 0.5  # ... loss at an end call without any margin, ...
+CONF_COARSE = 0.2  # ... loss on a coarse film: from CONF_PX_MM[0] to [1] mm per pixel
+CONF_PX_MM = (0.25, 0.5)
+CONF_CONTRAST = 0.06  # ... loss when contrast leaves the tip (it can hide the steel's end)
+DISAGREE_CAP = 0.85  # confidence of a proposal whose end cues disagree
 CONF_UNCLEAR = 0.03  # ... loss when nothing of the last 8 mm of shaft is seen clearly
 
 
@@ -108,13 +112,32 @@ class NeedleProposal:
     hub_margin: float = 1.0  # how clear the hub/tip call was (see ``confidence``)
     separation: float = 1.0  # 1 - second best candidate's score / the best's
     snr: float = 0.0  # the shaft's line contrast / pixel noise
+    cues: dict[str, float] = field(default_factory=dict)  # end cue -> weighted vote for this tip
+    disagree: tuple[str, ...] = ()  # end cues that voted for the other end
+    side: str | None = None  # patient side ("left"/"right") when the view and directions tell it
+
+    @property
+    def other_end(self) -> Point:
+        """The shaft's other end: the tip if the end call was wrong (offered as a candidate)."""
+        return self.shaft[0]
+
+    def swapped(self) -> NeedleProposal:
+        """The same shaft with the other end as the tip."""
+        return replace(self, tip=self.shaft[0], shaft=(self.shaft[1], self.shaft[0]),
+                       cues={k: -v for k, v in self.cues.items()}, disagree=())
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "tip": [round(self.tip[0], 3), round(self.tip[1], 3)],
             "shaft": [[round(p[0], 3), round(p[1], 3)] for p in self.shaft],
             "confidence": round(self.confidence, 3),
+            "other_end": [round(self.shaft[0][0], 3), round(self.shaft[0][1], 3)],
+            "end_cues": {k: round(v, 3) for k, v in self.cues.items()},
+            "cues_disagree": list(self.disagree),
         }
+        if self.side is not None:
+            out["side"] = self.side
+        return out
 
 
 def _px_mm(frame: np.ndarray, calibration) -> float:
@@ -247,75 +270,6 @@ def _candidates(small: np.ndarray, mask: np.ndarray, px_mm: float) -> list[_Cand
     return out
 
 
-def _hub_first(small: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray,
-               px_mm: float) -> tuple[bool, float]:
-    """(True when end ``a`` is the hub, how clear that call is 0..1); detection-image pixels.
-
-    An end at the edge of the radiation field is the hub (the needle enters
-    from outside). Otherwise the tip is the end in the denser surroundings
-    (bone of the foramen, contrast), measured on a ring of 2-6 mm around each end;
-    when those are alike (``HUB_TIE``), the end with a contrast band (a ridge
-    1-2 mm in radius) leaving it, away from the shaft; failing that, the end
-    nearer the field's centre (the C-arm is centred on the target).
-    """
-    from scipy import ndimage
-
-    edge = ndimage.distance_transform_edt(mask)
-    h, w = mask.shape
-
-    def at_edge(p: np.ndarray) -> float:
-        return float(edge[int(np.clip(p[1], 0, h - 1)), int(np.clip(p[0], 0, w - 1))])
-
-    near = 4.0 / px_mm
-    ea, eb = at_edge(a), at_edge(b)
-    if min(ea, eb) < near <= max(ea, eb):
-        return ea < eb, 1.0
-    ang = np.linspace(0, 2 * np.pi, 24, endpoint=False)
-    rad = np.array([2.0, 4.0, 6.0]) / px_mm
-    ox = (rad[:, None] * np.cos(ang)[None, :]).ravel()
-    oy = (rad[:, None] * np.sin(ang)[None, :]).ravel()
-
-    def around(p: np.ndarray) -> float:
-        return float(np.median(sample(small, p[0] + ox, p[1] + oy)))
-
-    da, db = around(a), around(b)
-    if abs(da - db) >= HUB_TIE:
-        return da < db, float(np.clip(abs(da - db) / (3 * HUB_TIE), 0.5, 1.0))
-    u = (b - a) / (np.linalg.norm(b - a) or 1.0)
-    ba, bb = _band_leaving(small, a, -u, px_mm), _band_leaving(small, b, u, px_mm)
-    if max(ba, bb) >= HUB_BAND_RATIO * min(ba, bb):
-        return ba < bb, 0.4
-    ys, xs = np.nonzero(mask)
-    centre = np.array([xs.mean() + 0.5, ys.mean() + 0.5])
-    return float(np.linalg.norm(a - centre)) > float(np.linalg.norm(b - centre)), 0.2
-
-
-def _band_leaving(small: np.ndarray, end: np.ndarray, out: np.ndarray, px_mm: float) -> float:
-    """Contrast-band response (ridge of 1-2 mm radius, 90th percentile) on a ring 2-5 mm around
-    a needle end, leaving out the shaft's own direction."""
-    from skimage.feature import hessian_matrix, hessian_matrix_eigvals
-
-    half = int(6.0 / px_mm) + 4
-    x0, y0 = int(end[0]) - half, int(end[1]) - half
-    h, w = small.shape
-    crop = small[max(0, y0):min(h, y0 + 2 * half), max(0, x0):min(w, x0 + 2 * half)]
-    if min(crop.shape) < 8:
-        return 0.0
-    best = np.zeros(crop.shape, np.float32)
-    for r_mm in (1.0, 2.0):
-        sg = max(1.0, r_mm / px_mm / math.sqrt(3))
-        ev = hessian_matrix_eigvals(hessian_matrix(crop, sigma=sg, mode="reflect", order="rc",
-                                                   use_gaussian_derivatives=False))
-        np.maximum(best, np.clip(-ev[1], 0, None) * np.float32(sg**2), out=best)
-    ang = np.linspace(0, 2 * np.pi, 36, endpoint=False)
-    dirs = np.stack([np.cos(ang), np.sin(ang)], axis=1)
-    dirs = dirs[dirs @ -out < math.cos(math.radians(35))]  # not back along the shaft
-    rr = np.arange(2.0, 5.01, 0.5) / px_mm
-    xs = end[0] - max(0, x0) + (rr[None, :] * dirs[:, :1]).ravel()
-    ys = end[1] - max(0, y0) + (rr[None, :] * dirs[:, 1:]).ravel()
-    return float(np.percentile(sample(best, xs, ys), 90))
-
-
 def _noise(small: np.ndarray, mask: np.ndarray) -> float:
     """Pixel noise of the detection image: robust std of horizontal differences in the field."""
     d = np.diff(small, axis=1)[mask[:, 1:] & mask[:, :-1]]
@@ -324,12 +278,79 @@ def _noise(small: np.ndarray, mask: np.ndarray) -> float:
     return float(1.4826 * np.median(np.abs(d - np.median(d))) / math.sqrt(2)) or 1e-3
 
 
-def propose_needle(frame: np.ndarray, calibration=None, invert: bool = False) -> NeedleProposal | None:
+def _midline_x(small: np.ndarray, mask: np.ndarray, px_mm: float) -> float:
+    """The spine's midline on the detection image: the densest column band (40 mm wide) in the field."""
+    from scipy import ndimage
+
+    cols = np.where(mask, small, 0).sum(axis=0) / np.maximum(mask.sum(axis=0), 1)
+    cols = np.where(mask.sum(axis=0) > 0.3 * mask.shape[0], cols, np.nan)
+    if np.all(np.isnan(cols)):
+        return small.shape[1] / 2
+    filled = np.where(np.isnan(cols), np.nanmin(cols), cols)
+    smooth = ndimage.uniform_filter1d(filled, max(3, int(40 / px_mm)), mode="nearest")
+    return float(np.argmax(smooth)) + 0.5
+
+
+def _side(tip_x: float, midline_x: float, directions, view: str | None) -> str | None:
+    """"left"/"right" (patient) of a tip at image x, from the midline and the +x direction."""
+    if directions is None or view == "lateral" or directions.x[0] not in "LR":
+        return None
+    toward_plus = tip_x >= midline_x
+    plus_is_left = directions.x[0] == "L"
+    return "left" if toward_plus == plus_is_left else "right"
+
+
+def _same_line(c1: _Candidate, c2: _Candidate, px_mm: float) -> bool:
+    u1 = (c1.b - c1.a) / (np.linalg.norm(c1.b - c1.a) or 1.0)
+    u2 = (c2.b - c2.a) / (np.linalg.norm(c2.b - c2.a) or 1.0)
+    offset = max(abs(_cross(u1, c2.a - c1.a)), abs(_cross(u1, c2.b - c1.a)))
+    return abs(_cross(u1, u2)) < math.sin(math.radians(8)) and offset * px_mm < 4.0
+
+
+def _seg_gap(p, q, r, s) -> float:
+    """Smallest distance between segments p-q and r-s (sampled)."""
+    ts = np.linspace(0, 1, 50)[:, None]
+    a = p + ts * (q - p)
+    b = r + ts * (s - r)
+    return float(np.min(np.linalg.norm(a[:, None, :] - b[None, :, :], axis=2)))
+
+
+def propose_needle(frame: np.ndarray, calibration=None, invert: bool = False, *, directions=None,
+                   view: str | None = None, earlier: np.ndarray | None = None) -> NeedleProposal | None:
     """Propose the needle on one frame (stored or modality values, dense = dark unless ``invert``).
 
     Returns None when no straight dense structure of needle size is found.
     ``calibration`` (a ``Calibration``) sets the filter scales in mm; results are in pixels.
+    ``directions`` (``Directions``) and ``view`` let the end call use the procedure's aim;
+    ``earlier``: an earlier frame of the same cine run (where new contrast appears marks the tip).
     """
+    found = propose_needles(frame, calibration, invert, directions=directions, view=view, earlier=earlier,
+                            max_needles=1)
+    return found[0] if found else None
+
+
+SECOND_RATIO = 0.35  # a second needle: its score at least this x the first's, or else ...
+SECOND_CONTRAST = 0.4  # ... its line contrast at least this x the first's, on a thin line
+SECOND_THIN = 0.7  # (``_Candidate.thin``) that is no edge (``_Candidate.asym``)
+SECOND_ASYM = 0.4
+SECOND_MM = 8.0  # ... at least this long
+
+
+def _second_like(cand: _Candidate, first: _Candidate) -> bool:
+    """Whether a further candidate looks like a second needle as much as the first does (a
+    bilateral film): a shorter needle (its hub inside the field) scores less, so its line
+    contrast, thinness and symmetry decide."""
+    if cand.score >= SECOND_RATIO * first.score:
+        return True
+    return (cand.plateau >= SECOND_CONTRAST * first.plateau and cand.thin >= SECOND_THIN
+            and cand.asym <= SECOND_ASYM and cand.length_mm >= SECOND_MM)
+
+
+def propose_needles(frame: np.ndarray, calibration=None, invert: bool = False, *, directions=None,
+                    view: str | None = None, earlier: np.ndarray | None = None,
+                    max_needles: int = 2) -> list[NeedleProposal]:
+    """Every needle on the frame (at most ``max_needles``; two on a bilateral film), best first;
+    each names its patient ``side`` when the view and directions tell it."""
     dens = density(frame, invert)
     px_mm = _px_mm(dens, calibration)
     factor = max(1, int(round(max(dens.shape) / WORK_SIZE)))
@@ -338,51 +359,88 @@ def propose_needle(frame: np.ndarray, calibration=None, invert: bool = False) ->
     mask = field_mask(downsample(np.asarray(frame, dtype=np.float32), factor) if not invert else -small, edge_px)
     cands = _candidates(small, mask, px_mm * factor)
     if not cands:
-        return None
-    best = cands[0]
-    score = best.score
-    a, b = best.a * factor, best.b * factor
-    r = refine_shaft(dens, a, b, px_mm)
-    if r.plateau <= 0:
-        return None
-    hub_is_a, hub_margin = _hub_first(small, mask, r.a / factor, r.b / factor, px_mm * factor)
-    hub, tip, unclear = (r.a, r.b, r.unclear_b) if hub_is_a else (r.b, r.a, r.unclear_a)
-    snr = r.plateau / _noise(small, mask)
-    second = cands[1].score if len(cands) > 1 else 0.0
-    separation = 1.0 - second / score if score > 0 else 0.0
-    conf = confidence(snr, separation, hub_margin, unclear)
-    return NeedleProposal(
-        tip=(float(tip[0]), float(tip[1])),
-        shaft=((float(hub[0]), float(hub[1])), (float(tip[0]), float(tip[1]))),
-        confidence=round(conf, 4),
-        contrast=r.plateau,
-        length_px=float(np.linalg.norm(tip - hub)),
-        tip_unclear=float(unclear),
-        hub_margin=hub_margin,
-        separation=float(separation),
-        snr=float(snr),
-    )
+        return []
+    noise = _noise(small, mask)
+    new = None
+    if earlier is not None and np.shape(earlier) == np.shape(frame):
+        new = small - downsample(density(earlier, invert), factor)
+    midline = _midline_x(small, mask, px_mm * factor)
+    chosen: list[tuple[_Candidate, _Refined]] = []
+    for cand in cands:
+        if len(chosen) >= max_needles:
+            break
+        if chosen and (not _second_like(cand, chosen[0][0])
+                       or any(_same_line(c, cand, px_mm * factor) for c, _ in chosen)):
+            continue
+        r = refine_shaft(dens, cand.a * factor, cand.b * factor, px_mm)
+        if r.plateau <= 0 or np.linalg.norm(r.b - r.a) * px_mm < MIN_LENGTH_MM:
+            continue
+        if chosen:
+            r0 = chosen[0][1]
+            if r.plateau < SECOND_CONTRAST * r0.plateau or _seg_gap(r.a, r.b, r0.a, r0.b) * px_mm < 3.0:
+                continue
+        chosen.append((cand, r))
+    if not chosen:
+        return []
+    out = []
+    next_score = max((c.score for c in cands if all(c is not k for k, _ in chosen)), default=0.0)
+    for cand, r in chosen:
+        call = call_ends(small, mask, r.a / factor, r.b / factor, px_mm * factor, noise=noise,
+                         plateau=r.plateau, full=dens, full_px_mm=px_mm, factor=factor, new=new,
+                         directions=directions, view=view, midline_x=midline)
+        hub, tip, unclear = (r.a, r.b, r.unclear_b) if call.b_is_tip else (r.b, r.a, r.unclear_a)
+        snr = r.plateau / noise
+        separation = 1.0 - next_score / cand.score if cand.score > 0 else 0.0
+        margin = end_margin(call.margin)
+        conf = confidence(snr, separation, margin, unclear, disagree=bool(call.disagree), px_mm=px_mm,
+                          tip_in_contrast=min(1.0, max(0.0, call.votes.get("contrast", 0.0) / CUE_WEIGHTS["contrast"])))
+        out.append(NeedleProposal(
+            tip=(float(tip[0]), float(tip[1])),
+            shaft=((float(hub[0]), float(hub[1])), (float(tip[0]), float(tip[1]))),
+            confidence=round(conf, 4), contrast=r.plateau, length_px=float(np.linalg.norm(tip - hub)),
+            tip_unclear=float(unclear), hub_margin=margin, separation=float(separation), snr=float(snr),
+            cues=call.votes, disagree=call.disagree,
+        ))
+    if len(out) == 2:
+        mid = 0.5 * (out[0].tip[0] + out[1].tip[0]) / factor
+    else:
+        mid = midline
+    return [replace(p, side=_side(p.tip[0] / factor, mid, directions, view)) for p in out]
 
 
-def confidence(snr: float, separation: float, hub_margin: float, tip_unclear: float) -> float:
-    """0..1, the product of what can make a proposal wrong. The weights were chosen on
-    development films to flag (< 0.9, the GUI's "check the tip") as many proposals more than
-    1.5 mm off as possible while flagging at most one in five good ones:
+END_SCALE = 2.0  # weighted end-vote sum at which the end call's margin reaches 1 - 1/e
+
+
+def end_margin(vote_sum: float) -> float:
+    """0..1 clarity of the end call from the weighted vote sum (``needle_ends.call_ends``)."""
+    return float(1.0 - math.exp(-max(vote_sum, 0.0) / END_SCALE))
+
+
+def confidence(snr: float, separation: float, hub_margin: float, tip_unclear: float,
+               disagree: bool = False, px_mm: float = 0.0, tip_in_contrast: float = 0.0) -> float:
+    """0..1, the product of what can make a proposal wrong:
 
     - ``snr``: the shaft's line contrast over the pixel noise (a faint line may be noise);
     - ``separation``: 1 - (second best candidate's score / the best's): a competing straight
       dense structure (a vertebral rim, a contrast column) could be the needle instead;
-    - ``hub_margin``: how clear the hub/tip call was (1 = the hub is at the field's edge,
-      0.5..1 by the difference of the ends' surroundings, 0.4 a contrast band leaving one
-      end, 0.2 when only the field's centre decided);
+    - ``hub_margin``: how clear the end call was (``end_margin``, 0..1): a wrong end puts the
+      tip a whole shaft length off, so an unclear call costs most (``CONF_HUB``);
     - ``tip_unclear``: the share of the last 8 mm of shaft before the tip where the needle is
-      not seen clearly (clipped, faint or wide): its end is then a guess more often.
+      not seen clearly (clipped, faint or wide): its end is then a guess more often;
+    - ``disagree``: end cues voted against the call: never 0.9 or more (``DISAGREE_CAP``);
+    - ``px_mm``: a coarse film (``CONF_PX_MM``: more than 0.25 mm per pixel) cannot place a
+      tip that tapers over 1-3 mm to within a millimetre as often;
+    - ``tip_in_contrast`` (0..1, the contrast cue's vote for the tip): contrast leaving the tip
+      can hide where the steel ends (``CONF_CONTRAST``).
     """
     s = 1.0 - math.exp(-snr / CONF_SNR)
     sep = 0.5 + 0.5 * min(1.0, max(0.0, separation / CONF_SEPARATION))
     hub = 1.0 - CONF_HUB * (1.0 - hub_margin)
     tip = 1.0 - CONF_UNCLEAR * tip_unclear
-    return float(min(1.0, max(0.0, s * sep * hub * tip)))
+    res = 1.0 - CONF_COARSE * min(1.0, max(0.0, (px_mm - CONF_PX_MM[0]) / (CONF_PX_MM[1] - CONF_PX_MM[0])))
+    res *= 1.0 - CONF_CONTRAST * min(1.0, max(0.0, tip_in_contrast))
+    c = float(min(1.0, max(0.0, s * sep * hub * tip * res)))
+    return min(c, DISAGREE_CAP) if disagree else c
 
 
 def snap_tip(frame: np.ndarray, click: Point, radius_px: float, calibration=None,

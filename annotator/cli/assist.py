@@ -14,6 +14,10 @@
   does not re-suggest confirmed work (a film whose key frame has a confirmed
   tip, a finding code confirmed on the root) unless ``--all``; the skipped items
   are listed on each film's line.
+- ``assist evaluate CASE_OR_LIBRARY... [--json] [--csv F]``: the needle proposal,
+  live wire and cutoff suggestion on every film with user-confirmed marks,
+  measured against them (``annotator.assist.evaluate``; never writes a case).
+  Exit 0 with the table, 1 when no film has a confirmed tip, 2 on bad input.
 
 Frame of a multi-frame file for ``needle``/``path`` without ``--frame``: the
 film's key frame when a case file in the same folder lists the file, else the
@@ -43,11 +47,13 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "assist",
         help="propose the needle, trace a contrast path, or add unconfirmed suggestions to a case",
-        description="assist needle FILE | assist path FILE --from X,Y --to X,Y | assist CASE. "
+        description="assist needle FILE | assist path FILE --from X,Y --to X,Y | assist CASE | "
+        "assist evaluate CASE_OR_LIBRARY... (proposals against your confirmed marks). "
         "Pixel coordinates: origin at the top-left corner of the top-left pixel.",
     )
-    p.add_argument("what", help="'needle', 'path', or a case file / case folder")
-    p.add_argument("file", nargs="?", help="the image file (for needle and path)")
+    p.add_argument("what", help="'needle', 'path', 'evaluate', or a case file / case folder")
+    p.add_argument("file", nargs="*", help="the image file (for needle and path); case files or folders, "
+                   "or folders of cases (for evaluate)")
     p.add_argument("--frame", type=int, default=None,
                    help="needle/path: frame index (0-based) of a multi-frame file. Default: the film's key frame "
                    "when a case.json in the file's folder lists it, else the LAST frame (contrast has arrived "
@@ -63,6 +69,7 @@ def register(subparsers: Any) -> None:
                    help="case: suggest even where confirmed work exists (a confirmed tip on the key frame, "
                    "a finding code confirmed on the root); by default those are skipped")
     p.add_argument("--dry-run", action="store_true", help="case: report, but do not write the case file")
+    p.add_argument("--csv", metavar="F", help="evaluate: also write one row per film to the CSV file F")
     p.set_defaults(run=run)
 
 
@@ -213,6 +220,15 @@ def _case(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.what == "evaluate":
+        from annotator.cli.assist_evaluate import run_evaluate
+
+        return run_evaluate(args)
+    if len(args.file) > 1:
+        raise AssistInputError(f"assist {args.what} takes one image FILE, got {len(args.file)}")
+    if args.what not in ("needle", "path") and args.file:
+        raise AssistInputError(f"assist CASE takes no further argument, got {args.file[0]!r}")
+    args.file = args.file[0] if args.file else None
     if args.what == "needle":
         return _needle(args)
     if args.what == "path":

@@ -169,7 +169,9 @@ class AssistActions(QObject):
         pixels, invert, cal = data
         try:
             with _WaitCursor():
-                proposal = propose_needle(pixels, cal, invert=invert)
+                film = canvas.film
+                proposal = propose_needle(pixels, cal, invert=invert, directions=film.effective_directions(),
+                                          view=film.view.value)
         except AnnotatorError as exc:
             self._status(user_error(tr("The assist could not run"), exc))
             return None
@@ -191,6 +193,11 @@ class AssistActions(QObject):
         if proposal.confidence < LOW_CONFIDENCE:
             text = tr("Needle suggested (confidence {confidence:.2f}, low confidence — check the tip before "
                       "accepting): Enter accepts, Esc rejects tip and shaft")
+            # both ends are candidates: one key makes the other end the tip
+            text += " " + tr("Q: the other end is the tip.")
+            if proposal.disagree:
+                text += " " + tr("Cues disagree on which end is the tip: {cues}.").format(
+                    cues=", ".join(proposal.disagree))
         else:
             text = tr("Needle suggested (confidence {confidence:.2f}): Enter accepts, Esc rejects tip and shaft")
         self._status(text.format(confidence=proposal.confidence))

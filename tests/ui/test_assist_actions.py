@@ -259,3 +259,27 @@ def test_rejecting_every_path_suggestion_leaves_a_saved_case_saved(qtbot, tmp_pa
     assert not doc.dirty  # everything the analysis proposed was taken back: nothing to save
     doc.undo()  # the last suggestion back: unsaved again
     assert doc.dirty
+
+
+def test_q_makes_the_other_end_of_a_proposed_needle_its_tip(qtbot, tmp_path, phantom):
+    pixels, truth = phantom
+    doc, root, film = one_film_doc(tmp_path)
+    win, assist, c = open_window(qtbot, doc, root, film, MemoryImage(pixels, spacing_mm=0.5))
+    prop = assist.propose_needle()
+    assert prop is not None
+    tip = next(a for a in doc.film(film.id).annotations if a.role is Role.TIP)
+    messages: list[str] = []
+    c.status_message.connect(messages.append)
+    c.setFocus()
+    press(qtbot, c, Qt.Key.Key_Q)  # both ends are candidates: one key picks the other
+    tip_now = doc.film(film.id).annotation(tip.id)
+    shaft = next(a for a in doc.film(film.id).annotations if a.role is Role.SHAFT)
+    assert math.dist(tip_now.points[0], prop.other_end) < 1e-6 and tip_now.suggested
+    assert shaft.points[1] == tip_now.points[0] and shaft.suggested  # still hub first
+    assert "other end of the needle is now the suggested tip" in messages[-1]
+    press(qtbot, c, Qt.Key.Key_Q)  # and back
+    assert math.dist(doc.film(film.id).annotation(tip.id).points[0], prop.tip) < 1e-6
+    doc.undo()
+    assert math.dist(doc.film(film.id).annotation(tip.id).points[0], prop.other_end) < 1e-6
+    press(qtbot, c, Qt.Key.Key_Return)  # accepting takes the chosen end
+    assert not doc.film(film.id).annotation(tip.id).suggested

@@ -24,7 +24,7 @@ def cine_case(tmp_path):
 def test_needle_json(cine_case, capsys):
     assert main(["assist", "needle", str(cine_case / "01_ap_run.dcm"), "--frame", "23", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"tip", "shaft", "confidence"}
+    assert {"tip", "shaft", "confidence", "other_end", "end_cues", "cues_disagree"} <= set(data)
     assert len(data["tip"]) == 2 and len(data["shaft"]) == 2 and all(len(p) == 2 for p in data["shaft"])
     assert data["shaft"][1] == data["tip"]
     truth = json.loads((cine_case / "01_ap_run.truth.json").read_text())

@@ -7,7 +7,8 @@ suggestion, a linked ``Finding(suggested=True)`` through
 the film's confirmed one, as there is one needle per film) and ``Esc``
 rejects it (removes it and its finding). A proposed needle TIP and the
 proposed SHAFT of the same proposal (``paired_shaft``) go together: Enter on
-the tip accepts both, Esc on the tip rejects both. Each key press is one undo
+the tip accepts both, Esc on the tip rejects both; ``Q`` on the tip swaps the needle's
+ends (the other end becomes the suggested tip: both ends are candidates). Each key press is one undo
 step. Afterwards the next suggestion on the same frame is selected, so the
 user can go through them with the keyboard; the status says that the keys act
 on the *selected* suggestion and how many are left. Nothing is ever confirmed
@@ -165,8 +166,32 @@ def clean_if_as_saved(doc: object) -> bool:
     return same
 
 
+def _dist(a, b) -> float:
+    return float(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5)
+
+
+def swap_needle_ends(ctx: ToolContext, ann_id: str) -> bool:
+    """Make the other end of a proposed needle its tip: the suggested ``TIP`` ``ann_id`` moves to
+    the far end of its paired shaft, which is stored hub first again; one undo step; still a
+    suggestion. True when done (the assist's end call can be wrong: both ends are candidates)."""
+    tip = next((a for a in ctx.film.annotations if a.id == ann_id), None)
+    shaft = paired_shaft(ctx, tip) if tip is not None else None
+    if tip is None or shaft is None or len(shaft.points) != 2:
+        return False
+    p, q = shaft.points
+    old_tip = tip.points[0]
+    far, near = (p, q) if _dist(p, old_tip) >= _dist(q, old_tip) else (q, p)
+    with ctx.document.macro("Swap needle ends"):
+        ctx.document.update_annotation(ctx.film_id, replace(tip, points=(far,)))
+        ctx.document.update_annotation(ctx.film_id, replace(shaft, points=(near, far)))  # hub first
+    ctx.status(tr("The other end of the needle is now the suggested tip (Q swaps back). {keys}").format(
+        keys=keys_hint(suggestions_left(ctx))))
+    return True
+
+
 def suggestion_key(ctx: ToolContext, key: str) -> bool:
-    """``Enter`` accepts and ``Esc`` rejects the selected suggestion; True when the key was used."""
+    """``Enter`` accepts and ``Esc`` rejects the selected suggestion, ``q`` makes the other end
+    of a proposed needle its tip; True when the key was used."""
     ann = selected_suggestion(ctx)
     if ann is None:
         return False
@@ -174,4 +199,6 @@ def suggestion_key(ctx: ToolContext, key: str) -> bool:
         return accept_suggestion(ctx, ann.id)
     if key == "escape":
         return reject_suggestion(ctx, ann.id)
+    if key == "swap_ends":
+        return swap_needle_ends(ctx, ann.id)
     return False

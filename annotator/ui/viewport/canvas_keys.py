@@ -2,7 +2,8 @@
 
 Ctrl+Z takes back the last point of a shape in progress before it undoes a document step
 (``Canvas.undo_sketch``); Ctrl+Shift+Z / Ctrl+Y redo. Enter, Esc, Delete and Backspace go to
-the tool, then to the selection or the selected suggestion. Space, ``i``, ``h``, ``v``, ``r``,
+the tool, then to the selection or the selected suggestion; ``q`` swaps the ends of a selected
+needle proposal. Space, ``i``, ``h``, ``v``, ``r``,
 ``m``, ``,``/``.``, Left/Right and ``1``-``5`` change the view. In the main window the view keys
 are window shortcuts as well (``annotator.ui.view_keys``), so they reach the active viewport
 from anywhere.
@@ -50,6 +51,9 @@ def handle_key(c: Any, event: QKeyEvent) -> bool:
             used = True
         c._after_tool()
         return used
+    if key == K.Key_Q and not mods and ctx is not None and not c.tool.busy and suggestion_key(ctx, "swap_ends"):
+        c._after_tool()
+        return True  # the selected needle proposal's other end is its tip now
     actions = {
         K.Key_Space: c.fit, K.Key_I: c.toggle_invert, K.Key_H: c.flip_h, K.Key_V: c.flip_v,
         K.Key_R: c.rotate, K.Key_M: c.toggle_magnifier,

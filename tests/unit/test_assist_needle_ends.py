@@ -1,0 +1,112 @@
+"""The needle's end call (issue 14): every cue, disagreement, bilateral films and the patient side."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from annotator.assist.needle import propose_needle, propose_needles
+from annotator.assist.needle_ends import direction_vote
+from annotator.geometry import Calibration
+from annotator.geometry.calibration import CalibrationSource
+from annotator.geometry.directions import Directions
+
+
+def _cal(s=0.25):
+    return Calibration(s, s, CalibrationSource.PIXEL_SPACING)
+
+
+def _density_line(img, hub, tip, width=2.0, depth=1800.0):
+    yy, xx = np.mgrid[0:img.shape[0], 0:img.shape[1]] + 0.5
+    h, t = np.array(hub), np.array(tip)
+    u = (t - h) / np.linalg.norm(t - h)
+    rel = np.stack([xx - h[0], yy - h[1]], axis=-1)
+    along = rel @ u
+    perp = np.abs(rel @ np.array([-u[1], u[0]]))
+    length = np.linalg.norm(t - h)
+    img -= depth * np.clip(width / 2 + 0.5 - perp, 0, 1) * np.clip(along + 0.5, 0, 1) * np.clip(length - along + 0.5, 0, 1)
+
+
+def _blob(img, centre, radius, depth):
+    yy, xx = np.mgrid[0:img.shape[0], 0:img.shape[1]] + 0.5
+    img -= depth * np.exp(-((xx - centre[0]) ** 2 + (yy - centre[1]) ** 2) / (2 * radius**2))
+
+
+def _film(size=256, seed=0):
+    return 3000.0 + np.random.default_rng(seed).normal(0, 15, (size, size))
+
+
+def _stored(img):
+    return np.clip(img, 0, 4095).astype(np.uint16)
+
+
+def test_direction_vote_follows_the_patient_directions():
+    feet_down, feet_up = Directions("L", "F"), Directions("L", "H")
+    a, b = (100.0, 50.0), (110.0, 150.0)  # b lies lower on the image
+    assert direction_vote(a, b, feet_down, "unknown", None) > 0.9  # the tip is the caudal end
+    assert direction_vote(a, b, feet_up, "unknown", None) < -0.9
+    assert direction_vote(a, b, None, "AP", None) == 0.0
+    # AP: medial = nearer the midline; a horizontal needle whose end b lies at the midline
+    assert direction_vote((40.0, 100.0), (120.0, 100.0), feet_down, "AP", 128.0) >= 0.5  # (caudal: 0)
+
+
+def test_direction_decides_a_needle_nothing_else_tells_apart():
+    # a clean needle in the middle of a uniform film: the patient directions call the caudal end
+    img = _film()
+    _density_line(img, (60.0, 70.0), (190.0, 180.0))
+    down = propose_needle(_stored(img), _cal(), directions=Directions("L", "F"), view="unknown")
+    up = propose_needle(_stored(img), _cal(), directions=Directions("L", "H"), view="unknown")
+    assert down is not None and up is not None
+    assert math.dist(down.tip, (190.0, 180.0)) < 3 and math.dist(up.tip, (60.0, 70.0)) < 3
+    assert down.cues["direction"] > 0 and up.cues["direction"] > 0
+    assert down.confidence < 0.9 and up.confidence < 0.9  # a prior alone is no certainty
+
+
+def test_contrast_leaving_an_end_marks_the_tip():
+    img = _film()
+    _density_line(img, (60.0, 70.0), (190.0, 180.0))
+    for k in range(40):  # a band of contrast leaving the tip at an angle
+        _blob(img, (190.0 + 1.5 * k, 180.0 - 0.4 * k), 4.0, 220.0)
+    prop = propose_needle(_stored(img), _cal())
+    assert prop is not None and math.dist(prop.tip, (190.0, 180.0)) < 3
+    assert prop.cues["contrast"] > 0
+
+
+def test_new_contrast_on_a_cine_marks_the_tip_and_disagreeing_cues_are_named():
+    earlier = _film(seed=1)
+    _density_line(earlier, (2.0, 30.0), (150.0, 140.0))  # the hub end at the film's edge
+    later = earlier.copy()
+    _blob(later, (150.0, 140.0), 6.0, 500.0)  # new contrast appears at the tip
+    prop = propose_needle(_stored(later), _cal(), earlier=_stored(earlier))
+    assert prop is not None and prop.cues["cine"] > 0 and not prop.disagree
+    # new contrast at the hub end instead: the cine cue contradicts the field's edge
+    odd = earlier.copy()
+    _blob(odd, (12.0, 38.0), 6.0, 500.0)
+    prop = propose_needle(_stored(odd), _cal(), earlier=_stored(earlier))
+    assert prop is not None and prop.disagree
+    assert prop.confidence < 0.9
+
+
+def test_bilateral_film_returns_both_needles_with_their_sides():
+    img = _film(size=400, seed=2)
+    _density_line(img, (40.0, 60.0), (170.0, 220.0))  # on the image's left: the patient's right (AP, +x = L)
+    _density_line(img, (360.0, 70.0), (235.0, 230.0))
+    props = propose_needles(_stored(img), _cal(), directions=Directions("L", "F"), view="AP")
+    assert len(props) == 2
+    by_side = {p.side: p for p in props}
+    assert set(by_side) == {"left", "right"}
+    assert math.dist(by_side["right"].tip, (170.0, 220.0)) < 3
+    assert math.dist(by_side["left"].tip, (235.0, 230.0)) < 3
+    assert propose_needle(_stored(img), _cal(), directions=Directions("L", "F"), view="AP") is not None
+
+
+def test_single_needle_film_gives_one_and_swapped_is_the_other_end():
+    img = _film(seed=3)
+    _density_line(img, (2.0, 30.0), (150.0, 140.0))
+    props = propose_needles(_stored(img), _cal())
+    assert len(props) == 1
+    p = props[0]
+    q = p.swapped()
+    assert q.tip == p.other_end == p.shaft[0] and q.shaft == (p.shaft[1], p.shaft[0])
+    assert p.to_json()["other_end"] == p.to_json()["shaft"][0]
