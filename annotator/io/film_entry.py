@@ -25,7 +25,7 @@ def film_for(rel: str, image: Any) -> Film:
     except ValueError:
         view = View.UNKNOWN
     directions = info.directions
-    if directions is not None and str(directions.source).startswith("default"):
+    if directions is not None and str(getattr(directions, "source", "")).startswith("default"):
         directions = None
     return Film(path=rel, view=view, view_evidence=info.view.evidence, calibration=info.calibration,
-                directions=directions, columns=info.columns, rows=info.rows)
+                directions=directions, columns=getattr(info, "columns", None), rows=getattr(info, "rows", None))

@@ -451,19 +451,7 @@ class CasePanel(QWidget):
 
 
 def film_from_image(rel_path: str, image: Any) -> Film:
-    """A Film for an opened image: view, calibration and directions as detected.
+    """A Film for an opened image, as every import makes it (``annotator.io.film_entry.film_for``)."""
+    from annotator.io.film_entry import film_for
 
-    Directions the reader only defaulted from the view are not stored (``None``), so a
-    later correction of the view uses the new view's defaults (as ``cli/new.py`` does).
-    """
-    info = image.info
-    try:
-        view = View(info.view.view)
-    except ValueError:
-        view = View.UNKNOWN
-    directions = info.directions
-    if directions is not None and str(getattr(directions, "source", "")).startswith("default"):
-        directions = None
-    return Film(path=rel_path, view=view, view_evidence=info.view.evidence,
-                calibration=info.calibration, directions=directions,
-                columns=getattr(info, "columns", None), rows=getattr(info, "rows", None))
+    return film_for(rel_path, image)
