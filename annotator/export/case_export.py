@@ -34,6 +34,7 @@ from typing import Any
 
 from annotator.errors import ExportError
 from annotator.export import text as tx
+from annotator.export.atomic import check_outputs
 from annotator.export.burn_in import Layers
 from annotator.export.deck import Deck, case_slides
 from annotator.export.deid import IdentityScrubber
@@ -124,6 +125,7 @@ def export_cases(
     tx.check_lang(lang)
     if not any((pptx, pdf, png_dir, dicom_dir)):
         raise ExportError("nothing to export: choose at least one of PPTX, PDF, PNG or DICOM")
+    check_outputs(files=((pptx, ".pptx"), (pdf, ".pdf")), folders=(png_dir, dicom_dir))  # before any work: refusals come first
     if image_format not in ("png", "jpg"):
         raise ExportError(f"burned-in films are png or jpg, not {image_format}")
     if lang == "zh":

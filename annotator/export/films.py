@@ -10,6 +10,7 @@ annotated burned-in image on demand (cached).
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -181,7 +182,7 @@ def prepare_film(
     from annotator.io import open_image
     from annotator.render import display_frame
 
-    path = (Path(folder) / film.path).resolve()
+    path = Path(os.path.abspath(Path(folder) / film.path))  # not resolve(): a symlink loop raises there
     image = open_image(path)
     frame = min(film.key_frame, image.info.frames - 1)
     try:

@@ -211,7 +211,7 @@ class Film:
     calibration_override: Calibration | None = None  # the user's typed-in spacing
 
     def __post_init__(self) -> None:
-        path = v.non_empty(self.path, "path").replace("\\", "/")
+        path = v.path_text(self.path, "path").replace("\\", "/")
         if path.startswith("/") or _WINDOWS_DRIVE.match(path):
             raise FieldError("path", f"must be relative to the case folder, got {path!r}")
         self.path = path
