@@ -89,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     if out.suffix.lower() != ".png":
         raise ExportError(f"{file_label(out)}: the output must be a .png file")
-    check_output_file(out)  # before the film is read: a bad --out is said first, and alone
+    if not out.parent.is_dir():  # before the film is read: a bad --out is said first, and alone
+        raise ExportError(f"{file_label(out)}: cannot write the PNG (its folder does not exist)")
+    check_output_file(out)
     if not (math.isfinite(args.gamma) and args.gamma > 0):
         raise AnnotatorError(f"gamma {args.gamma:g}: must be a positive number")
     image = open_image(args.path)

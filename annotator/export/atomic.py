@@ -123,7 +123,9 @@ class Staging:
             failed = file_label(dest)
             for put, aside in reversed(done):  # put the earlier export back as it was
                 try:
-                    if aside is not None:
+                    if aside is not None and _same_file(aside, put):
+                        aside.unlink()  # the move onto it failed: it still is the earlier file
+                    elif aside is not None:
                         os.replace(aside, put)
                     else:
                         put.unlink(missing_ok=True)
@@ -158,6 +160,13 @@ def _keep_copy(dest: Path, aside: Path) -> None:
         import shutil
 
         shutil.copy2(dest, aside)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _nearest_existing(folder: Path) -> Path:

@@ -319,7 +319,7 @@ def _parse(text: str, path: str | Path | None) -> Case:
             "fix it in a text editor or restore the .bak file"
         ) from None
     except JsonLimitError as exc:
-        raise CaseFileError(path, f"{exc}; restore the .bak file") from None
+        raise CaseFileError(path, exc.problem, exc.field) from None
     if not isinstance(data, dict):
         raise CaseFileError(path, "not a case file (the top level must be a JSON object)")
     if "schema_version" not in data and "roots" not in data:  # version 0 files have roots

@@ -4,10 +4,11 @@
 raises RecursionError, an integer of more than 4300 digits ValueError, a
 400-digit integer parses but overflows the first ``float()``, ``1e400`` and
 ``NaN`` parse as non-finite floats. :func:`loads_limited` is the one place
-those files are parsed: it refuses, before or while parsing, text that is too
-large, nested too deeply, or holds a number that is not finite or beyond
-:data:`MAX_ABS_NUMBER`, with one line saying what is wrong (a
-:class:`JsonLimitError`, a ``ValueError``). Callers add the file name.
+those files are parsed: it refuses text that is too large or nested too
+deeply before parsing, and after parsing any number that is not finite or
+beyond :data:`MAX_ABS_NUMBER` (naming its field), before any code does
+arithmetic with it: one line saying what is wrong (a :class:`JsonLimitError`,
+a ``ValueError``). Callers add the file name.
 """
 
 from __future__ import annotations
@@ -24,26 +25,27 @@ MAX_ABS_NUMBER = 1e12  # no field of a case or rule file is anywhere near
 
 
 class JsonLimitError(ValueError):
-    """The text is not JSON the application accepts (one line, no file name)."""
+    """The text is not JSON the application accepts (one line, no file name); ``field`` names
+    the value at fault (``roots[0].films[1].annotations[0].points[0][0]``) when there is one."""
+
+    def __init__(self, problem: str, field: str | None = None) -> None:
+        self.problem = problem
+        self.field = field
+        super().__init__(f"{field}: {problem}" if field else problem)
 
 
-def _int(text: str) -> int:
-    if len(text) > MAX_NUMBER_CHARS:
-        raise JsonLimitError(f"a number with {len(text)} digits; numbers must be at most {MAX_ABS_NUMBER:g}")
-    return int(text)
+def _int(text: str) -> int | float:
+    # int() of more than 4300 digits raises, of a few hundred overflows the first float():
+    # a number that long is marked infinite here and refused, with its field, by _check_values
+    return int(text) if len(text) <= MAX_NUMBER_CHARS else math.inf
 
 
 def _float(text: str) -> float:
-    if len(text) > MAX_NUMBER_CHARS:
-        raise JsonLimitError(f"a number written with {len(text)} characters is too long")
-    value = float(text)
-    if not math.isfinite(value):
-        raise JsonLimitError(f"the number {text} is too large; numbers must be finite")
-    return value
+    return float(text) if len(text) <= MAX_NUMBER_CHARS else math.inf
 
 
-def _constant(name: str) -> Any:
-    raise JsonLimitError(f"{name} is not a number JSON allows; write a finite number or null")
+def _constant(name: str) -> float:
+    return float(name)  # NaN, Infinity, -Infinity: refused with their field by _check_values
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -66,17 +68,28 @@ def _depth_before_parsing(text: str) -> int:
     return deepest
 
 
+def _field(parts: list[str | int]) -> str:
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
 def _check_values(data: Any) -> None:
     """Every number finite and within ±MAX_ABS_NUMBER (iterative: depth is already bounded)."""
-    stack = [data]
+    stack: list[tuple[Any, list[str | int]]] = [(data, [])]
     while stack:
-        node = stack.pop()
+        node, parts = stack.pop()
         if isinstance(node, dict):
-            stack.extend(node.values())
+            stack.extend((v, [*parts, str(k)]) for k, v in node.items())
         elif isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, (int, float)) and not isinstance(node, bool) and abs(node) > MAX_ABS_NUMBER:
-            raise JsonLimitError(f"the number {node:.6g} is too large; numbers must be at most {MAX_ABS_NUMBER:g}")
+            stack.extend((v, [*parts, i]) for i, v in enumerate(node))
+        elif isinstance(node, (int, float)) and not isinstance(node, bool):
+            if not (math.isfinite(node) and abs(node) <= MAX_ABS_NUMBER):
+                shown = "a number too long to read" if node == math.inf else f"{node:.6g}"
+                raise JsonLimitError(
+                    f"must be a finite number between -{MAX_ABS_NUMBER:g} and {MAX_ABS_NUMBER:g}, got {shown}",
+                    _field(parts) or None)
 
 
 def loads_limited(text: str) -> Any:

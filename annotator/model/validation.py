@@ -84,7 +84,7 @@ def number(value: Any, field: str, lo: float | None = None, hi: float | None = N
     return v
 
 
-MAX_COORDINATE = 1e6  # pixels: films are at most a few thousand wide; beyond this arithmetic overflows
+MAX_COORDINATE = 1e9  # pixels: films are < 1e5 wide; the bound keeps squares and products of coordinates finite
 
 
 def coordinate(value: Any) -> float:
