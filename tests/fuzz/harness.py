@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import io
 import os
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,11 @@ class Outcome:
 
 class ContractBroken(AssertionError):
     pass
+
+
+# (command, exit code) -> how many runs: printed by the fuzz tests, so a run that only ever
+# reaches refusals (a fuzzer that never gets past the first check) shows as such
+STATS: Counter[tuple[str, int]] = Counter()
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -64,6 +70,7 @@ def run_checked(argv: Sequence[str], root: Path, outputs: Sequence[Path] = (), m
     except BaseException as exc:
         raise ContractBroken(f"{type(exc).__name__} escaped: {exc!r}"[:500] + f" argv={list(argv)}") from exc
     outcome = Outcome(code, out.getvalue(), err.getvalue())
+    STATS[(argv[0] if argv else "", code)] += 1
     where = f"argv={list(argv)} code={code} stderr={outcome.err[-400:]!r}"
     allowed = {0, 2} | ({1} if not_on_target_ok else set())
     if code not in allowed:
