@@ -207,6 +207,7 @@ def run(args: argparse.Namespace) -> int:
     images.sort(key=acquisition_order(images))  # the folder import's order (UTC offsets too)
 
     case_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale(case_dir / FILMS_SUBFOLDER)  # copies a killed earlier run left half-made (hidden names)
     root = Root(level=level, side=Side(args.side if args.side is not None else DEFAULT_SIDE))
     taken: set[str] = set()
     copied: list[Path] = []
