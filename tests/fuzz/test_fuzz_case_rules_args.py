@@ -79,9 +79,8 @@ def test_case_files_give_a_verdict_or_one_line(text: str, encoding: str, command
 
 @cache
 def sample_case_text() -> str:
-    from tests.unit.test_export_fixtures import make_case as fixture_case
-
     from annotator.io.casefile import dumps_case
+    from tests.unit.test_export_fixtures import make_case as fixture_case
 
     with tempfile.TemporaryDirectory() as d:
         case = fixture_case(Path(d), n_films=1, identity=False)
