@@ -25,7 +25,8 @@ messages number frames from 1, as the viewer does: "frame 3 of 24".
 
 Stored values are returned as pydicom decodes them (``raw=False``: YBR_FULL
 and YBR_FULL_422 become RGB); PALETTE COLOR is expanded to RGB with
-``apply_color_lut``; colour frames are H x W x 3 ``uint8``. Returned arrays are
+``apply_color_lut``; RGB of 16 or 32 bits per sample is windowed to 8 bits per
+channel on each channel's range (``rgb_to_8bit``); colour frames are H x W x 3 ``uint8``. Returned arrays are
 read-only because they are shared through the cache.
 """
 
@@ -247,6 +248,8 @@ class DicomImage(FluoroImage):
             arr = arr.astype(arr.dtype.newbyteorder("="))
         if info.photometric == "PALETTE COLOR":
             arr = self._expand_palette(arr)
+        elif self.is_color and info.bits_allocated > 8:
+            arr = rgb_to_8bit(arr)
         elif self.is_color and arr.dtype != np.uint8:
             arr = np.clip(arr, 0, 255).astype(np.uint8)
         want = (info.rows, info.columns, 3) if self.is_color else (info.rows, info.columns)
@@ -355,6 +358,20 @@ class DicomImage(FluoroImage):
                     self.stored_frame(index), lambda lo, hi: self.frame_modality_lut(index, lo, hi)
                 )
             return self._auto[index]
+
+
+def rgb_to_8bit(arr: np.ndarray) -> np.ndarray:
+    """RGB of 16 or 32 bits per sample as 8 bits per channel: each channel windowed on its own
+    range in the frame (its lowest value black, its highest full), as other viewers show them."""
+    lo = arr.min(axis=(0, 1)).astype(np.float64)
+    hi = arr.max(axis=(0, 1)).astype(np.float64)
+    scale = 255.0 / np.where(hi > lo, hi - lo, 1.0)
+    out = np.empty(arr.shape, np.uint8)
+    step = max(1, (1 << 22) // max(1, arr.shape[1] * 3))  # rows per block: ~32 MB of float64 at a time
+    for r in range(0, arr.shape[0], step):
+        block = (arr[r:r + step].astype(np.float64) - lo) * scale
+        out[r:r + step] = np.clip(np.rint(block), 0, 255)
+    return out
 
 
 def _jpeg_precision(ds: Any, frames: int, bits_stored: int) -> int:
