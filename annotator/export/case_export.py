@@ -45,6 +45,7 @@ from annotator.export.films import (
     load_rule_config,
     prepare_film,
     refuse_burned_in,
+    refuse_burned_in_early,
 )
 from annotator.model import Case, Finding
 
@@ -138,6 +139,7 @@ def export_cases(
     if identified:
         result.warnings.append(IDENTIFIED_WARNING)
     else:
+        refuse_burned_in_early([(case, Path(folder)) for case, folder in items])
         scrubber = IdentityScrubber()
         for case, folder in items:
             learn_identity(case, Path(folder), scrubber)

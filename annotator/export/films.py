@@ -246,6 +246,18 @@ def refuse_burned_in(pf: PreparedFilm) -> None:
             "(--identified)")
 
 
+def refuse_burned_in_early(items: list[tuple[Case, Path]]) -> None:
+    """:func:`refuse_burned_in` from the headers alone, before any film is rendered, so the
+    refusal is the only thing the user sees (no progress lines before it)."""
+    for number, (case, folder) in enumerate(items, start=1):
+        for index, (_root, film) in enumerate(iter_films(case)):
+            if not film.redactions and _burned_in(Path(folder) / film.path) == "YES":
+                raise ExportError(
+                    f"film {tx.figure_label(number, index, film)}: its DICOM header says the image has burned-in "
+                    "text (BurnedInAnnotation YES) and no redaction is drawn; draw a redaction over the burned-in "
+                    "text, or export identified (--identified)")
+
+
 def learn_identity(case: Case, folder: Path, scrubber: IdentityScrubber) -> None:
     """Teach ``scrubber`` the identity in the headers of the case's DICOM films."""
     import pydicom

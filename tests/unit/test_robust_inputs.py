@@ -218,3 +218,12 @@ def test_export_replacing_its_own_file_leaves_no_second_name(case_dir: Path, tmp
     for _ in range(2):
         assert run(capsys, "export", case_dir, "--pdf", deck, "--quiet")[0] == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case", "d.pdf"]
+
+
+def test_burned_in_text_is_refused_before_any_progress_line(case_dir: Path, tmp_path: Path, capsys) -> None:
+    def no_redactions(d: dict) -> None:
+        for film in d["roots"][0]["films"]:
+            film["redactions"] = []
+
+    edit_case(case_dir, no_redactions)
+    assert_refused(*run(capsys, "export", case_dir, "--pdf", tmp_path / "d.pdf"), "film 1A", "BurnedInAnnotation")
