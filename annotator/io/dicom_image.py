@@ -47,6 +47,7 @@ from annotator.errors import (
     NotAnImageError,
     UnsupportedImageError,
 )
+from annotator.io import jpeg12
 from annotator.io.calibration_detect import detect_calibration
 from annotator.io.codestream import FrameLocator, frame_geometry, geometry_problem, is_checked_syntax
 from annotator.io.decoders import JPEG_EXTENDED, check_decoder, check_jpeg_extended_12bit, preferred_plugin
@@ -113,6 +114,7 @@ class DicomImage(FluoroImage):
         expected = info.rows * info.columns * info.samples_per_pixel * info.frames * max(info.bits_allocated, 8) // 8
         self._stream = native and info.frames > 1 and expected > STREAM_NATIVE_BYTES and not self.truncated
         self._plugin = "" if native else preferred_plugin(info.transfer_syntax_uid or "")
+        self._jpeg12 = False  # 12-bit JPEG Extended decoded by imagecodecs (set by open_dicom)
         try:
             st = path.stat()
             self._stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
@@ -211,7 +213,9 @@ class DicomImage(FluoroImage):
         src = self._path if self._stream else self._ds
         try:
             arr = None
-            if self._plugin:
+            if self._jpeg12:
+                arr = jpeg12.decode_frame(self._ds, index, self.info.frames, get_raw(self._ds, "ExtendedOffsetTable"))
+            elif self._plugin:
                 try:
                     arr = pixel_array(src, index=index, decoding_plugin=self._plugin)
                 except MemoryError:
@@ -431,7 +435,8 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
     ts_name = uid_name(ts) or str(ts)
     native = not ts.is_encapsulated if ts.is_transfer_syntax else True
     check_decoder(path, ts, ts_name)
-    if str(ts) == JPEG_EXTENDED and _jpeg_precision(ds, frames, stored) > 8:
+    jpeg12_bits = str(ts) == JPEG_EXTENDED and _jpeg_precision(ds, frames, stored) > 8
+    if jpeg12_bits:
         check_jpeg_extended_12bit(path)
     complete = frames
     if native:
@@ -475,6 +480,7 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
         presentation_inverse=get_cs(ds, "PresentationLUTShape") == "INVERSE" and spp == 1,
     )
     image = DicomImage(path, ds, info, native, complete)
+    image._jpeg12 = jpeg12_bits and jpeg12.available()
     if force:  # frame-by-frame reading from the path needs the file meta
         image._stream = False
     return image
