@@ -49,7 +49,13 @@ from annotator.errors import (
 )
 from annotator.io import jpeg12
 from annotator.io.calibration_detect import detect_calibration
-from annotator.io.codestream import FrameLocator, frame_geometry, geometry_problem, is_checked_syntax
+from annotator.io.codestream import (
+    FrameLocator,
+    frame_geometry,
+    geometry_problem,
+    is_checked_syntax,
+    is_jpeg_syntax,
+)
 from annotator.io.decoders import JPEG_EXTENDED, check_decoder, check_jpeg_extended_12bit, preferred_plugin
 from annotator.io.dicom_header import (
     FLOAT_PIXEL_TAGS,
@@ -435,6 +441,9 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
     ts_name = uid_name(ts) or str(ts)
     native = not ts.is_encapsulated if ts.is_transfer_syntax else True
     check_decoder(path, ts, ts_name)
+    if alloc > 16 and is_jpeg_syntax(str(ts)):  # GDCM aborts the process on such data: refused first
+        raise CorruptImageError(path, f"the header says {alloc}-bit samples, which {ts_name} cannot hold: "
+                                "the file is damaged")
     jpeg12_bits = str(ts) == JPEG_EXTENDED and _jpeg_precision(ds, frames, stored) > 8
     if jpeg12_bits:
         check_jpeg_extended_12bit(path)

@@ -64,3 +64,19 @@ def test_wide_ybr_is_still_refused_in_one_line(tmp_path: Path) -> None:
     ds.save_as(path)
     with pytest.raises(UnsupportedImageError, match="YBR_FULL with 3 samples of 16 bits"):
         open_image(path)
+
+
+@pytest.mark.parametrize("syntax", ["1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70"])
+def test_32_bit_samples_in_a_jpeg_syntax_are_refused_before_the_decoder(syntax: str, tmp_path: Path) -> None:
+    # found by the fuzz suite: GDCM aborts the whole process (SIGABRT) on such data, so a subprocess
+    import subprocess
+    import sys
+
+    path = _copy("SC_rgb_rle_32bit.dcm", tmp_path)
+    ds = dcmread(path)
+    ds.file_meta.TransferSyntaxUID = syntax
+    ds.save_as(path, enforce_file_format=False)
+    result = subprocess.run([sys.executable, "-m", "annotator.cli", "render", str(path), "--out",
+                             str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result
+    assert result.stderr.strip().count("\n") == 0 and "32-bit samples" in result.stderr
