@@ -40,12 +40,12 @@ from annotator.export.deck import Deck, case_slides
 from annotator.export.deid import IdentityScrubber
 from annotator.export.films import (
     PreparedFilm,
+    check_films_early,
     iter_films,
     learn_identity,
     load_rule_config,
     prepare_film,
     refuse_burned_in,
-    refuse_burned_in_early,
 )
 from annotator.model import Case, Finding
 
@@ -134,12 +134,12 @@ def export_cases(
 
         require_font("zh")
     config = config if config is not None else load_rule_config()
+    check_films_early([(case, Path(folder)) for case, folder in items], identified)  # refusals before progress
     result = ExportResult()
     scrubber: IdentityScrubber | None = None
     if identified:
         result.warnings.append(IDENTIFIED_WARNING)
     else:
-        refuse_burned_in_early([(case, Path(folder)) for case, folder in items])
         scrubber = IdentityScrubber()
         for case, folder in items:
             learn_identity(case, Path(folder), scrubber)

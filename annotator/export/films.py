@@ -246,12 +246,18 @@ def refuse_burned_in(pf: PreparedFilm) -> None:
             "(--identified)")
 
 
-def refuse_burned_in_early(items: list[tuple[Case, Path]]) -> None:
-    """:func:`refuse_burned_in` from the headers alone, before any film is rendered, so the
-    refusal is the only thing the user sees (no progress lines before it)."""
+def check_films_early(items: list[tuple[Case, Path]], identified: bool) -> None:
+    """Open every film's header (no pixel is decoded) and, for a de-identified export, apply
+    :func:`refuse_burned_in` from the header, before anything is rendered: a missing, unreadable or
+    unsupported film, or burned-in text without a redaction, is the only line the user sees."""
+    from annotator.io import open_image
+
     for number, (case, folder) in enumerate(items, start=1):
         for index, (_root, film) in enumerate(iter_films(case)):
-            if not film.redactions and _burned_in(Path(folder) / film.path) == "YES":
+            path = Path(os.path.abspath(Path(folder) / film.path))
+            image = open_image(path, headers_only=True)
+            if (not identified and not film.redactions and image.info.format == "DICOM"
+                    and _burned_in(path) == "YES"):
                 raise ExportError(
                     f"film {tx.figure_label(number, index, film)}: its DICOM header says the image has burned-in "
                     "text (BurnedInAnnotation YES) and no redaction is drawn; draw a redaction over the burned-in "

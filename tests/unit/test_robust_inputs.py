@@ -227,3 +227,9 @@ def test_burned_in_text_is_refused_before_any_progress_line(case_dir: Path, tmp_
 
     edit_case(case_dir, no_redactions)
     assert_refused(*run(capsys, "export", case_dir, "--pdf", tmp_path / "d.pdf"), "film 1A", "BurnedInAnnotation")
+
+
+def test_a_missing_film_is_refused_before_any_progress_line(case_dir: Path, tmp_path: Path, capsys) -> None:
+    (case_dir / "film1.dcm").unlink()
+    assert_refused(*run(capsys, "export", case_dir, "--dicom", tmp_path / "dcm"), "film1.dcm")
+    assert not (tmp_path / "dcm").exists()
