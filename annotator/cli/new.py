@@ -14,19 +14,17 @@ note on stdout says so: the tool never guesses the root from the films.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import filecmp
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from annotator.errors import AnnotatorError
 from annotator.io.casefile import CASE_FILE_NAME, recovery_path, save_case
+from annotator.io.film_copy import copy_film, is_partial_copy
 from annotator.io.folder import acquisition_order
-from annotator.io.temp_names import remove_stale, temp_prefix
+from annotator.io.temp_names import remove_stale
 from annotator.model import LEVELS, Case, Film, Root, Side, View, check_level
 from annotator.model.validation import FieldError
 
@@ -116,45 +114,6 @@ def _destination(src: Path, case_dir: Path, taken: set[str]) -> tuple[str, bool]
             if is_partial_copy(src, target):
                 return rel, True  # an earlier run was killed while copying it: copied again
         k += 1
-
-
-def is_partial_copy(src: Path, target: Path) -> bool:
-    """Whether ``target`` is a cut-short copy of ``src``: shorter, and the same bytes as far as it goes.
-
-    Copies are written under a temporary name and renamed when complete, so this only finds
-    what earlier versions left behind (they copied straight to the final name)."""
-    try:
-        size = target.stat().st_size
-        if not (target.is_file() and size < src.stat().st_size):
-            return False
-        with src.open("rb") as a, target.open("rb") as b:
-            while chunk := b.read(1 << 20):
-                if a.read(len(chunk)) != chunk:
-                    return False
-    except OSError:
-        return False
-    return True
-
-
-def copy_film(src: Path, target: Path) -> None:
-    """Copy ``src`` to ``target`` under a temporary name, renamed when complete and fsynced:
-    ``target`` is the whole film or absent, never half of one (a kill leaves only a hidden
-    temporary file, removed by the next run)."""
-    folder = target.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    remove_stale(folder)
-    fd, name = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as out, src.open("rb") as inp:
-            shutil.copyfileobj(inp, out, 1 << 20)
-            out.flush()
-            os.fsync(out.fileno())
-        shutil.copystat(src, name)
-        os.replace(name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
 
 
 def film_for(rel: str, image: Any) -> Film:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main
-from annotator.cli.new import is_partial_copy
+from annotator.io.film_copy import is_partial_copy
 from annotator.io.temp_names import remove_stale, temp_prefix
 from tests.unit.test_cli_new import write_dicom
 
