@@ -205,6 +205,11 @@ class DicomImage(FluoroImage):
             return
         problem = None if geometry is None else geometry_problem(
             geometry, info.rows, info.columns, info.samples_per_pixel)
+        if (problem is None and geometry is not None and geometry.kind in ("JPEG", "JPEG-LS")
+                and info.bits_allocated == 8 and geometry.precision > info.bits_stored):
+            # GDCM aborts the whole process on such a frame (found by tests/fuzz): refused first
+            problem = (f"its {geometry.kind} data has {geometry.precision}-bit samples but the header says "
+                       f"{info.bits_stored} bits stored")
         if problem:
             raise CorruptImageError(
                 self._path, f"the pixel data of {self._frame_name(index)} is damaged: {problem}"

@@ -80,3 +80,19 @@ def test_32_bit_samples_in_a_jpeg_syntax_are_refused_before_the_decoder(syntax: 
                              str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2, result
     assert result.stderr.strip().count("\n") == 0 and "32-bit samples" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["SC_rgb_jpeg_dcmtk.dcm", "JPGLosslessP14SV1_1s_1f_8b.dcm"])
+def test_8_bit_jpeg_data_with_fewer_bits_stored_is_refused_before_the_decoder(name: str, tmp_path: Path) -> None:
+    # found by the fuzz suite: GDCM aborts the process when the JPEG precision exceeds BitsStored
+    import subprocess
+    import sys
+
+    path = _copy(name, tmp_path)
+    ds = dcmread(path)
+    ds.BitsStored, ds.HighBit = 7, 6
+    ds.save_as(path, enforce_file_format=False)
+    result = subprocess.run([sys.executable, "-m", "annotator.cli", "render", str(path), "--out",
+                             str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result
+    assert result.stderr.strip().count("\n") == 0 and "8-bit samples but the header says 7 bits stored" in result.stderr

@@ -233,3 +233,22 @@ def test_a_missing_film_is_refused_before_any_progress_line(case_dir: Path, tmp_
     (case_dir / "film1.dcm").unlink()
     assert_refused(*run(capsys, "export", case_dir, "--dicom", tmp_path / "dcm"), "film1.dcm")
     assert not (tmp_path / "dcm").exists()
+
+
+def test_export_dicom_of_a_film_without_patient_attributes(tmp_path: Path, capsys) -> None:
+    # found by tests/fuzz: highdicom read PatientID from the film and raised AttributeError
+    import pydicom
+
+    folder = tmp_path / "case"
+    case = make_case(folder, n_films=2, identity=False)
+    for film in case.films():
+        ds = pydicom.dcmread(folder / film.path)
+        for keyword in ("PatientID", "PatientName", "PatientBirthDate", "PatientSex", "StudyID", "AccessionNumber",
+                        "ReferringPhysicianName", "StudyDate", "StudyTime"):
+            if keyword in ds:
+                delattr(ds, keyword)
+        ds.save_as(folder / film.path)
+    save_case(case, folder / "case.json")
+    code, out, err = run(capsys, "export", folder, "--dicom", tmp_path / "dcm", "--quiet")
+    assert code == 0, err
+    assert any(p.name.endswith("-gsps.dcm") for p in (tmp_path / "dcm").rglob("*"))
