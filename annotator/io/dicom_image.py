@@ -357,6 +357,9 @@ class DicomImage(FluoroImage):
                     raise CorruptImageError(
                         self._path, f"the modality LUT / rescale values are damaged ({type(exc).__name__})"
                     ) from None
+            if not np.isfinite(lut).all():  # e.g. RescaleIntercept "nan" (found by tests/fuzz)
+                raise CorruptImageError(
+                    self._path, "the modality LUT / rescale values are damaged (not finite numbers)")
             lut.setflags(write=False)
             self._luts[key] = lut
             while len(self._luts) > 4:

@@ -252,3 +252,15 @@ def test_export_dicom_of_a_film_without_patient_attributes(tmp_path: Path, capsy
     code, out, err = run(capsys, "export", folder, "--dicom", tmp_path / "dcm", "--quiet")
     assert code == 0, err
     assert any(p.name.endswith("-gsps.dcm") for p in (tmp_path / "dcm").rglob("*"))
+
+
+def test_a_rescale_intercept_of_nan_is_refused_not_rendered_with_a_warning(tmp_path: Path, capsys) -> None:
+    # found by tests/fuzz: the NaN went through the LUT and numpy warned on the cast to 8 bits
+    import pydicom
+
+    film = write_dicom(tmp_path / "f.dcm", (np.arange(600).reshape(20, 30) % 400).astype(np.uint16))
+    ds = pydicom.dcmread(film)
+    ds["RescaleIntercept"].value = "nan"
+    ds.save_as(film)
+    assert_refused(*run(capsys, "render", film, "--out", tmp_path / "x.png"), "rescale values are damaged")
+    assert not (tmp_path / "x.png").exists()
