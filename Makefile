@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 NOQT   := .venv-noqt
 
-.PHONY: run test test-noqt lint bench samples screenshots lecture-images clean install-desktop uninstall-desktop
+.PHONY: run test test-noqt lint bench samples screenshots lecture-images clean install-desktop uninstall-desktop fuzz kill
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ install-desktop: $(VENV)/.installed
 
 uninstall-desktop:
 	rm -f '$(APPS)/fluoro-annotator.desktop' '$(ICONS)/fluoro-annotator.svg'
+
+# Robustness (issue 15): the long fuzz profile (>= 10 000 inputs through the CLI) and
+# 100 kills in a row per command; `make test` runs both with small counts.
+fuzz: $(VENV)/.installed
+	FUZZ_PROFILE=long QT_QPA_PLATFORM=offscreen nice $(PY) -m pytest -q -s -p no:cacheprovider tests/fuzz
+
+kill: $(VENV)/.installed
+	KILL_COUNT=100 QT_QPA_PLATFORM=offscreen nice $(PY) -m pytest -q -s -p no:cacheprovider tests/kill
 
 # The core must run without PyQt6: a second venv without it runs tests/unit.
 $(NOQT)/.installed: pyproject.toml

@@ -20,3 +20,16 @@ def sample_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "cases"
     shutil.copytree(src, dst)
     return dst
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fuzz-profile", choices=("fast", "long"), default=None,
+                     help="tests/fuzz: fast (default, in make test) or long (make fuzz, >= 10 000 inputs)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    chosen = config.getoption("--fuzz-profile", default=None)
+    if chosen:  # read by tests/fuzz/profile.py
+        import os
+
+        os.environ["FUZZ_PROFILE"] = chosen

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from annotator import __version__
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, file_label, one_line
 
 # subcommand name -> module (imported only when needed, so start-up stays fast)
 SUBCOMMANDS: dict[str, str] = {
@@ -37,7 +37,7 @@ EXIT_BAD_INPUT = 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # usage errors: one line, exit 2
-        print(f"{self.prog}: {message} (see {self.prog} --help)", file=sys.stderr)
+        print(one_line(f"{self.prog}: {message} (see {self.prog} --help)"), file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
 
 
@@ -60,15 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Libraries that log or warn about the files they read. Their messages repeat
-# what our one-line error says, carry tracebacks, and may quote header values or
-# full paths (patient identity), so the user never sees them unless --debug.
-NOISY_LIBRARIES = ("pydicom", "highdicom", "dicognito", "PIL", "matplotlib", "jpeg_ls", "gdcm", "pynetdicom",
+# Libraries log or warn about the files they read (pydicom, tifffile, PIL,
+# decoders...). Their messages repeat what our one-line error says, carry
+# tracebacks, and may quote header values or full paths (patient identity), so
+# the user sees only the application's own log lines unless --debug. The names
+# below are the ones known to speak; every other non-annotator logger is
+# silenced as well.
+NOISY_LIBRARIES = ("pydicom", "highdicom", "dicognito", "PIL", "matplotlib", "jpeg_ls", "gdcm", "tifffile",
+                   "imagecodecs", "pylibjpeg", "openjpeg", "rle", "pptx", "skimage", "pynetdicom",
                    "dicomweb_client", "urllib3", "requests")
+OUR_PACKAGE = "annotator"
 
 
 def _from_our_code(record: logging.LogRecord) -> bool:
-    return record.name.split(".")[0] not in NOISY_LIBRARIES
+    return record.name.split(".")[0] in (OUR_PACKAGE, "root")
 
 
 def quiet_libraries() -> None:
@@ -76,12 +81,19 @@ def quiet_libraries() -> None:
 
     A filter on the root handlers rather than logger levels: pydicom resets its
     logger's level when it is imported, and its decoders log on child loggers.
+    Loggers that bring their own handler (tifffile may) are cut off from it.
     """
-    for handler in logging.getLogger().handlers:
+    root = logging.getLogger()
+    for handler in root.handlers:
         if _from_our_code not in handler.filters:
             handler.addFilter(_from_our_code)
     for name in NOISY_LIBRARIES:
+        logger = logging.getLogger(name)
+        for handler in logger.handlers:
+            if _from_our_code not in handler.filters:
+                handler.addFilter(_from_our_code)
         warnings.filterwarnings("ignore", module=rf"{name}(\..*)?$")
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"numpy(\..*)?$")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AnnotatorError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -108,8 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         name = getattr(exc, "filename", None)
-        where = f"{name}: " if name else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        where = f"{file_label(name)}: " if name else ""
+        print(f"error: {one_line(f'{where}{exc.strerror or exc}')}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

@@ -122,9 +122,8 @@ def _frame(args: argparse.Namespace):
     frames = image.info.frames
     if args.frame is None:
         index, why = default_frame(args.file, frames)
-        if frames > 1:
-            print(f"note: used frame {index} of 0..{frames - 1} ({why}); --frame N picks another",
-                  file=sys.stderr)
+        if frames > 1:  # said after the result: an error must not follow a note (run() prints it)
+            args.frame_note = f"note: used frame {index} of 0..{frames - 1} ({why}); --frame N picks another"
     else:
         index = args.frame
     if not 0 <= index < image.info.frames:
@@ -229,8 +228,10 @@ def run(args: argparse.Namespace) -> int:
     if args.what not in ("needle", "path") and args.file:
         raise AssistInputError(f"assist CASE takes no further argument, got {args.file[0]!r}")
     args.file = args.file[0] if args.file else None
-    if args.what == "needle":
-        return _needle(args)
-    if args.what == "path":
-        return _path(args)
+    args.frame_note = None
+    if args.what in ("needle", "path"):
+        status = _needle(args) if args.what == "needle" else _path(args)
+        if args.frame_note:
+            print(args.frame_note, file=sys.stderr)
+        return status
     return _case(args)

@@ -20,15 +20,16 @@ from __future__ import annotations
 import argparse
 import filecmp
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 from annotator.errors import AnnotatorError
 from annotator.io.casefile import CASE_FILE_NAME, recovery_path, save_case
+from annotator.io.film_copy import copy_film, is_partial_copy
 from annotator.io.film_entry import film_for
 from annotator.io.folder import acquisition_order
+from annotator.io.temp_names import remove_stale
 from annotator.model import LEVELS, Case, Root, Side, check_level
 from annotator.model.validation import FieldError
 
@@ -118,6 +119,8 @@ def _destination(src: Path, case_dir: Path, taken: set[str]) -> tuple[str, bool]
                 return rel, True
             if filecmp.cmp(src, target, shallow=False):
                 return rel, False  # the same film was copied before
+            if is_partial_copy(src, target):
+                return rel, True  # an earlier run was killed while copying it: copied again
         k += 1
 
 
@@ -163,6 +166,7 @@ def run(args: argparse.Namespace) -> int:
     images.sort(key=acquisition_order(images))  # the folder import's order (UTC offsets too)
 
     case_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale(case_dir / FILMS_SUBFOLDER)  # copies a killed earlier run left half-made (hidden names)
     side = Side(args.side if args.side is not None else DEFAULT_SIDE)
     root = Root(level=level, side=side)
     if existing is not None:  # the case's root of that level and side, if it has one
@@ -187,8 +191,7 @@ def run(args: argparse.Namespace) -> int:
             taken.add(rel)
             if copy:
                 target = case_dir / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, target)
+                copy_film(src, target)
                 copied.append(target)
             root.films.append(film_for(rel, image))
         if existing is not None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from pathlib import Path
 from typing import Any
 
-from annotator.errors import AnnotatorError, ExportError
+from annotator.errors import AnnotatorError, ExportError, file_label
 from annotator.io.image import ImageInfo
 
 
@@ -46,8 +47,11 @@ def register(subparsers: Any) -> None:
         type=parse_window,
         metavar="CENTER/WIDTH",
         help="window in modality units (default: the file's first window, else automatic); "
-        "write a negative centre as --window=-200/800",
+        "e.g. --window -200/800",
     )
+    # "--window -40/400": a value starting with "-" and a digit is a negative number, not an option
+    # (argparse only knows plain negative numbers; the render command has no option like -4)
+    p._negative_number_matcher = re.compile(r"^-\.?\d")
     p.add_argument("--invert", action="store_true", help="invert grey levels (on top of MONOCHROME1)")
     p.add_argument("--gamma", type=float, default=1.0, help="display gamma, > 1 brightens (default 1)")
     p.set_defaults(run=run)
@@ -74,20 +78,25 @@ def write_png(buffer: Any, out: Path) -> None:
     try:  # uint8 H x W -> mode L, H x W x 3 -> RGB
         Image.fromarray(buffer).save(out, format="PNG", optimize=False)
     except OSError as exc:
-        raise ExportError(f"{out.name}: cannot write the PNG ({exc.strerror or exc})") from None
+        raise ExportError(f"{file_label(out)}: cannot write the PNG ({exc.strerror or exc})") from None
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.export.atomic import atomic_path, check_output_file
     from annotator.io import open_image
     from annotator.render.display import display_frame
 
     out: Path = args.out
     if out.suffix.lower() != ".png":
-        raise ExportError(f"{out.name}: the output must be a .png file")
+        raise ExportError(f"{file_label(out)}: the output must be a .png file")
+    if not out.parent.is_dir():  # before the film is read: a bad --out is said first, and alone
+        raise ExportError(f"{file_label(out)}: cannot write the PNG (its folder does not exist)")
+    check_output_file(out)
     if not (math.isfinite(args.gamma) and args.gamma > 0):
         raise AnnotatorError(f"gamma {args.gamma:g}: must be a positive number")
     image = open_image(args.path)
     check_frame(image.info, args.frame)
     buffer = display_frame(image, args.frame, window=args.window, invert=args.invert, gamma=args.gamma)
-    write_png(buffer, out)
+    with atomic_path(out) as tmp:  # never a half-written PNG at --out
+        write_png(buffer, tmp)
     return 0

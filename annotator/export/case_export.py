@@ -35,11 +35,13 @@ from typing import Any
 from annotator.errors import ExportError
 from annotator.export import pseudonym, text_identity
 from annotator.export import text as tx
+from annotator.export.atomic import check_outputs
 from annotator.export.burn_in import Layers
 from annotator.export.deck import Deck, case_slides
 from annotator.export.deid import IdentityScrubber
 from annotator.export.films import (
     PreparedFilm,
+    check_films_early,
     figure_indices,
     iter_films,
     learn_identity,
@@ -141,6 +143,7 @@ def export_cases(
     tx.check_lang(lang)
     if not any((pptx, pdf, png_dir, dicom_dir)):
         raise ExportError("nothing to export: choose at least one of PPTX, PDF, PNG or DICOM")
+    check_outputs(files=((pptx, ".pptx"), (pdf, ".pdf")), folders=(png_dir, dicom_dir))  # before any work: refusals come first
     if image_format not in ("png", "jpg"):
         raise ExportError(f"burned-in films are png or jpg, not {image_format}")
     if lang == "zh":
@@ -148,6 +151,7 @@ def export_cases(
 
         require_font("zh")
     config = config if config is not None else load_rule_config()
+    check_films_early([(case, Path(folder)) for case, folder in items], identified)  # refusals before progress
     result = ExportResult()
     scrubber: IdentityScrubber | None = None
     if identified:

@@ -95,6 +95,12 @@ def _write(ds: Any, path: Path) -> Path:
     return path
 
 
+# patient and study attributes highdicom copies from a referenced image; a film without them
+# (type 2: present, maybe empty) got an AttributeError out of highdicom (found by tests/fuzz)
+_TYPE2_REFERENCED = ("PatientID", "PatientName", "PatientBirthDate", "PatientSex", "StudyID", "StudyDate",
+                     "StudyTime", "AccessionNumber", "ReferringPhysicianName")
+
+
 def export_dicom(
     case: Case,
     films: Sequence[PreparedFilm],
@@ -149,6 +155,9 @@ def export_dicom(
                 src = pydicom.dcmread(pf.path)
             except Exception as exc:
                 raise ExportError(f"{pf.path.name}: cannot be read as DICOM ({type(exc).__name__})") from exc
+            for keyword in _TYPE2_REFERENCED:  # type 2 (may be empty, not absent): highdicom reads them all
+                if keyword not in src:
+                    setattr(src, keyword, "")
             if deidentifier is not None:
                 copy = pydicom.dcmread(pf.path)
                 cleaned = redact_dataset(copy, pf.film)

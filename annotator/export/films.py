@@ -17,6 +17,7 @@ figure); its second and later appearances get a ``file_label`` naming the root
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -236,7 +237,7 @@ def prepare_film(
     from annotator.io import open_image
     from annotator.render import display_frame
 
-    path = (Path(folder) / film.path).resolve()
+    path = Path(os.path.abspath(Path(folder) / film.path))  # not resolve(): a symlink loop raises there
     image = open_image(path)
     frame = min(film.key_frame, image.info.frames - 1)
     try:
@@ -301,6 +302,25 @@ def refuse_burned_in(pf: PreparedFilm) -> None:
             f"film {pf.label}: its DICOM header says the image has burned-in text (BurnedInAnnotation YES) "
             "and no redaction is drawn; draw a redaction over the burned-in text, or export identified "
             "(--identified)")
+
+
+def check_films_early(items: list[tuple[Case, Path]], identified: bool) -> None:
+    """Open every film's header (no pixel is decoded) and, for a de-identified export, apply
+    :func:`refuse_burned_in` from the header, before anything is rendered: a missing, unreadable or
+    unsupported film, or burned-in text without a redaction, is the only line the user sees."""
+    from annotator.io import open_image
+
+    for number, (case, folder) in enumerate(items, start=1):
+        for film_id, index in figure_indices(case).items():  # each film once, shared or not
+            _root, film = case.film(film_id)
+            path = Path(os.path.abspath(Path(folder) / film.path))
+            image = open_image(path, headers_only=True)
+            if (not identified and not film.redactions and image.info.format == "DICOM"
+                    and burned_in_value(path) == "YES"):
+                raise ExportError(
+                    f"film {tx.figure_label(number, index, film)}: its DICOM header says the image has burned-in "
+                    "text (BurnedInAnnotation YES) and no redaction is drawn; draw a redaction over the burned-in "
+                    "text, or export identified (--identified)")
 
 
 def learn_identity(case: Case, folder: Path, scrubber: IdentityScrubber) -> None:

@@ -97,6 +97,8 @@ def open_image(path: str | Path, *, headers_only: bool = False) -> FluoroImage:
         if path.is_dir():
             raise ImageLoadError(path, "is a folder, not an image: import the folder instead")
         if not path.exists():
+            if path.is_symlink():
+                raise ImageLoadError(path, "is a symbolic link that leads nowhere (a loop or a missing file)")
             raise ImageLoadError(path, "the file does not exist")
         if path.stat().st_size == 0:
             raise NotAnImageError(path, "the file is empty")

@@ -44,7 +44,9 @@ from annotator import __version__
 from annotator.errors import CaseFileError
 from annotator.geometry import Calibration, CalibrationSource, Directions
 from annotator.io.film_size import fill_film_sizes
+from annotator.io.json_limits import JsonLimitError, loads_limited
 from annotator.io.migrations import CURRENT_VERSION, file_version, migrate
+from annotator.io.temp_names import remove_stale, temp_prefix
 from annotator.model import Annotation, Case, DrugDose, Film, Finding, Redaction, Root
 from annotator.model.validation import FieldError
 
@@ -313,12 +315,14 @@ def validate_data(data: Any, path: str | Path | None = None) -> None:
 
 def _parse(text: str, path: str | Path | None, folder: Path | None = None) -> Case:
     try:
-        data = json.loads(text)
+        data = loads_limited(text)
     except json.JSONDecodeError as exc:
         raise CaseFileError(
             path, f"not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}); "
             "fix it in a text editor or restore the .bak file"
         ) from None
+    except JsonLimitError as exc:
+        raise CaseFileError(path, exc.problem, exc.field) from None
     if not isinstance(data, dict):
         raise CaseFileError(path, "not a case file (the top level must be a JSON object)")
     if "schema_version" not in data and "roots" not in data:  # version 0 files have roots
@@ -407,6 +411,7 @@ def _remove_stale_temps(folder: Path, name: str) -> None:
     """Remove ``.<name>.*.tmp`` files left by a killed save (old enough not to be another save's)."""
     import time
 
+    remove_stale(folder)  # temporary files of killed processes (their pid is in the name)
     now = time.time()
     for p in folder.glob(f".{name}.*.tmp"):
         with suppress(OSError):
@@ -416,7 +421,7 @@ def _remove_stale_temps(folder: Path, name: str) -> None:
 
 def _write_temp(folder: Path, name: str, write: Callable[[Any], None], mode: int) -> Path:
     """A fully written and fsynced temporary file in ``folder``; removed again on failure."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(name), suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)

@@ -168,6 +168,11 @@ def codestream_geometry(data: Any) -> Geometry | None:
     return None
 
 
+def is_jpeg_syntax(uid: str) -> bool:
+    """JPEG (baseline .. lossless SV1) and JPEG-LS: at most 16 bits per sample (ISO/IEC 10918-1, 14495-1)."""
+    return uid.startswith(_JPEG_FAMILY)
+
+
 def is_checked_syntax(uid: str) -> bool:
     """Transfer syntaxes whose frames carry a JPEG / JPEG-LS / JPEG 2000 frame header."""
     return uid.startswith(_JPEG_FAMILY) or uid.startswith(_J2K_FAMILY)

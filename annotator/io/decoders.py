@@ -30,8 +30,9 @@ DECODER_PACKAGES: dict[str, str] = {
     # RLE Lossless is not listed: pydicom decodes it itself, its decoder is always available
 }
 
-# 12-bit JPEG Extended: Pillow and GDCM (as pydicom drives them) decode only 8-bit JPEG; the one
-# plugin that decodes 12 bits is pylibjpeg with pylibjpeg-libjpeg, which is GPL (ADR 0001: never listed).
+# 12-bit JPEG Extended: Pillow and GDCM (as pydicom drives them) decode only 8-bit JPEG; pydicom's
+# one plugin that decodes 12 bits is pylibjpeg with pylibjpeg-libjpeg, which is GPL (ADR 0001: never
+# listed). imagecodecs (BSD) decodes them outside pydicom's plugins (jpeg12.py).
 JPEG_EXTENDED = "1.2.840.10008.1.2.4.51"
 JPEG_12BIT_PLUGINS = ("pylibjpeg",)
 JPEG_12BIT_PACKAGE = "pylibjpeg-libjpeg"
@@ -87,8 +88,10 @@ def check_jpeg_extended_12bit(path: Path) -> None:
         plugins = get_decoder(JPEG_EXTENDED).available_plugins
     except Exception:
         plugins = ()
-    if not any(p in plugins for p in JPEG_12BIT_PLUGINS):
+    from annotator.io import jpeg12
+
+    if not jpeg12.available() and not any(p in plugins for p in JPEG_12BIT_PLUGINS):
         raise DecoderMissingError(
             path, "no installed decoder handles 12-bit JPEG Extended (Pillow and GDCM decode 8 bits only); "
-            f"install {JPEG_12BIT_PACKAGE} (GPL, not shipped) or convert the file"
+            "install imagecodecs (pip install imagecodecs) or convert the file"
         )

@@ -132,9 +132,11 @@ def check_pixels_supported(path: Path, spp: int, alloc: int, stored: int, photom
                 path, f"{stored}-bit monochrome pixels ({alloc} allocated) are not supported (up to 16 bits)"
             )
     elif photometric in COLOR:
-        if spp != 3 or alloc != 8:
+        # RGB of 16 or 32 bits per sample is shown scaled to 8 bits per channel (dicom_image.py)
+        if spp != 3 or not (alloc == 8 or (photometric == "RGB" and alloc in (16, 32) and stored <= alloc)):
             raise UnsupportedImageError(
-                path, f"{photometric} with {spp} samples of {alloc} bits is not supported (8-bit colour only)"
+                path, f"{photometric} with {spp} samples of {alloc} bits is not supported "
+                "(8-bit colour, or RGB of 16 or 32 bits)"
             )
     elif photometric == "PALETTE COLOR":
         if spp != 1 or alloc not in (8, 16):

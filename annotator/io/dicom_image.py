@@ -25,7 +25,8 @@ messages number frames from 1, as the viewer does: "frame 3 of 24".
 
 Stored values are returned as pydicom decodes them (``raw=False``: YBR_FULL
 and YBR_FULL_422 become RGB); PALETTE COLOR is expanded to RGB with
-``apply_color_lut``; colour frames are H x W x 3 ``uint8``. Returned arrays are
+``apply_color_lut``; RGB of 16 or 32 bits per sample is windowed to 8 bits per
+channel on each channel's range (``rgb_to_8bit``); colour frames are H x W x 3 ``uint8``. Returned arrays are
 read-only because they are shared through the cache.
 """
 
@@ -46,8 +47,15 @@ from annotator.errors import (
     NotAnImageError,
     UnsupportedImageError,
 )
+from annotator.io import jpeg12
 from annotator.io.calibration_detect import detect_calibration
-from annotator.io.codestream import FrameLocator, frame_geometry, geometry_problem, is_checked_syntax
+from annotator.io.codestream import (
+    FrameLocator,
+    frame_geometry,
+    geometry_problem,
+    is_checked_syntax,
+    is_jpeg_syntax,
+)
 from annotator.io.decoders import JPEG_EXTENDED, check_decoder, check_jpeg_extended_12bit, preferred_plugin
 from annotator.io.dicom_header import (
     FLOAT_PIXEL_TAGS,
@@ -112,6 +120,7 @@ class DicomImage(FluoroImage):
         expected = info.rows * info.columns * info.samples_per_pixel * info.frames * max(info.bits_allocated, 8) // 8
         self._stream = native and info.frames > 1 and expected > STREAM_NATIVE_BYTES and not self.truncated
         self._plugin = "" if native else preferred_plugin(info.transfer_syntax_uid or "")
+        self._jpeg12 = False  # 12-bit JPEG Extended decoded by imagecodecs (set by open_dicom)
         try:
             st = path.stat()
             self._stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
@@ -196,6 +205,11 @@ class DicomImage(FluoroImage):
             return
         problem = None if geometry is None else geometry_problem(
             geometry, info.rows, info.columns, info.samples_per_pixel)
+        if (problem is None and geometry is not None and geometry.kind in ("JPEG", "JPEG-LS")
+                and info.bits_allocated == 8 and geometry.precision > info.bits_stored):
+            # GDCM aborts the whole process on such a frame (found by tests/fuzz): refused first
+            problem = (f"its {geometry.kind} data has {geometry.precision}-bit samples but the header says "
+                       f"{info.bits_stored} bits stored")
         if problem:
             raise CorruptImageError(
                 self._path, f"the pixel data of {self._frame_name(index)} is damaged: {problem}"
@@ -210,7 +224,9 @@ class DicomImage(FluoroImage):
         src = self._path if self._stream else self._ds
         try:
             arr = None
-            if self._plugin:
+            if self._jpeg12:
+                arr = jpeg12.decode_frame(self._ds, index, self.info.frames, get_raw(self._ds, "ExtendedOffsetTable"))
+            elif self._plugin:
                 try:
                     arr = pixel_array(src, index=index, decoding_plugin=self._plugin)
                 except MemoryError:
@@ -247,6 +263,8 @@ class DicomImage(FluoroImage):
             arr = arr.astype(arr.dtype.newbyteorder("="))
         if info.photometric == "PALETTE COLOR":
             arr = self._expand_palette(arr)
+        elif self.is_color and info.bits_allocated > 8:
+            arr = rgb_to_8bit(arr)
         elif self.is_color and arr.dtype != np.uint8:
             arr = np.clip(arr, 0, 255).astype(np.uint8)
         want = (info.rows, info.columns, 3) if self.is_color else (info.rows, info.columns)
@@ -339,6 +357,9 @@ class DicomImage(FluoroImage):
                     raise CorruptImageError(
                         self._path, f"the modality LUT / rescale values are damaged ({type(exc).__name__})"
                     ) from None
+            if not np.isfinite(lut).all():  # e.g. RescaleIntercept "nan" (found by tests/fuzz)
+                raise CorruptImageError(
+                    self._path, "the modality LUT / rescale values are damaged (not finite numbers)")
             lut.setflags(write=False)
             self._luts[key] = lut
             while len(self._luts) > 4:
@@ -355,6 +376,20 @@ class DicomImage(FluoroImage):
                     self.stored_frame(index), lambda lo, hi: self.frame_modality_lut(index, lo, hi)
                 )
             return self._auto[index]
+
+
+def rgb_to_8bit(arr: np.ndarray) -> np.ndarray:
+    """RGB of 16 or 32 bits per sample as 8 bits per channel: each channel windowed on its own
+    range in the frame (its lowest value black, its highest full), as other viewers show them."""
+    lo = arr.min(axis=(0, 1)).astype(np.float64)
+    hi = arr.max(axis=(0, 1)).astype(np.float64)
+    scale = 255.0 / np.where(hi > lo, hi - lo, 1.0)
+    out = np.empty(arr.shape, np.uint8)
+    step = max(1, (1 << 22) // max(1, arr.shape[1] * 3))  # rows per block: ~32 MB of float64 at a time
+    for r in range(0, arr.shape[0], step):
+        block = (arr[r:r + step].astype(np.float64) - lo) * scale
+        out[r:r + step] = np.clip(np.rint(block), 0, 255)
+    return out
 
 
 def _jpeg_precision(ds: Any, frames: int, bits_stored: int) -> int:
@@ -414,7 +449,11 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
     ts_name = uid_name(ts) or str(ts)
     native = not ts.is_encapsulated if ts.is_transfer_syntax else True
     check_decoder(path, ts, ts_name)
-    if str(ts) == JPEG_EXTENDED and _jpeg_precision(ds, frames, stored) > 8:
+    if alloc > 16 and is_jpeg_syntax(str(ts)):  # GDCM aborts the process on such data: refused first
+        raise CorruptImageError(path, f"the header says {alloc}-bit samples, which {ts_name} cannot hold: "
+                                "the file is damaged")
+    jpeg12_bits = str(ts) == JPEG_EXTENDED and _jpeg_precision(ds, frames, stored) > 8
+    if jpeg12_bits:
         check_jpeg_extended_12bit(path)
     complete = frames
     if native:
@@ -458,6 +497,7 @@ def open_dicom(path: str | Path, force: bool = False, headers_only: bool = False
         presentation_inverse=get_cs(ds, "PresentationLUTShape") == "INVERSE" and spp == 1,
     )
     image = DicomImage(path, ds, info, native, complete)
+    image._jpeg12 = jpeg12_bits and jpeg12.available()
     if force:  # frame-by-frame reading from the path needs the file meta
         image._stream = False
     return image

@@ -124,12 +124,13 @@ class Annotation:
         object.__setattr__(self, "role", v.enum_value(Role, self.role, "role"))
         object.__setattr__(self, "kind", v.enum_value(ShapeKind, self.kind, "kind"))
         try:
-            pts = tuple((float(x), float(y)) for x, y in self.points)
+            pts = tuple((v.coordinate(x), v.coordinate(y)) for x, y in self.points)
         except (TypeError, ValueError):
             raise FieldError("points", f"{self.role}: points must be (x, y) pairs of numbers") from None
         for x, y in pts:
-            if not (math.isfinite(x) and math.isfinite(y)):
-                raise FieldError("points", f"{self.role}: coordinates must be finite numbers")
+            if not (math.isfinite(x) and math.isfinite(y) and max(abs(x), abs(y)) <= v.MAX_COORDINATE):
+                raise FieldError("points", f"{self.role}: coordinates must be finite numbers "
+                                 f"within ±{v.MAX_COORDINATE:g} pixels")
         object.__setattr__(self, "points", pts)
         v.non_empty(self.id, "id")
         v.text(self.text, "text")
@@ -157,7 +158,8 @@ class Annotation:
         if self.kind is ShapeKind.ELLIPSE:
             if self.radii is None or len(self.radii) != 2:
                 raise FieldError("radii", f"{self.role}: an ellipse needs two positive radii")
-            radii = (v.number(self.radii[0], "radii"), v.number(self.radii[1], "radii"))
+            radii = (v.number(self.radii[0], "radii", hi=v.MAX_COORDINATE),
+                     v.number(self.radii[1], "radii", hi=v.MAX_COORDINATE))
             if min(radii) <= 0:
                 raise FieldError("radii", f"{self.role}: an ellipse needs two positive radii")
             object.__setattr__(self, "radii", radii)

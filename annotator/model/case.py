@@ -213,7 +213,7 @@ class Film:
     rows: int | None = None  # image height in pixels, when known
 
     def __post_init__(self) -> None:
-        path = v.non_empty(self.path, "path").replace("\\", "/")
+        path = v.path_text(self.path, "path").replace("\\", "/")
         if path.startswith("/") or _WINDOWS_DRIVE.match(path):
             raise FieldError("path", f"must be relative to the case folder, got {path!r}")
         self.path = path

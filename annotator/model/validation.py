@@ -5,6 +5,7 @@ raises :class:`FieldError` naming the field, so a case-file loader can point at
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from enum import Enum
 from typing import Any, TypeVar
@@ -81,6 +82,29 @@ def number(value: Any, field: str, lo: float | None = None, hi: float | None = N
     if hi is not None and v > hi:
         raise FieldError(field, f"must be at most {hi:g}, got {value!r}")
     return v
+
+
+MAX_COORDINATE = 1e9  # pixels: films are < 1e5 wide; the bound keeps squares and products of coordinates finite
+
+
+def coordinate(value: Any) -> float:
+    """``float(value)`` for a pixel coordinate; a too-large int gives ValueError, not OverflowError."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError("coordinate too large") from None
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def path_text(value: Any, field: str) -> str:
+    """Non-empty text naming a file, without control characters (NUL, newline, ...)."""
+    value = non_empty(value, field)
+    bad = _CONTROL.search(value)
+    if bad:
+        raise FieldError(field, f"must not contain control characters (found {bad.group()!r})")
+    return value
 
 
 def opt_number(value: Any, field: str, lo: float | None = None, hi: float | None = None) -> float | None:

@@ -26,6 +26,7 @@ from types import MappingProxyType
 from typing import Any
 
 from annotator.errors import AnnotatorError
+from annotator.io.json_limits import JsonLimitError, loads_limited
 
 SECTIONS = ("tolerances", "drugs", "findings", "warnings")
 DRUG_CLASSES = ("local_anaesthetic", "steroid_intermediate", "steroid_long")
@@ -337,11 +338,13 @@ def load_config(path: str | Path | None = None) -> RuleConfig:
         return default_config()
     path = Path(path)
     try:
-        override = json.loads(path.read_text("utf-8"))
+        override = loads_limited(path.read_text("utf-8"))
     except OSError as exc:
         raise RuleConfigError(path.name, f"cannot read the rule file ({exc.strerror or exc})") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RuleConfigError(path.name, f"not valid JSON ({exc})") from exc
+    except JsonLimitError as exc:
+        raise RuleConfigError(path.name, str(exc)) from None
     if not isinstance(override, Mapping):
         raise RuleConfigError(path.name, "must hold a JSON object with tolerances/drugs/findings/warnings")
     for key in override:

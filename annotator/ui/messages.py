@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from annotator.errors import one_line as core_one_line
 from annotator.ui.i18n import current_language, tr, trf
 
 
@@ -72,8 +73,8 @@ def translate_detail(detail: str) -> str:
 
 
 def one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
+    """The error's text as one line (``annotator.errors.one_line``), or its type when it has none."""
+    return core_one_line(exc) or type(exc).__name__
 
 
 def user_error(lead: str, exc: BaseException | str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import filecmp
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from annotator.io.film_copy import copy_film, is_partial_copy
 from annotator.model import LEVELS, Side
 from annotator.ui.i18n import tr, trf
 
@@ -65,10 +65,10 @@ def _place(src: Path, folder: Path, taken: set[str]) -> str:
         name = src.name if k == 1 else f"{src.stem}-{k}{src.suffix}"
         rel = f"{FILMS_SUBFOLDER}/{name}"
         target = folder / rel
-        if rel not in taken and (not target.exists() or filecmp.cmp(src, target, shallow=False)):
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, target)
+        partial = target.exists() and is_partial_copy(src, target)  # a copy a killed run left short
+        if rel not in taken and (not target.exists() or partial or filecmp.cmp(src, target, shallow=False)):
+            if not target.exists() or partial:
+                copy_film(src, target)  # temporary name, then rename: whole or absent
             return rel
         k += 1
 

@@ -78,3 +78,14 @@ def test_create_case_same_file_twice_is_one_film(tmp_path):
     doc, problems = create_case(NewCaseRequest(tmp_path / "c", [src, src, tmp_path / "in"]))
     assert problems == []
     assert [f.path for f in doc.case.roots[0].films] == ["films/a.png"]
+
+
+def test_create_case_replaces_a_cut_short_copy_and_leaves_no_temporary(tmp_path):
+    src = png(tmp_path / "in" / "a.png")
+    films = tmp_path / "c" / "films"
+    films.mkdir(parents=True)
+    (films / "a.png").write_bytes(src.read_bytes()[:20])  # what a killed copy used to leave
+    doc, problems = create_case(NewCaseRequest(tmp_path / "c", [src]))
+    assert problems == [] and [f.path for f in doc.case.roots[0].films] == ["films/a.png"]
+    assert sorted(p.name for p in films.iterdir()) == ["a.png"]  # no a-2.png, no hidden temporary
+    assert (films / "a.png").read_bytes() == src.read_bytes()

@@ -350,10 +350,14 @@ def test_zero_bits_stored_is_damaged_not_16(tmp_path):
     assert "0 bits stored in 16 allocated" in str(err)
 
 
-def test_12_bit_jpeg_extended_says_at_open_which_decoder_it_needs(tmp_path):
-    """Pillow and GDCM decode 8-bit JPEG only: opening (so `info` too) names the package, not a decode error."""
+def test_12_bit_jpeg_extended_says_at_open_which_decoder_it_needs(tmp_path, monkeypatch):
+    """Without imagecodecs (a trimmed install): Pillow and GDCM decode 8-bit JPEG only, so opening
+    (and `info` too) names the package, not a decode error."""
+    import annotator.io.jpeg12 as jpeg12
+
+    monkeypatch.setattr(jpeg12, "available", lambda: False)
     err = _fails(_copy("JPGExtended.dcm", tmp_path), DecoderMissingError, decode=False)
-    assert "12-bit JPEG Extended" in str(err) and "pylibjpeg-libjpeg" in str(err)
+    assert "12-bit JPEG Extended" in str(err) and "pip install imagecodecs" in str(err)
     from annotator.io.decoders import DECODER_PACKAGES, JPEG_EXTENDED
 
     assert DECODER_PACKAGES[JPEG_EXTENDED] == "pillow"  # 8-bit JPEG Extended decodes with Pillow
