@@ -161,3 +161,15 @@ def test_pacs_down_is_one_line_naming_the_node(make_window, case_dir, qtbot, tmp
     assert m and m.group(1) == m.group(2) and "does not answer" in text and "\n" not in text
     assert w.statusBar().currentMessage() == text
     assert w.prompter.errors == [text]
+
+
+def test_the_send_control_in_chinese(make_window, case_dir, qtbot, tmp_path, monkeypatch, orthanc):
+    from annotator.ui import i18n
+
+    write_nodes(tmp_path, monkeypatch, {"pacs": pacs(orthanc)})
+    w = make_window(case=case_dir / "case.json")
+    i18n.set_language("zh", remember=False)
+    box = dialog_for(w, qtbot).send_box
+    box.check.setChecked(True)
+    assert box.check.text() == "将归档导出发送到：" and box.deidentify.text() == "去标识化（教学归档）"
+    assert box.hint.text() == "显示状态、测量报告和二次采集图像，通过 C-STORE（DIMSE），含患者身份信息：归档中保存着原始图像。"
