@@ -11,7 +11,6 @@ one line says how many and why, and the exit code is 2.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 
