@@ -11,16 +11,14 @@ one line says how many and why, and the exit code is 2.
 from __future__ import annotations
 
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
 
 def run_send(args: Any) -> int:
-    from annotator.export.case_export import IDENTIFIED_WARNING, export_cases
+    from annotator.export.case_export import IDENTIFIED_WARNING
     from annotator.io.casefile import load_case
     from annotator.net.nodes import load_settings
-    from annotator.net.send import choose_method, send_files
+    from annotator.net.send import choose_method, send_archive_export
 
     settings = load_settings(args.nodes)
     node = settings.node(args.send)
@@ -36,19 +34,15 @@ def run_send(args: Any) -> int:
             print(f"[{done}/{total}] {message}", file=sys.stderr)
         return True
 
-    with tempfile.TemporaryDirectory(prefix="fluoro-send-") as tmp:
-        folder = args.dicom or Path(tmp)
-        result = export_cases(items, dicom_dir=folder, lang=args.lang, identified=identified, progress=progress)
-        for w in result.warnings:
-            if w != IDENTIFIED_WARNING:
-                print(f"warning: {w}", file=sys.stderr)
-        files = [Path(f) for f in result.files if str(f).endswith(".dcm")]
+    def said(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr)
 
-        def said(message: str) -> None:
-            if not args.quiet:
-                print(message, file=sys.stderr)
-
-        report = send_files(node, files, settings.local.ae_title, method=args.via, progress=said)
+    report = send_archive_export(items, node, settings.local.ae_title, identified=identified, method=args.via,
+                                 lang=args.lang, dicom_dir=args.dicom, progress=progress, said=said)
+    for w in report.warnings:
+        if w != IDENTIFIED_WARNING:
+            print(f"warning: {w}", file=sys.stderr)
     for o in report.sent:
         print(f"sent {o.path.name}")
     print(f"{len(report.sent)} object(s) acknowledged by {node.where}", file=sys.stderr)

@@ -6,14 +6,20 @@ only when the node acknowledged it. If any is still not acknowledged, the send
 fails with a :class:`SendFailed` listing each failed object and its reason, and
 the caller reports nothing as sent beyond the acknowledged ones. Resending an
 object the node already holds is harmless (same SOP Instance UID).
+
+:func:`send_archive_export` is the one path from cases to a node (File ▸ Send to
+PACS…, the export dialog's "Send the archive export to:" and ``export --send``):
+the DICOM objects are written (to a temporary folder unless one is given), then sent.
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotator.net import dimse, web
 from annotator.net.dimse import StoreOutcome
@@ -28,6 +34,11 @@ class SendReport:
     failed: list[StoreOutcome] = field(default_factory=list)
     attempts: int = 0
     error: str = ""  # the last association/HTTP error, if a whole round failed
+    warnings: list[str] = field(default_factory=list)  # the export's warnings (send_archive_export)
+
+    def failure_lines(self) -> list[str]:
+        """One line per object not acknowledged: its file name and the node's reason."""
+        return [f"{o.path.name}: {o.reason}" for o in self.failed]
 
 
 class SendFailed(NetError):
@@ -83,4 +94,28 @@ def send_files(node: Node, files: Sequence[Path], local_ae: str, method: str = "
     report.failed = [last[p] for p in pending]
     if report.failed:
         raise SendFailed(report)
+    return report
+
+
+def send_archive_export(items: Sequence[tuple[Any, str | Path]], node: Node, local_ae: str, *,
+                        identified: bool = True, method: str = "auto", lang: str = "en",
+                        dicom_dir: str | Path | None = None,
+                        progress: Callable[[int, int, str], bool] | None = None,
+                        said: Callable[[str], None] | None = None, attempts: int = 3) -> SendReport:
+    """Write the archive export (GSPS, SR, secondary captures) of ``items`` ((case, folder) pairs),
+    identified unless ``identified`` is False (teaching archives), and send it all or nothing.
+
+    ``progress(done, total, message)`` follows the export (False cancels it); ``said`` the send's
+    rounds. The SendReport carries the export's warnings; SendFailed when any object was not
+    acknowledged; an ExportError when the export itself failed (nothing sent then).
+    """
+    from annotator.export.case_export import export_cases
+
+    choose_method(node, method)  # a wrong method fails before anything is written
+    with tempfile.TemporaryDirectory(prefix="fluoro-send-") as tmp:
+        folder = Path(dicom_dir) if dicom_dir is not None else Path(tmp)
+        result = export_cases(items, dicom_dir=folder, lang=lang, identified=identified, progress=progress)
+        files = [Path(f) for f in result.files if str(f).endswith(".dcm")]
+        report = send_files(node, files, local_ae, method=method, attempts=attempts, progress=said)
+    report.warnings = list(result.warnings)
     return report

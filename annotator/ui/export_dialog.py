@@ -66,6 +66,8 @@ class ExportOptions:
     lang: str = "en"
     identified: bool = False
     layers: dict[str, bool] | None = None  # burned-in PNG layers (None: all); keys of LAYER_LABELS
+    send_node: str | None = None  # send the archive export (GSPS, SR, SC) to this node too
+    send_identified: bool = True  # as ``export --send``: identified unless for a teaching archive
 
     def any_format(self) -> bool:
         return any((self.pptx, self.pdf, self.png_dir, self.dicom_dir))
@@ -150,6 +152,12 @@ class ExportDialog(QDialog):
             layer_grid.addWidget(box, i // 3, i % 3)
             self.layer_checks[key] = box
         layout.addWidget(self.layers_box)
+        from annotator.ui.pacs.archive_send import SendBox
+
+        self.send_box = SendBox(self)
+        self.send_box.check.toggled.connect(self._update)
+        self.send_box.deidentify.toggled.connect(self._update)
+        layout.addWidget(self.send_box)
         form = QFormLayout()
         self.language = QComboBox(self)
         for code, name_ in LANGUAGES.items():
@@ -204,7 +212,9 @@ class ExportDialog(QDialog):
 
     def blocking_films(self) -> list[Any]:
         """The films (``export.preflight.BurnedInFilm``) a de-identified export would refuse."""
-        if self.case is None or self.identified.isChecked():
+        files = any(c.isChecked() for c in self.checks.values()) and not self.identified.isChecked()
+        sent = self.send_box.chosen_node() is not None and not self.send_box.identified()
+        if self.case is None or not (files or sent):
             return []
         from annotator.export.preflight import unredacted_burned_in
 
@@ -251,7 +261,7 @@ class ExportDialog(QDialog):
         if self.identified.isChecked():
             self.problem.hide()
         chosen = {k for k, c in self.checks.items() if c.isChecked()}
-        self.export_button.setEnabled(bool(chosen))
+        self.export_button.setEnabled(bool(chosen) or self.send_box.chosen_node() is not None)
         self.layers_box.setEnabled(bool(chosen & {"png", "pptx", "pdf"}))
         for key, label in self.name_labels.items():
             label.setEnabled(key in chosen)
@@ -265,7 +275,8 @@ class ExportDialog(QDialog):
         return ExportOptions(pptx=chosen("pptx"), pdf=chosen("pdf"), png_dir=chosen("png"),
                              dicom_dir=chosen("dicom"), lang=str(self.language.currentData()),
                              identified=self.identified.isChecked(),
-                             layers={k: c.isChecked() for k, c in self.layer_checks.items()})
+                             layers={k: c.isChecked() for k, c in self.layer_checks.items()},
+                             send_node=self.send_box.chosen_node(), send_identified=self.send_box.identified())
 
 
 class _Worker(QObject):
@@ -441,10 +452,11 @@ def _common_folder(files: list[Path]) -> str:
         return Path(files[0]).parent.name
 
 
-def export_from_window(window: Any, options: ExportOptions | None = None) -> ExportRun | None:
+def export_from_window(window: Any, options: ExportOptions | None = None) -> Any:
     """File ▸ Export…: save first if needed, ask for the options (unless given), start the run.
 
-    Returns the running ``ExportRun`` (None when nothing was started). The end is reported
+    Returns the running ``ExportRun`` (the ``ArchiveSend`` when only sending; None when nothing
+    was started). A send to a node (``options.send_node``) starts once the files are written. The end is reported
     in the status bar and, for a failure, through the window's prompter.
     """
     doc = window.document
@@ -466,13 +478,19 @@ def export_from_window(window: Any, options: ExportOptions | None = None) -> Exp
         if result != QDialog.DialogCode.Accepted:
             return None
         options = dialog.options()
-    if not options.any_format():
+    sending = options.send_node is not None
+    if not options.any_format() and not sending:
         window.statusBar().showMessage(tr("Nothing to export: choose at least one format."), 8000)
         return None
     from annotator.ui.text_check_dialog import resolve_text_hits  # issue #13: identity in free text
 
-    if not resolve_text_hits(window, doc, check_text=not options.identified):
+    deidentified = (options.any_format() and not options.identified) or (sending and not options.send_identified)
+    if not resolve_text_hits(window, doc, check_text=deidentified):
         return None
+    if not options.any_format():
+        from annotator.ui.pacs.archive_send import send_after_export
+
+        return send_after_export(window, doc, str(options.send_node), options.send_identified, options.lang)
     run = ExportRun(doc.case, Path(doc.folder), options, window, show_progress=True)
 
     window.statusBar().showMessage(tr("Exporting…"), 20_000)
@@ -485,6 +503,10 @@ def export_from_window(window: Any, options: ExportOptions | None = None) -> Exp
 
     run.finished.connect(done)
     window.export_run = run  # keep it alive until it ends
+    if sending:
+        from annotator.ui.pacs.archive_send import send_after_export
+
+        send_after_export(window, doc, str(options.send_node), options.send_identified, options.lang, run=run)
     run.start()
     return run
 

@@ -87,8 +87,11 @@ class PacsMenu(QObject):
         return dialog
 
     def shutdown(self) -> None:
-        """Stop the listener (window closing): no server outlives the window."""
+        """Stop the listener and an archive send still running (window closing): nothing outlives the window."""
         self.receiver.stop()
+        send = getattr(self.window, "archive_send", None)
+        if send is not None:
+            send.wait()
 
 
 def install_pacs(window: Any, menu: Any) -> PacsMenu:

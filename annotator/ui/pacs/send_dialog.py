@@ -3,14 +3,14 @@
 Presentation states, measurement report and secondary captures are written
 (identified by default: the archive holds the originals; "De-identify" for a
 teaching archive) to a temporary folder and sent by C-STORE or STOW-RS
-(``annotator.net.send``) in a worker thread. The dialog reports how many objects
+(``annotator.net.send.send_archive_export`` through ``archive_send``, the same path as
+the export dialog and ``export --send``) in a worker thread. The dialog reports how many objects
 the node acknowledged; if any was not, it says which and why (nothing is called
 sent that was not acknowledged), and Send can be pressed again.
 """
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from PyQt6.QtWidgets import (
 )
 
 from annotator.ui.i18n import tr, trf
-from annotator.ui.pacs.worker import run_task, wait_for_tasks
+from annotator.ui.pacs.worker import wait_for_tasks
 
 
 class PacsSendDialog(QDialog):
@@ -79,36 +79,20 @@ class PacsSendDialog(QDialog):
         node = self.settings.nodes.get(self.node.currentText())
         if node is None or self.task is not None or self.document is None:
             return
-        case, folder = copy.deepcopy(self.document.case), Path(self.document.folder)
-        identified = not self.deidentify.isChecked()
-        method = self.via.currentData() or "auto"
-        local_ae = self.settings.local.ae_title
+        from annotator.ui.pacs.archive_send import start_archive_send
 
-        def work(_progress: Any) -> Any:
-            import tempfile
-
-            from annotator.export.case_export import export_case
-            from annotator.net.send import send_files
-
-            with tempfile.TemporaryDirectory(prefix="fluoro-send-") as tmp:
-                result = export_case(case, folder, dicom_dir=Path(tmp), identified=identified)
-                files = [Path(f) for f in result.files if str(f).endswith(".dcm")]
-                return send_files(node, files, local_ae, method=method)
-
-        def done(report: Any) -> None:
-            self.task = None
-            self.report = report
-            self.send_button.setEnabled(True)
-            self.status.setText(trf("{n} object(s) acknowledged by {node}", n=len(report.sent), node=node.name))
-
-        def failed(message: str) -> None:
+        def end(outcome: Any) -> None:
             self.task = None
             self.send_button.setEnabled(True)
-            self.status.setText(message)
+            if outcome.ok:
+                self.report = outcome.report
+            self.status.setText("\n".join([outcome.message, *outcome.lines]))
 
         self.send_button.setEnabled(False)
         self.status.setText(trf("Sending to {node}…", node=node.name))
-        self.task = run_task(self, work, done, failed)
+        self.task = start_archive_send(self, self.document.case, Path(self.document.folder), node,
+                                       self.settings.local.ae_title, identified=not self.deidentify.isChecked(),
+                                       method=self.via.currentData() or "auto", on_end=end)
 
     def done(self, result: int) -> None:  # noqa: A003 (Qt API)
         wait_for_tasks(self)
