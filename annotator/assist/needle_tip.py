@@ -272,6 +272,8 @@ def _clipped_steel_end(ax: _AxisProfile, k_in: int, outward: int, px_mm: float) 
         return None  # not a clipped shaft
     m = max(2, int(1.0 / px_mm / ax.step))
     out, ins = tail[:m], inner[1:m + 1]
+    if out.size == 0 or ins.size == 0:
+        return None  # the run meets the film's edge: nothing to compare the sides with
     if ax.sides[out].mean() < ax.sides[ins].mean() - STEEL_SIDE_DROP:
         return None  # leaving bone: the sides got lighter too
     if ax.contrast[out].mean() >= STEEL_AFTER * ax.plateau:

@@ -57,7 +57,7 @@ def image_size(path: str | Path) -> tuple[int, int] | None:
     try:
         with path.open("rb") as fh:
             head = fh.read(_DICOM_MAGIC_AT + len(_DICOM_MAGIC))
-    except OSError:
+    except (OSError, ValueError):  # missing, unreadable, a link loop, a NUL in the name: no size
         return None
     if head[_DICOM_MAGIC_AT:] == _DICOM_MAGIC:
         attempts = [lambda: _dicom_size(path, force=False)]

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.fuzz import profile
-from tests.fuzz.harness import run_checked
+from tests.fuzz.harness import ContractBroken, run_checked
 from tests.fuzz.strategies import broken_case_text, case_file_bytes, rule_file_text, valid_case_data
 
 pytestmark = [pytest.mark.filterwarnings("ignore::UserWarning"), pytest.mark.filterwarnings("ignore::DeprecationWarning")]
@@ -54,11 +54,45 @@ CASE_COMMANDS = st.sampled_from([
 ])
 
 
+# What an export records in the case it exported (issue #13: one pseudonym per case across
+# exports; the user's confirmations of free text): the only change export may make to its input.
+EXPORT_RECORDS = ("export_pseudonym_key", "export_text_confirmed")
+
+
+def _case_without_export_records(text: bytes):
+    from annotator.io.casefile import case_to_dict, loads_case
+
+    data = case_to_dict(loads_case(text.decode("utf-8")))
+    for key in EXPORT_RECORDS:
+        data.pop(key, None)
+        data.get("extra", {}).pop(key, None)
+    return _without_ids(data)
+
+
+# A case file without ids gets fresh ones at every load (and keeps those the export saved):
+# ids and the references to them are compared by nothing else than their presence.
+_ID_KEYS = ("id", "root_id", "film_id", "annotation_id", "shared_film_ids")
+
+
+def _without_ids(value):
+    if isinstance(value, dict):
+        return {k: _without_ids(v) for k, v in value.items() if k not in _ID_KEYS}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value
+
+
 def run_case_command(root: Path, case: Path, command: tuple[str, ...]) -> None:
     argv = [command[0], str(case), *(a.format(out=root / "out") for a in command[1:])]
     writes = command == ("assist",)
-    may_change = [case / "case.json", case / "case.json.bak"] if writes else []
+    exports = command[0] == "export"
+    before = (case / "case.json").read_bytes()
+    may_change = [case / "case.json", case / "case.json.bak"] if writes or exports else []
     run_checked(argv, root, outputs=[root / "out"], may_change=may_change, not_on_target_ok=command[0] == "check")
+    after = (case / "case.json").read_bytes()
+    if exports and after != before:  # the same case, plus what the export records, and nothing else
+        if _case_without_export_records(after) != _case_without_export_records(before):
+            raise ContractBroken(f"export changed more than its records in case.json: argv={argv}")
 
 
 case_texts = st.one_of(
