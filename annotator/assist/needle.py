@@ -49,6 +49,10 @@ Method (scikit-image, lazily imported):
    contrast over the noise, how far the runner-up candidate is behind, how
    clear the hub/tip call was and how much of the last 8 mm before the tip is
    seen clearly.
+7. A second needle (``propose_needles``, a bilateral film): a further candidate
+   that scores like the first (``_second_like``) or, among the first
+   ``SECOND_LOOK``, is as thin and as even at full resolution
+   (``_thin_and_even``); it may cross the first at an angle (``CROSS_DEG``).
 
 Coordinates: float pixels, origin at the top-left corner of the top-left pixel
 (domain.md §3). Without a calibration, a film is assumed to span ~256 mm on its
