@@ -89,7 +89,7 @@ def evaluate(seed: int, count: int) -> list[dict]:
                 p = props[match]
                 err = math.dist(p.tip, nd["tip"]) * s
                 wrong = math.dist(p.tip, nd["end"]) < math.dist(p.tip, nd["tip"])
-                rec.update(found=True, err=err, wrong=wrong, conf=p.confidence, disagree=p.disagree,
+                rec.update(found=True, err=err, wrong=wrong, conf=p.confidence, disagree=p.disagree, cues=p.cues,
                            side_ok=None if p.side is None else p.side == nd["side"])
             out.append(rec)
         for k, p in enumerate(props):  # a proposal on no true needle

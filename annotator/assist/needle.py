@@ -49,6 +49,10 @@ Method (scikit-image, lazily imported):
    contrast over the noise, how far the runner-up candidate is behind, how
    clear the hub/tip call was and how much of the last 8 mm before the tip is
    seen clearly.
+7. A second needle (``propose_needles``, a bilateral film): a further candidate
+   that scores like the first (``_second_like``) or, among the first
+   ``SECOND_LOOK``, is as thin and as even at full resolution
+   (``_thin_and_even``); it may cross the first at an angle (``CROSS_DEG``).
 
 Coordinates: float pixels, origin at the top-left corner of the top-left pixel
 (domain.md §3). Without a calibration, a film is assumed to span ~256 mm on its
@@ -334,6 +338,11 @@ SECOND_CONTRAST = 0.4  # ... its line contrast at least this x the first's, on a
 SECOND_THIN = 0.7  # (``_Candidate.thin``) that is no edge (``_Candidate.asym``)
 SECOND_ASYM = 0.4
 SECOND_MM = 8.0  # ... at least this long
+SECOND_LOOK = 6  # failing that, one of the first this many candidates, judged at full resolution:
+SECOND_REFINED = 0.45  # its line contrast at least this x the first's, ...
+SECOND_THIN_FULL = 0.6  # ... as thin (``_thin_and_even``) ...
+SECOND_EVEN = 0.75  # ... and as even on both sides as a needle
+CROSS_DEG = 15.0  # two needles may cross (or nearly touch) when their axes differ by more than this
 
 
 def _second_like(cand: _Candidate, first: _Candidate) -> bool:
@@ -344,6 +353,34 @@ def _second_like(cand: _Candidate, first: _Candidate) -> bool:
         return True
     return (cand.plateau >= SECOND_CONTRAST * first.plateau and cand.thin >= SECOND_THIN
             and cand.asym <= SECOND_ASYM and cand.length_mm >= SECOND_MM)
+
+
+def _thin_and_even(dens: np.ndarray, r: _Refined, px_mm: float) -> tuple[float, float]:
+    """(thinness, evenness) of a refined shaft at full resolution, over its inner 70 %: the line
+    contrast 1.2 px off the needle's edge / 3 px off (~1 for a needle, low for a wide band or a
+    hub), and the contrast against the denser side / against the mean of both (~1 for a line,
+    low for an edge)."""
+    length = float(np.linalg.norm(r.b - r.a))
+    if length <= 0:
+        return 0.0, 0.0
+    u = (r.b - r.a) / length
+    ts = np.linspace(0.15 * length, 0.85 * length, 40)
+    r_px = NEEDLE_RADIUS_MM / px_mm
+    far = float(np.median(line_contrast(dens, r.a, u, ts, r_px + 3.0, strict=False)))
+    if far <= 0:
+        return 0.0, 0.0
+    near = float(np.median(line_contrast(dens, r.a, u, ts, r_px + 1.2, strict=False)))
+    strict = float(np.median(line_contrast(dens, r.a, u, ts, r_px + 3.0)))
+    return near / far, strict / far
+
+
+def _crossing_ok(r: _Refined, r0: _Refined, px_mm: float) -> bool:
+    """Whether shaft ``r`` is clear of ``r0``: 3 mm apart, or crossing it at an angle."""
+    if _seg_gap(r.a, r.b, r0.a, r0.b) * px_mm >= 3.0:
+        return True
+    u = (r.b - r.a) / (np.linalg.norm(r.b - r.a) or 1.0)
+    u0 = (r0.b - r0.a) / (np.linalg.norm(r0.b - r0.a) or 1.0)
+    return abs(_cross(u, u0)) > math.sin(math.radians(CROSS_DEG))
 
 
 def propose_needles(frame: np.ndarray, calibration=None, invert: bool = False, *, directions=None,
@@ -366,10 +403,11 @@ def propose_needles(frame: np.ndarray, calibration=None, invert: bool = False, *
         new = small - downsample(density(earlier, invert), factor)
     midline = _midline_x(small, mask, px_mm * factor)
     chosen: list[tuple[_Candidate, _Refined]] = []
-    for cand in cands:
+    for k, cand in enumerate(cands):
         if len(chosen) >= max_needles:
             break
-        if chosen and (not _second_like(cand, chosen[0][0])
+        likely = not chosen or _second_like(cand, chosen[0][0])
+        if chosen and ((not likely and (k >= SECOND_LOOK or cand.asym > SECOND_ASYM))
                        or any(_same_line(c, cand, px_mm * factor) for c, _ in chosen)):
             continue
         r = refine_shaft(dens, cand.a * factor, cand.b * factor, px_mm)
@@ -377,8 +415,13 @@ def propose_needles(frame: np.ndarray, calibration=None, invert: bool = False, *
             continue
         if chosen:
             r0 = chosen[0][1]
-            if r.plateau < SECOND_CONTRAST * r0.plateau or _seg_gap(r.a, r.b, r0.a, r0.b) * px_mm < 3.0:
+            if r.plateau < SECOND_CONTRAST * r0.plateau or not _crossing_ok(r, r0, px_mm):
                 continue
+            if not likely:  # a weaker candidate: a needle only when it looks like one at full resolution
+                thin, even = _thin_and_even(dens, r, px_mm)
+                if (r.plateau < SECOND_REFINED * r0.plateau or np.linalg.norm(r.b - r.a) * px_mm < SECOND_MM
+                        or thin < SECOND_THIN_FULL or even < SECOND_EVEN):
+                    continue
         chosen.append((cand, r))
     if not chosen:
         return []

@@ -21,6 +21,10 @@ the sum's size. The cues (``CUE_WEIGHTS``):
   the tip is the caudal end and the end nearer the spine's midline.
   A weak prior: a needle placed another way is called by the image cues.
 
+When the direction votes fully for the call and the image cues agree with it
+(none against it), the call's margin gets ``CONSISTENT_BONUS``: a consistent,
+unambiguous geometry is a confident call even without a hub or the field's edge.
+
 Cues that vote against the call with weight at least ``DISAGREE`` (other than
 the anatomical prior ``surroundings``, whose vote is still reported) are
 reported as disagreeing (``EndCall.disagree``); the proposal then says so and its
@@ -51,6 +55,11 @@ EDGE_MM = 4.0  # an end this close to the field's edge is at the edge
 HUB_SIDE_MM = 4.5  # the hub cue compares the axis beyond an end with the sides this far off it
 HUB_SPAN_MM = (1.5, 7.0)  # ... along this stretch beyond the end
 HUB_MIN = 0.7  # a hub's density above its sides, at least, in units of the shaft's line contrast
+CONSISTENT_BONUS = 3.0  # added to the margin of a call on which the geometry and the image agree:
+CONSISTENT_DIRECTION = 0.95  # ... the procedure's aim votes fully (caudal AND medial/anterior), ...
+CONSISTENT_IMAGE = 1.0  # ... the image cues (weighted) vote the same way by at least this much, ...
+CONSISTENT_MEASURED = 0.25  # ... of it at least this much from measured cues (not the anatomy prior), ...
+CONSISTENT_AGAINST = 0.3  # ... and no cue votes against it with more than this weight x vote
 BLOB = 0.3  # an end whose surroundings are denser than the shaft's sides by this x its contrast is in a blob
 
 
@@ -275,4 +284,19 @@ def call_ends(small: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray,
     sign = 1.0 if b_tip else -1.0
     votes = {k: round(sign * v, 3) for k, v in weighted.items()}
     against = tuple(k for k, v in votes.items() if v <= -DISAGREE and k not in PRIORS)
-    return EndCall(b_tip, abs(total), votes, against)
+    return EndCall(b_tip, abs(total) + _consistency_bonus(votes, against), votes, against)
+
+
+def _consistency_bonus(votes: dict[str, float], against: tuple[str, ...]) -> float:
+    """``CONSISTENT_BONUS`` when an unambiguous geometry and the image agree on the call (votes
+    signed for the call): the direction votes fully for it, the image cues together by at least
+    ``CONSISTENT_IMAGE`` (``CONSISTENT_MEASURED`` of it not the anatomy prior) and none against it.
+    The aim alone is a weak prior (a needle can lie any way); the image alone, without a hub or
+    the field's edge, often has a small margin; both together are a confident call."""
+    direction = votes.get("direction", 0.0) / CUE_WEIGHTS["direction"]
+    image = sum(v for k, v in votes.items() if k != "direction")
+    measured = sum(v for k, v in votes.items() if k != "direction" and k not in PRIORS)
+    if (against or direction < CONSISTENT_DIRECTION or image < CONSISTENT_IMAGE
+            or measured < CONSISTENT_MEASURED or min(votes.values(), default=0.0) < -CONSISTENT_AGAINST):
+        return 0.0
+    return CONSISTENT_BONUS

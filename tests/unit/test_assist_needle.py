@@ -115,3 +115,18 @@ def test_confidence_terms():
     # end cues that disagree keep a proposal below the GUI's 0.9; so does a coarse film
     assert confidence(snr=40, separation=0.9, hub_margin=1.0, tip_unclear=0.0, disagree=True) < 0.9
     assert confidence(snr=40, separation=0.9, hub_margin=1.0, tip_unclear=0.0, px_mm=0.5) < 0.9
+
+
+def test_coarse_film_axis_stays_on_a_thin_needle_beside_dense_bone():
+    # 0.5 mm per pixel: the needle is ~1 px wide and dense bone starts 2.7 px beside its axis;
+    # the axis must follow the needle's own peak, not lean toward the bone
+    img = 3000.0 + np.random.default_rng(8).normal(0, 15, (256, 256))
+    yy, xx = np.mgrid[0:256, 0:256] + 0.5
+    img -= 1500.0 * np.clip(1.0 - np.abs(yy - 128.3), 0, 1) * ((xx > 40) & (xx < 200))
+    img -= 700.0 * np.clip(yy - 131.0, 0, 1) * (xx < 230)
+    cal = Calibration(0.5, 0.5, CalibrationSource.PIXEL_SPACING)
+    prop = propose_needle(np.clip(img, 0, 4095).astype(np.uint16), cal)
+    assert prop is not None
+    for end in prop.shaft:
+        assert abs(end[1] - 128.3) < 0.25
+    assert {round(prop.shaft[0][0] / 10), round(prop.shaft[1][0] / 10)} == {4, 20}

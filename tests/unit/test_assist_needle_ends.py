@@ -110,3 +110,57 @@ def test_single_needle_film_gives_one_and_swapped_is_the_other_end():
     q = p.swapped()
     assert q.tip == p.other_end == p.shaft[0] and q.shaft == (p.shaft[1], p.shaft[0])
     assert p.to_json()["other_end"] == p.to_json()["shaft"][0]
+
+
+def _spine(img, centre_x, depth=600.0, width=30.0):
+    """A dense vertical band (the spine) centred at ``centre_x``: the midline for the medial cue."""
+    xx = np.arange(img.shape[1]) + 0.5
+    img -= depth * np.exp(-((xx - centre_x) ** 2) / (2 * width**2))[None, :]
+
+
+def _aimed_film(contrast_at_tip: bool = True):
+    """AP film, +x = patient left, +y = feet: a needle from lateral-cranial to medial-caudal on the
+    patient's right, contrast leaving its tip (or its hub end), no hub and no field edge."""
+    img = _film(size=400, seed=5)
+    _spine(img, 260.0)
+    _density_line(img, (110.0, 100.0), (200.0, 230.0))
+    start, step = ((200.0, 230.0), (1.2, 0.8)) if contrast_at_tip else ((110.0, 100.0), (-1.2, -0.2))
+    for k in range(30):
+        _blob(img, (start[0] + step[0] * k, start[1] + step[1] * k), 4.0, 200.0)
+    return img
+
+
+def test_consistent_aim_and_image_give_a_confident_call():
+    img = _aimed_film()
+    prop = propose_needle(_stored(img), _cal(), directions=Directions("L", "F"), view="AP")
+    assert prop is not None and math.dist(prop.tip, (200.0, 230.0)) < 3, prop
+    assert prop.cues["direction"] > 0.7 and prop.cues["contrast"] > 0 and not prop.disagree, prop
+    assert prop.confidence >= 0.9, prop
+    # without the film's directions the same image call stays unsure
+    bare = propose_needle(_stored(img), _cal())
+    assert bare is not None and math.dist(bare.tip, (200.0, 230.0)) < 3 and bare.confidence < 0.9, bare
+
+
+def test_aim_against_the_image_is_never_confident():
+    # contrast leaving the lateral-cranial end: the image and the aim disagree
+    img = _aimed_film(contrast_at_tip=False)
+    prop = propose_needle(_stored(img), _cal(), directions=Directions("L", "F"), view="AP")
+    assert prop is not None and prop.confidence < 0.9, prop
+
+
+def test_crossing_needles_are_both_found():
+    img = _film(size=400, seed=6)
+    _density_line(img, (40.0, 60.0), (330.0, 300.0))
+    _density_line(img, (360.0, 80.0), (150.0, 250.0))  # crossing the first
+    props = propose_needles(_stored(img), _cal())
+    assert len(props) == 2, props
+    for p, line in zip(props, (((40.0, 60.0), (330.0, 300.0)), ((360.0, 80.0), (150.0, 250.0)))):
+        assert sorted(min(math.dist(e, q) for q in line) for e in p.shaft)[-1] < 3
+
+
+def test_a_bone_edge_is_no_second_needle():
+    img = _film(size=400, seed=7)
+    _density_line(img, (40.0, 60.0), (200.0, 250.0))
+    img[:, 300:] -= 400.0  # a dense region with a straight edge (a vertebral rim)
+    props = propose_needles(_stored(img), _cal())
+    assert len(props) == 1
