@@ -294,20 +294,30 @@ def burned_in_value(path: Path) -> str | None:
     return str(value).strip().upper() or None
 
 
+def needs_redaction(film: Film, path: Path) -> bool:
+    """The rule of a de-identified export: the file's DICOM header says its pixels carry
+    identifying text (BurnedInAnnotation YES) and no redaction rectangle is drawn on the film."""
+    return not film.redactions and burned_in_value(path) == "YES"
+
+
+def burned_in_refusal(label: str) -> ExportError:
+    """The one-line refusal of :func:`needs_redaction` for film ``label``."""
+    return ExportError(
+        f"film {label}: its DICOM header says the image has burned-in text (BurnedInAnnotation YES) "
+        "and no redaction is drawn; draw a redaction over the burned-in text, or export identified "
+        "(--identified)")
+
+
 def refuse_burned_in(pf: PreparedFilm) -> None:
-    """ExportError for a de-identified export of a film whose header says its pixels carry
-    identifying text (BurnedInAnnotation YES) when no redaction rectangle covers anything."""
+    """:func:`burned_in_refusal` for a prepared film (its header was read when it was prepared)."""
     if pf.burned_in == "YES" and not pf.film.redactions:
-        raise ExportError(
-            f"film {pf.label}: its DICOM header says the image has burned-in text (BurnedInAnnotation YES) "
-            "and no redaction is drawn; draw a redaction over the burned-in text, or export identified "
-            "(--identified)")
+        raise burned_in_refusal(pf.label)
 
 
 def check_films_early(items: list[tuple[Case, Path]], identified: bool) -> None:
     """Open every film's header (no pixel is decoded) and, for a de-identified export, apply
-    :func:`refuse_burned_in` from the header, before anything is rendered: a missing, unreadable or
-    unsupported film, or burned-in text without a redaction, is the only line the user sees."""
+    :func:`needs_redaction`, before anything is rendered: a missing, unreadable or unsupported
+    film, or burned-in text without a redaction, is the only line the user sees."""
     from annotator.io import open_image
 
     for number, (case, folder) in enumerate(items, start=1):
@@ -315,12 +325,8 @@ def check_films_early(items: list[tuple[Case, Path]], identified: bool) -> None:
             _root, film = case.film(film_id)
             path = Path(os.path.abspath(Path(folder) / film.path))
             image = open_image(path, headers_only=True)
-            if (not identified and not film.redactions and image.info.format == "DICOM"
-                    and burned_in_value(path) == "YES"):
-                raise ExportError(
-                    f"film {tx.figure_label(number, index, film)}: its DICOM header says the image has burned-in "
-                    "text (BurnedInAnnotation YES) and no redaction is drawn; draw a redaction over the burned-in "
-                    "text, or export identified (--identified)")
+            if not identified and image.info.format == "DICOM" and needs_redaction(film, path):
+                raise burned_in_refusal(tx.figure_label(number, index, film))
 
 
 def learn_identity(case: Case, folder: Path, scrubber: IdentityScrubber) -> None:

@@ -1,7 +1,7 @@
 """Checks an interface can run before an export starts, so it can offer the fix in place.
 
 ``unredacted_burned_in(case, folder)`` lists the films a de-identified export would refuse
-(``films.refuse_burned_in``): the DICOM header says the pixels carry burned-in text
+(``films.needs_redaction``): the DICOM header says the pixels carry burned-in text
 (``BurnedInAnnotation YES``) and no redaction rectangle is drawn. The same rule, asked early.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.export import text as tx
-from annotator.export.films import burned_in_value, figure_indices, iter_films
+from annotator.export.films import burned_in_value, figure_indices, iter_films, needs_redaction
 from annotator.model import Case
 
 
@@ -31,10 +31,10 @@ def unredacted_burned_in(case: Case, folder: str | Path, case_number: int = 1) -
     seen: set[str] = set()
     indices = figure_indices(case)
     for root, film in iter_films(case):
-        if film.id in seen or film.redactions:
+        if film.id in seen:
             continue
         seen.add(film.id)
-        if burned_in_value(Path(folder) / film.path) == "YES":
+        if needs_redaction(film, Path(folder) / film.path):
             out.append(BurnedInFilm(root.id, film.id, tx.figure_label(case_number, indices[film.id], film),
                                     film.path))
     return out

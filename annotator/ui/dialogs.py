@@ -7,10 +7,12 @@ All go through a ``Prompter`` so tests can inject the answers
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
-from PyQt6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from annotator.ui.i18n import tr, trf
 
@@ -170,3 +172,17 @@ def show_about(parent: QWidget | None) -> None:
     QMessageBox.about(parent, tr("About"), trf(
         "Fluoro Annotator {version}: marks intraoperative fluoroscopy films of lumbar selective "
         "nerve root contrast studies and blocks. Not a medical device.", version=__version__))
+
+
+def work_progress(parent: QWidget | None, text: str, title: str, on_cancel: Callable[[], None]) -> QProgressDialog:
+    """The progress dialog of a piece of work off the GUI thread (export, send): window-modal,
+    shown after 0.3 s, left open at 100 % until the work says it ended; Cancel calls ``on_cancel``."""
+    dialog = QProgressDialog(text, tr("Cancel"), 0, 100, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.canceled.connect(on_cancel)
+    dialog.setValue(0)
+    return dialog

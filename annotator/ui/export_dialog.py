@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -370,14 +370,9 @@ class ExportRun(QObject):
         self.worker.failed.connect(self._on_failure)
         self.dialog: QProgressDialog | None = None
         if show_progress:
-            self.dialog = QProgressDialog(tr("Exporting…"), tr("Cancel"), 0, 100, parent)
-            self.dialog.setWindowTitle(tr("Export"))
-            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-            self.dialog.setMinimumDuration(300)
-            self.dialog.setAutoClose(False)
-            self.dialog.setAutoReset(False)
-            self.dialog.canceled.connect(self.cancel)
-            self.dialog.setValue(0)
+            from annotator.ui.dialogs import work_progress
+
+            self.dialog = work_progress(parent, tr("Exporting…"), tr("Export"), self.cancel)
 
     def start(self) -> None:
         self.thread.start()

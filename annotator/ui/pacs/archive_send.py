@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QObject, Qt, pyqtSignal
+from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QGroupBox, QLabel, QProgressDialog, QWidget
 
 from annotator.ui.i18n import tr, trf
@@ -99,15 +99,10 @@ class ArchiveSend(QObject):
     def start(self) -> None:
         """Start the send (with the progress dialog, Cancel stops the writing of the objects)."""
         if self.show_progress:
-            self.dialog = QProgressDialog(trf("Sending the archive export to {node}…", node=self.node.name),
-                                          tr("Cancel"), 0, 100, self.parent())
-            self.dialog.setWindowTitle(tr("Send to PACS"))
-            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-            self.dialog.setMinimumDuration(300)
-            self.dialog.setAutoClose(False)
-            self.dialog.setAutoReset(False)
-            self.dialog.canceled.connect(self.cancel)
-            self.dialog.setValue(0)
+            from annotator.ui.dialogs import work_progress
+
+            self.dialog = work_progress(self.parent(), trf("Sending the archive export to {node}…",
+                                                           node=self.node.name), tr("Send to PACS"), self.cancel)
         self.task = start_archive_send(self, self.case, self.folder, self.node, self.local_ae,
                                        identified=self.identified, lang=self.lang, on_end=self._end,
                                        on_progress=self._progress)

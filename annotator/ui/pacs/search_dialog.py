@@ -116,14 +116,7 @@ class PacsSearchDialog(QDialog):
     # -- helpers ---------------------------------------------------------------------------
 
     def _node_changed(self, name: str) -> None:
-        self.via.clear()
-        node = self.settings.nodes.get(name)
-        if node is None:
-            return
-        if node.has_dimse:
-            self.via.addItem("DIMSE (C-FIND)", "dimse")
-        if node.dicomweb_url:
-            self.via.addItem("DICOMweb (QIDO-RS)", "web")
+        fill_methods(self.via, self.settings.nodes.get(name), "DIMSE (C-FIND)", "DICOMweb (QIDO-RS)")
 
     def current_node(self) -> Any:
         return self.settings.nodes.get(self.node.currentText())
@@ -237,3 +230,14 @@ class PacsSearchDialog(QDialog):
 
 def _date(text: str) -> str:
     return f"{text[:4]}-{text[4:6]}-{text[6:8]}" if len(text) == 8 and text.isdigit() else text
+
+
+def fill_methods(combo: Any, node: Any, dimse_label: str, web_label: str) -> None:
+    """``combo`` lists the ways ``node`` can be reached (data "dimse" / "web"); empty for no node."""
+    combo.clear()
+    if node is None:
+        return
+    if node.has_dimse:
+        combo.addItem(dimse_label, "dimse")
+    if node.dicomweb_url:
+        combo.addItem(web_label, "web")

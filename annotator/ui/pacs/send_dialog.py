@@ -66,14 +66,9 @@ class PacsSendDialog(QDialog):
         self.resize(520, 200)
 
     def _node_changed(self, name: str) -> None:
-        self.via.clear()
-        node = self.settings.nodes.get(name)
-        if node is None:
-            return
-        if node.has_dimse:
-            self.via.addItem("DIMSE (C-STORE)", "dimse")
-        if node.dicomweb_url:
-            self.via.addItem("DICOMweb (STOW-RS)", "web")
+        from annotator.ui.pacs.search_dialog import fill_methods
+
+        fill_methods(self.via, self.settings.nodes.get(name), "DIMSE (C-STORE)", "DICOMweb (STOW-RS)")
 
     def send(self) -> None:
         node = self.settings.nodes.get(self.node.currentText())
