@@ -67,6 +67,16 @@ def _text_box(slide: Any, box: tuple[float, float, float, float], lines: list[st
     return shape
 
 
+def _flowing_caption(s: Any) -> str:
+    """The caption as one paragraph the viewer wraps itself at the fitted size: hard line breaks
+    made with our font's widths leave orphan words in a viewer whose font is wider (LibreOffice).
+    A caption cut to fit keeps its cut ("…")."""
+    lines = s.caption_lines or [s.caption]
+    if not lines[-1].endswith(" …") or s.caption.endswith("…"):
+        return s.caption
+    return ("" if dk.slide_lang(s) == "zh" else " ").join(line.strip() for line in lines)
+
+
 def _notes(slide: Any, text: str) -> None:
     if not text:
         return
@@ -111,7 +121,7 @@ def _add_slide(prs: Any, s: dk.Slide) -> None:
     if s.caption:
         from pptx.enum.text import MSO_AUTO_SIZE
 
-        box = _text_box(slide, dk.CAPTION_BOX, s.caption_lines or [s.caption], s.caption_pt)
+        box = _text_box(slide, dk.CAPTION_BOX, [_flowing_caption(s)], s.caption_pt)
         box.text_frame.auto_size = MSO_AUTO_SIZE.NONE  # fitted already (deck.fit_caption): no growing
     if s.kind in dk.BODY_KINDS:
         from pptx.enum.text import MSO_AUTO_SIZE
