@@ -46,10 +46,11 @@ def main() -> int:
             return 2
     cases = sorted((ROOT / "sample_images" / "cases").glob("*/case.json"))
     items = [(load_case(p), p.parent) for p in cases]
+    cine = 1 + [p.parent.name for p in cases].index("cine_venous_blush")  # the 512² film
     wanted = {  # image name -> (deck, words on the slide)
         "lecture-contents": ("lecture-en", ("Contents",)),
-        "lecture-clean": ("lecture-en", ("Case 2 · left L5", "(live AP run)")),
-        "lecture-annotated": ("lecture-en", ("Case 2 · left L5", "venous")),
+        "lecture-clean": ("lecture-en", (f"Case {cine} · left L5", "(live AP run)")),
+        "lecture-annotated": ("lecture-en", (f"Case {cine} · left L5", "venous")),
         "lecture-quiz": ("quiz-en", ("Case 1 · right L4 · Quiz: Is the tip on target?",)),
         "lecture-answer": ("quiz-en", ("Case 1 · right L4 · Answer",)),
         "lecture-summary": ("lecture-en", ("Case 1: Case summary",)),
