@@ -35,6 +35,7 @@ from benchmarks import hard_films
 from benchmarks.timing import table
 
 SEED = 60413  # picked before any evaluation on it; tuning used 11, 12, 13
+FRESH_SEED = 511190  # picked (secrets.randbelow) before issue 14's third round; never evaluated while tuning
 FILMS = 120
 BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
 FAR_MM = 3.0
