@@ -6,8 +6,11 @@ the sum's size. The cues (``CUE_WEIGHTS``):
 
 - ``field_edge``: an end at the edge of the radiation field is where the shaft
   leaves the field, the hub side (the needle enters from outside);
-- ``hub``: a wide dense straight continuation in line beyond an end (the hub,
-  several mm across) marks the hub end;
+- ``hub``: a piece several mm wide, dense and as wide all along, in line with the
+  shaft just beyond an end or just inside it (the shaft's run went on through
+  it) marks the hub end (``hub_width``: the density 1 mm beside the axis, which a
+  needle is too thin to reach, against the shaft's own contrast). A contrast
+  column in line with the tip is wide too, but seldom as even;
 - ``taper``: the tip's bevel fades over 1-3 mm, while the shaft stops sharply
   where it meets its hub or leaves the field;
 - ``contrast``: a contrast band (a ridge 1-2 mm in radius) leaving an end, not in
@@ -42,7 +45,7 @@ from annotator.assist.common import sample
 
 CUE_WEIGHTS = {
     "field_edge": 5.0,
-    "hub": 1.5,
+    "hub": 3.0,
     "taper": 2.0,
     "contrast": 1.5,
     "surroundings": 1.0,  # an assumption about anatomy, like the direction: never a disagreement alone
@@ -54,7 +57,10 @@ DISAGREE = 0.6  # a cue voting against the call with at least this weight x vote
 EDGE_MM = 4.0  # an end this close to the field's edge is at the edge
 HUB_SIDE_MM = 4.5  # the hub cue compares the axis beyond an end with the sides this far off it
 HUB_SPAN_MM = (1.5, 7.0)  # ... along this stretch beyond the end
-HUB_MIN = 0.7  # a hub's density above its sides, at least, in units of the shaft's line contrast
+HUB_REF_SIDE_MM = 2.0  # the shaft's reference contrast: its axis against the sides this far off it
+HUB_CAP = 1.5  # a hub's width measure (``hub_width``) counts up to this
+HUB_EVEN = (0.5, 0.8)  # ... scaled from 0 to 1 as its smallest / largest along the span goes from ... to ...
+HUB_SCALE = 0.6  # a difference in ``hub_width`` between the ends this large is a full hub vote
 CONSISTENT_BONUS = 3.0  # added to the margin of a call on which the geometry and the image agree:
 CONSISTENT_DIRECTION = 0.95  # ... the procedure's aim votes fully (caudal AND medial/anterior), ...
 CONSISTENT_IMAGE = 1.0  # ... the image cues (weighted) vote the same way by at least this much, ...
@@ -93,43 +99,51 @@ def _field_edge(edge: np.ndarray, a, b, px_mm: float) -> float:
     return 0.0
 
 
-def _hub_inside(img: np.ndarray, end, out, px_mm: float, plateau: float) -> float:
-    """A hub the shaft's run went on through: over the last ``HUB_SPAN_MM`` inside ``end`` the
-    density 1 mm beside the axis (both sides, the lighter) stands above the surroundings at
-    ``HUB_SIDE_MM``, uniformly (a needle is too thin for that), in units of the shaft's line
-    contrast; 0 below ``HUB_MIN``."""
-    ts = -np.linspace(HUB_SPAN_MM[0], HUB_SPAN_MM[1], 12) / px_mm
+def _axis_contrast(img: np.ndarray, a, b, px_mm: float) -> float:
+    """The shaft's own line contrast on ``img``: axis minus the denser side ``HUB_REF_SIDE_MM`` off
+    it, median over the middle 30-70 % of a-b (away from both ends' hub, bevel or contrast)."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    u = (b - a) / (np.linalg.norm(b - a) or 1.0)
+    nrm = np.array([-u[1], u[0]])
+    pts = a[None, :] + np.linspace(0.3, 0.7, 15)[:, None] * (b - a)[None, :]
+    side = HUB_REF_SIDE_MM / px_mm
+    sides = np.maximum(sample(img, pts[:, 0] + side * nrm[0], pts[:, 1] + side * nrm[1]),
+                       sample(img, pts[:, 0] - side * nrm[0], pts[:, 1] - side * nrm[1]))
+    return float(np.median(sample(img, pts[:, 0], pts[:, 1]) - sides))
+
+
+def _wide(img: np.ndarray, end, out, px_mm: float, ref: float, sign: float) -> float:
+    """The smallest density 1 mm beside the axis (the lighter side) above the denser side at
+    ``HUB_SIDE_MM``, over ``HUB_SPAN_MM`` beyond ``end`` (``sign`` +1) or inside it (-1), in
+    units of the shaft's axis contrast ``ref``: about 0 for a needle (too thin to reach 1 mm off
+    its axis), about 1 or more all along a hub; scaled down when it is uneven along the span
+    (``HUB_EVEN``: smallest / largest)."""
+    ts = sign * np.linspace(HUB_SPAN_MM[0], HUB_SPAN_MM[1], 12) / px_mm
     nrm = np.array([-out[1], out[0]])
     xs, ys = end[0] + ts * out[0], end[1] + ts * out[1]
     near = np.minimum(sample(img, xs + nrm[0] / px_mm, ys + nrm[1] / px_mm),
                       sample(img, xs - nrm[0] / px_mm, ys - nrm[1] / px_mm))
     side = HUB_SIDE_MM / px_mm
-    far = np.maximum(sample(img, xs + side * nrm[0], ys + side * nrm[1]), sample(img, xs - side * nrm[0], ys - side * nrm[1]))
+    far = np.maximum(sample(img, xs + side * nrm[0], ys + side * nrm[1]),
+                     sample(img, xs - side * nrm[0], ys - side * nrm[1]))
     c = near - far
     lo, hi = float(np.min(c)), float(np.max(c))
-    if hi <= 0 or lo < 0.5 * hi:
+    if lo <= 0 or hi <= 0:
         return 0.0
-    lo /= max(plateau, 1e-6)
-    return lo if lo >= HUB_MIN else 0.0
+    # a hub is as wide all along; a contrast cloud around a tip varies: graded by lo / hi
+    even = float(np.clip((lo / hi - HUB_EVEN[0]) / (HUB_EVEN[1] - HUB_EVEN[0]), 0.0, 1.0))
+    return lo / ref * even
 
 
-def _hub_strength(img: np.ndarray, end, out, px_mm: float, plateau: float) -> float:
-    """How much a wide dense straight thing goes on in line beyond ``end`` (``out``: outward
-    unit vector): the smallest axis-minus-sides density over ``HUB_SPAN_MM``, in units of the
-    shaft's line contrast; 0 below ``HUB_MIN`` (a hub is denser than its needle)."""
-    ts = np.linspace(HUB_SPAN_MM[0], HUB_SPAN_MM[1], 12) / px_mm
-    nrm = np.array([-out[1], out[0]])
-    xs, ys = end[0] + ts * out[0], end[1] + ts * out[1]
-    side = HUB_SIDE_MM / px_mm
-    axis = np.max([sample(img, xs + f * nrm[0] / px_mm, ys + f * nrm[1] / px_mm) for f in (-0.6, 0, 0.6)], axis=0)
-    left = sample(img, xs + side * nrm[0], ys + side * nrm[1])
-    right = sample(img, xs - side * nrm[0], ys - side * nrm[1])
-    c = axis - np.maximum(left, right)
-    lo, hi = float(np.min(c)), float(np.max(c))
-    if hi <= 0 or lo < 0.5 * hi:
-        return 0.0  # not uniform along its length: a pool or a band turning away, not a hub
-    lo /= max(plateau, 1e-6)
-    return lo if lo >= HUB_MIN else 0.0
+def hub_width(img: np.ndarray, end, out, px_mm: float, ref: float) -> float:
+    """How much ``end`` (``out``: outward unit vector) looks like the hub end, 0..``HUB_CAP``: a
+    wide dense straight piece in line with the shaft, all along ``HUB_SPAN_MM``, either just
+    beyond the end (the run stopped at the junction) or just inside it (the run went on through
+    the hub). 0 when the shaft's own contrast ``ref`` is not positive."""
+    if ref <= 0:
+        return 0.0
+    return float(np.clip(max(_wide(img, end, out, px_mm, ref, 1.0), _wide(img, end, out, px_mm, ref, -1.0)),
+                         0.0, HUB_CAP))
 
 
 def _in_blob(img: np.ndarray, end, out, px_mm: float, plateau: float) -> bool:
@@ -262,10 +276,10 @@ def call_ends(small: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray,
     raw: dict[str, float] = {}
     raw["field_edge"] = _field_edge(_edge_distance(mask), a, b, px_mm)
     if raw["field_edge"] == 0:  # with one end at the field's edge the hub is outside the field
-        ha = max(_hub_strength(small, a, -u, px_mm, plateau), _hub_inside(small, a, -u, px_mm, plateau))
-        hb = max(_hub_strength(small, b, u, px_mm, plateau), _hub_inside(small, b, u, px_mm, plateau))
-        # a hub is wide and dense: denser than its needle above its sides all along, at one end only
-        raw["hub"] = float(np.clip(ha - hb, -1, 1))
+        ref = _axis_contrast(small, a, b, px_mm)
+        # a hub is wide and dense all along, in line with the shaft, at one end only
+        raw["hub"] = float(np.clip((hub_width(small, a, -u, px_mm, ref) - hub_width(small, b, u, px_mm, ref))
+                                   / HUB_SCALE, -1, 1))
     if full is not None and full_px_mm:
         ta = _taper_width(full, a * factor, -u, full_px_mm, plateau)
         tb = _taper_width(full, b * factor, u, full_px_mm, plateau)

@@ -164,3 +164,39 @@ def test_a_bone_edge_is_no_second_needle():
     img[:, 300:] -= 400.0  # a dense region with a straight edge (a vertebral rim)
     props = propose_needles(_stored(img), _cal())
     assert len(props) == 1
+
+
+def _hub_film(hub_at_b: bool = False):
+    """A needle from (60, 70) to (190, 180) with a hub (12 px wide, 40 px long) in line beyond
+    its end a (or b); the patient directions aim the needle toward a (the feet at the top)."""
+    img = _film(seed=3)
+    a, b = np.array([60.0, 70.0]), np.array([190.0, 180.0])
+    _density_line(img, a, b)
+    u = (b - a) / np.linalg.norm(b - a)
+    if hub_at_b:
+        _density_line(img, b, b + 40 * u, width=12.0, depth=900.0)
+    else:
+        _density_line(img, a - 40 * u, a, width=12.0, depth=900.0)
+    return _stored(img)
+
+
+def test_a_hub_in_line_marks_the_hub_end_against_the_aim():
+    # the aim alone (feet at the top) points at the hub end; the hub tells the ends apart
+    for hub_at_b, tip in ((False, (190.0, 180.0)), (True, (60.0, 70.0))):
+        prop = propose_needle(_hub_film(hub_at_b), _cal(), directions=Directions("L", "H"), view="unknown")
+        assert prop is not None and math.dist(prop.tip, tip) < 3, (hub_at_b, prop)
+        assert prop.cues["hub"] > 0
+
+
+def test_a_tapering_contrast_column_in_line_is_no_hub():
+    # contrast running straight on from the tip, narrowing as it goes (a teardrop), is uneven
+    # along its length: it does not count as a hub against the tip
+    img = _film(seed=4)
+    a, b = np.array([60.0, 70.0]), np.array([150.0, 146.0])
+    _density_line(img, a, b)
+    u = (b - a) / np.linalg.norm(b - a)
+    for k in range(36):
+        _blob(img, b + (4 + 1.2 * k) * u, 6.0 - 0.14 * k, 260.0 - 5.0 * k)
+    prop = propose_needle(_stored(img), _cal())
+    assert prop is not None and math.dist(prop.tip, b) < 3, prop
+    assert abs(prop.cues.get("hub", 0.0)) < 0.5  # the column does not vote as a hub
