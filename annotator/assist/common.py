@@ -25,6 +25,8 @@ class AssistError(AnnotatorError):
 
 
 MIN_SIDE = 16  # pixels: the smallest frame (or working image) an assist filter runs on
+FIELD_NOTCH = 1.5e-4  # a notch in the field mask this large (share of the frame's pixels: 40 px on 512 x 512)
+# is clipped steel or contrast at the field's edge
 WORK_SIZE = 512  # long side of the needle's and the live wire's working image (needle.py, livewire.py)
 
 
@@ -79,6 +81,10 @@ def density(frame: np.ndarray, invert: bool = False) -> np.ndarray:
 def field_mask(frame: np.ndarray, erode_px: int = 3) -> np.ndarray:
     """Pixels inside the radiation field: brighter than the black surround (bool, eroded).
 
+    The field is convex (a round iris or straight shutters): a notch of at least
+    ``FIELD_NOTCH`` of the frame between the bright region and its convex hull is steel or
+    contrast clipped to the surround's level where it meets the field's edge, and belongs to
+    the field (cut out, it would take the needle's surroundings with it after erosion).
     Frames without a black surround give an all-true mask (minus the image border).
     """
     from scipy import ndimage
@@ -89,11 +95,31 @@ def field_mask(frame: np.ndarray, erode_px: int = 3) -> np.ndarray:
     if mask.mean() < 0.05:
         mask = np.ones_like(mask)
     mask = ndimage.binary_fill_holes(mask)
+    if mask.mean() < 0.98:
+        mask |= _field_notches(mask)
     mask[:erode_px + 1, :] = mask[-erode_px - 1:, :] = False
     mask[:, :erode_px + 1] = mask[:, -erode_px - 1:] = False
     if erode_px > 0:
         mask = ndimage.binary_erosion(mask, iterations=erode_px)
     return mask
+
+
+def _field_notches(mask: np.ndarray) -> np.ndarray:
+    """Notches of at least ``FIELD_NOTCH`` of the frame between the largest region of ``mask`` and
+    its convex hull (the pixel steps along a round field's edge are smaller)."""
+    from scipy import ndimage
+    from skimage.morphology import convex_hull_image
+
+    labels, n = ndimage.label(mask)
+    if n == 0:
+        return np.zeros_like(mask)
+    main = labels == 1 + int(np.argmax(ndimage.sum_labels(mask, labels, range(1, n + 1))))
+    gaps = convex_hull_image(main) & ~mask
+    glab, gn = ndimage.label(gaps)
+    if gn == 0:
+        return np.zeros_like(mask)
+    big = np.flatnonzero(ndimage.sum_labels(gaps, glab, range(1, gn + 1)) >= FIELD_NOTCH * mask.size) + 1
+    return np.isin(glab, big)
 
 
 def sample(img: np.ndarray, xs: np.ndarray, ys: np.ndarray, order: int = 1) -> np.ndarray:
