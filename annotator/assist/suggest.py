@@ -53,8 +53,11 @@ SKIP_START_MM = 3.0  # the needle overlaps the first millimetres of the path
 END_LEVEL = 0.3
 ABRUPT_MM = 3.0
 MIN_TAIL_MM = 1.5
-FULL_CALIBRE = 0.6
-CALIBRE_REF_MM = 5.0  # the calibre just before the end is compared with the course's first this many mm
+END_WINDOW_MM = (3.5, 1.5)  # the column's calibre is read this far before its end (mm, from..to)
+WIDTH_RATIO = (0.8, 1.3)  # width there / width over the first half of the course: full calibre
+INTENSITY_RATIO = (0.7, 1.6)  # the same for the band's intensity
+MAX_WIDTH_SPREAD = 0.3  # std / median of the raw width over both windows
+END_SHARPNESS = 0.7  # 80 % -> 20 % of the column's level within this many widths
 BENCH_TURN_DEG = 12.0
 TILT_CHORD_MM = 15.0
 
@@ -112,21 +115,34 @@ def find_cutoff(profile: ContrastProfile, scale_mm: float | None = None) -> Cand
     end_mm = smm[last]
     if smm[-1] - end_mm < MIN_TAIL_MM:
         return None  # the band runs to the end of the path
-    before = (smm >= end_mm - 6.0) & (smm <= end_mm - 1.5) & start
-    body = start & (smm <= end_mm - 1.5)
-    if before.sum() < 3 or body.sum() < 3:
-        return None
     if not np.any((smm >= end_mm - ABRUPT_MM) & (smm <= end_mm) & (ii >= 0.6 * ref_i)):
         return None  # faded out rather than stopped
-    area = ii * ww  # ~ r^2 of a tube: falls fast as a sleeve tapers
-    # calibre against the first millimetres of the course (against the whole course, a short
-    # sleeve that tapers all the way still looks full just before its end)
-    first = body & (smm <= SKIP_START_MM + CALIBRE_REF_MM)
-    ref = first if first.sum() >= 3 else body
-    ratio = float(np.median(area[before]) / max(np.median(area[ref]), 1e-9))
-    if ratio < FULL_CALIBRE:
+    # calibre just before the end against the first half of the visible course, width (FWHM at full
+    # resolution) and intensity apart: both must stay full; a normal sleeve narrows and fades
+    before = start & (smm >= end_mm - END_WINDOW_MM[0]) & (smm <= end_mm - END_WINDOW_MM[1])
+    ref = start & (smm <= max(SKIP_START_MM + 4.0, 0.5 * (SKIP_START_MM + end_mm))) & (smm <= end_mm - END_WINDOW_MM[0])
+    if before.sum() < 3 or ref.sum() < 3:
+        return None  # too short a course to compare its end with its start
+    w_end, w_ref = float(np.median(ww[before])), float(np.median(ww[ref]))
+    i_end, i_ref = float(np.median(ii[before])), float(np.median(ii[ref]))
+    if min(w_end, w_ref, i_end, i_ref) <= 0:
         return None
-    level = 0.5 * float(np.median(ii[before]))
+    if not (WIDTH_RATIO[0] <= w_end / w_ref <= WIDTH_RATIO[1] and INTENSITY_RATIO[0] <= i_end / i_ref <= INTENSITY_RATIO[1]):
+        return None  # narrowed or faded (a normal sleeve), or wider than its course (something overlaps it)
+    both = before | ref
+    if float(np.std(width[both]) / max(float(np.median(width[both])), 1e-9)) > MAX_WIDTH_SPREAD:
+        return None  # the width jumps from station to station (bone edges, overlap): not measured reliably
+    # the end itself: from 80 % to 20 % of the column's level within END_SHARPNESS x its width (a blunt
+    # stop); a band that fades over a longer run is not a cutoff
+    j = int(np.flatnonzero(before)[-1])
+    while j + 1 < len(ii) and ii[j + 1] >= 0.8 * i_end:
+        j += 1
+    j20 = j
+    while j20 + 1 < len(ii) and ii[j20 + 1] >= 0.2 * i_end:
+        j20 += 1
+    if smm[j20] - smm[j] > END_SHARPNESS * w_end * mm:
+        return None
+    level = 0.5 * i_end
     k = last
     while k + 1 < len(ii) and ii[k + 1] >= level:
         k += 1
@@ -139,7 +155,7 @@ def find_cutoff(profile: ContrastProfile, scale_mm: float | None = None) -> Cand
         s_end = float(s[k])
     # a column ends in a rounded cap: along its axis the cap's projected thickness falls to half
     # at 0.87 r beyond the end of the filled course, i.e. half the column's FWHM (1.73 r)
-    s_end = max(float(s[0]), s_end - 0.5 * min(float(np.median(ww[before])), float(np.median(ww[body]))))
+    s_end = max(float(s[0]), s_end - 0.5 * min(w_end, w_ref))
     return Candidate("contrast_cutoff", s_end, profile.point_at(s_end),
                      f"contrast stops abruptly {s_end * mm:.0f} mm along the root at full calibre")
 
