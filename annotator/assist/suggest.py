@@ -9,12 +9,20 @@ Cutoff (``contrast_cutoff``, domain.md §6.1): the band *ends* inside the traced
 path (intensity stays below ``END_LEVEL`` x its typical level for the rest of
 the path, which goes on for at least ``MIN_TAIL_MM``), the end is *abrupt*
 (>= 0.6 of the typical level within ``ABRUPT_MM`` of it), and the column is
-still *full calibre* just before it: intensity x width (~ the squared radius
-of the sleeve) over the last 1.5-6 mm >= ``FULL_CALIBRE`` x its median over
-the first ``CALIBRE_REF_MM`` of the course. A normal sleeve tapers along its
-course, so its distal end is not suggested. No course length is required: a
-block can sit anywhere from the recess to beyond the foramen, and a normal
-sleeve can fill only a short way (an earlier "stops before 30 mm" gate is gone).
+still *full calibre* just before it. Calibre is read twice, apart: the band's
+width (FWHM, measured across it at full resolution) and its intensity over
+``END_WINDOW_MM`` before the end, each against its median over the first half
+of the visible course, must both lie within ``WIDTH_RATIO`` / ``INTENSITY_RATIO``
+(a normal sleeve narrows and fades; a column wider at its end than along its
+course has something overlapping it); the width must be steady there (its
+station-to-station spread <= ``MAX_WIDTH_SPREAD``: bone edges make it jump);
+and the end itself must be *blunt*: from 80 % to 20 % of the column's level
+within ``END_SHARPNESS`` x its width (a band that fades or blurs out over a
+longer run is not a cutoff). When any of this is unclear, nothing is
+suggested: a missed suggestion costs the user a click, a false cutoff
+misleads a clinical conclusion. No course length is required: a block can sit
+anywhere from the recess to beyond the foramen, and a normal sleeve can fill
+only a short way (an earlier "stops before 30 mm" gate is gone).
 Location: the half-height crossing of the intensity after the last full
 station (interpolated), moved back by half the column's FWHM (the rounded end
 of a filled sleeve reaches half height 0.87 r past the end of its axis), on
@@ -57,7 +65,7 @@ END_WINDOW_MM = (3.5, 1.5)  # the column's calibre is read this far before its e
 WIDTH_RATIO = (0.8, 1.3)  # width there / width over the first half of the course: full calibre
 INTENSITY_RATIO = (0.7, 1.6)  # the same for the band's intensity
 MAX_WIDTH_SPREAD = 0.3  # std / median of the raw width over both windows
-END_SHARPNESS = 0.7  # 80 % -> 20 % of the column's level within this many widths
+END_SHARPNESS = 0.55  # 80 % -> 20 % of the column's level within this many widths (a blurred end: ~0.7)
 BENCH_TURN_DEG = 12.0
 TILT_CHORD_MM = 15.0
 
