@@ -10,7 +10,8 @@ more from the tip; a flat or slightly rounded front, then nothing or a faint
 thread), drawn from a separate random stream so that the plain films (and
 ``bench_assist_hard``'s needles) stay unchanged.
 
-Per contrast band, ``analyse_path`` (the profile runs on 6 mm past the path's
+Per contrast band (the part on the film; a cut that lies off the film is left
+out), ``analyse_path`` (the profile runs on 6 mm past the path's
 end) on the true path, and on the live wire between the path's true ends (what
 a user gets): a cutoff suggested on a plain film is a false cutoff; on the
 cutoff variant, found or missed, and the distance from the suggested to the
@@ -47,6 +48,16 @@ def _cutoff(pairs):
     return next((a.points[0] for f, a in pairs if f.code == "contrast_cutoff"), None)
 
 
+def inside_part(path, size: int, margin: float = 2.0) -> list[tuple[float, float]]:
+    """The path from its start up to where it first leaves the image (a band may run off the film)."""
+    out = []
+    for x, y in path:
+        if not (margin <= x <= size - margin and margin <= y <= size - margin):
+            break
+        out.append((float(x), float(y)))
+    return out
+
+
 def evaluate(seed: int, count: int) -> list[dict]:
     """One record per contrast band and film variant: variant, size, noise, and per trace
     (``true``/``wire``) the suggested cutoff point (or None) and its error in mm."""
@@ -59,12 +70,16 @@ def evaluate(seed: int, count: int) -> list[dict]:
             pixels, truth = hard_films.render(seed, i, cutoff=variant == "cutoff")
             s, inv = truth["spacing_mm"], truth["monochrome1"]
             cal = _calibration(s)
-            bands = [nd for nd in truth["needles"] if len(nd["contrast_path"]) >= 2]
+            bands = []
+            for nd in truth["needles"]:
+                path = inside_part(nd["contrast_path"], truth["size"])
+                if len(path) < 2 or (variant == "cutoff" and len(path) < len(nd["contrast_path"])):
+                    continue  # no band, or the cut lies off the film
+                bands.append((nd, path))
             if not bands:
                 continue
             lw = LiveWire(pixels, cal, invert=inv)
-            for nd in bands:
-                path = [tuple(p) for p in nd["contrast_path"]]
+            for nd, path in bands:
                 rec = {"film": i, "variant": variant, "size": truth["size"], "noise": truth["noise"]}
                 wire = lw.path([path[0], path[-1]])
                 for name, p in (("true", path), ("wire", wire)):

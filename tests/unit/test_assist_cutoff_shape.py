@@ -70,16 +70,29 @@ def test_a_short_sleeve_tapering_to_its_end_is_not_a_cutoff():
 
 def test_a_band_that_blurs_out_over_its_own_width_is_not_a_cutoff():
     # a gaussian band of constant width whose end is as soft as the band is wide (contrast thinning
-    # out distally): full calibre, but no blunt stop
+    # out distally): full calibre, but no blunt stop. The end is read on the film at full resolution.
     s, d = grid()
     sigma = 1.0
     along = 0.5 * (1 - erf((s - 20.0) / (math.sqrt(2) * sigma))) * (s >= 0)
-    band = 1.6 * np.exp(-(d**2) / (2 * sigma**2)) * along
-    assert find_cutoff(contrast_profile(film(band), path_to(28), CAL)) is None
+    soft = film(1.6 * np.exp(-(d**2) / (2 * sigma**2)) * along)
+    assert find_cutoff(contrast_profile(soft, path_to(28), CAL), frame=soft) is None
+    assert not [f for f, _ in analyse_path(soft, path_to(20), CAL)[1] if f.code == "contrast_cutoff"]
     # the same band cut bluntly at 20 mm is a cutoff
-    blunt = 1.6 * np.exp(-(d**2) / (2 * sigma**2)) * ((s >= 0) & (s <= 20.0))
-    cut = find_cutoff(contrast_profile(film(blunt), path_to(28), CAL))
+    blunt = film(1.6 * np.exp(-(d**2) / (2 * sigma**2)) * ((s >= 0) & (s <= 20.0)))
+    cut = find_cutoff(contrast_profile(blunt, path_to(28), CAL), frame=blunt)
     assert cut is not None and abs(cut.s - 20.0) <= 1.5
+    assert [f for f, _ in analyse_path(blunt, path_to(20), CAL)[1] if f.code == "contrast_cutoff"]
+
+
+def test_the_band_end_is_the_stop_near_the_traced_end_not_a_structure_further_on():
+    # the user traced to where the contrast stops; 3 mm past the stop another dense structure
+    # crosses the extension the profile looks along: the stop is still seen
+    s, d = grid()
+    other = 2.5 * ((s > 23.0) & (s < 27.0)) * (d < 12.0)
+    img = film(tube(20.0) + other)
+    _, found = analyse_path(img, path_to(20), CAL)
+    points = [a.points[0] for f, a in found if f.code == "contrast_cutoff"]
+    assert len(points) == 1 and abs(points[0][0] - (X0 + 20 / SPACING)) * SPACING <= 1.5
 
 
 def test_a_band_fading_toward_its_end_is_not_a_cutoff():
