@@ -88,7 +88,7 @@ def test_the_band_end_is_the_stop_near_the_traced_end_not_a_structure_further_on
     # the user traced to where the contrast stops; 3 mm past the stop another dense structure
     # crosses the extension the profile looks along: the stop is still seen
     s, d = grid()
-    other = 2.5 * ((s > 23.0) & (s < 27.0)) * (d < 12.0)
+    other = 3.0 * np.sqrt(np.clip(1 - ((s - 25.5) ** 2 + d**2) / 2.0**2, 0, None))  # a dense blob on the line
     img = film(tube(20.0) + other)
     _, found = analyse_path(img, path_to(20), CAL)
     points = [a.points[0] for f, a in found if f.code == "contrast_cutoff"]
