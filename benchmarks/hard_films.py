@@ -15,7 +15,11 @@ drawn directly in image space with numpy/scipy:
   caudal, domain.md section 2; posterior on a lateral film) or any angle at all;
 - one needle or two (bilateral, on both sides of the spine);
 - contrast: a gaussian-profile band that starts at the tip and curves away,
-  with or without a pool at the tip, or none at all;
+  with or without a pool at the tip, or none at all: a normal root, fading to
+  30-100 % of its strength; ``render(..., cutoff=True)`` draws the same film
+  with every band stopping at full calibre part of its way (a flat or slightly
+  rounded front, then nothing or a faint thread; extra draws from
+  ``default_rng([seed, i, 15])``, so the plain films do not change);
 - 512, 1024 or 2048 px square films, 170-270 mm across; MONOCHROME1 or 2;
   strong noise (40-150 photons per pixel, correlated) or weak (600-3000);
   a random log display curve that clips the densest steel in some films.

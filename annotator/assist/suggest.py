@@ -6,20 +6,25 @@ suggested=True)``) linked both ways (``finding.annotation_id`` and
 here is ever confirmed.
 
 Cutoff (``contrast_cutoff``, domain.md §6.1): the band *ends* inside the traced
-path (intensity stays below ``END_LEVEL`` x its typical level for the rest of
-the path, which goes on for at least ``MIN_TAIL_MM``), the end is *abrupt*
-(>= 0.6 of the typical level within ``ABRUPT_MM`` of it), and the column is
-still *full calibre* just before it. Calibre is read twice, apart: the band's
-width (FWHM, measured across it at full resolution) and its intensity over
-``END_WINDOW_MM`` before the end, each against its median over the first half
-of the visible course, must both lie within ``WIDTH_RATIO`` / ``INTENSITY_RATIO``
-(a normal sleeve narrows and fades; a column wider at its end than along its
-course has something overlapping it); the width must be steady there (its
-station-to-station spread <= ``MAX_WIDTH_SPREAD``: bone edges make it jump);
-and the end itself must be *blunt*: from 80 % to 20 % of the column's level
-within ``END_SHARPNESS`` x its width (a band that fades or blurs out over a
-longer run is not a cutoff). When any of this is unclear, nothing is
-suggested: a missed suggestion costs the user a click, a false cutoff
+path (intensity stays below ``END_LEVEL`` x its typical level for at least
+``MIN_TAIL_MM``; with the traced end known, the first such stop from
+``NEAR_TRACED_END_MM`` before it, so that another structure further along the
+profile's extension is not taken for the band), the end is *abrupt* (>= 0.6 of
+the typical level within ``ABRUPT_MM`` of it), and the column is still *full
+calibre* just before it. Calibre is read twice, apart: the band's width (FWHM,
+measured across it at full resolution) and its intensity over ``END_WINDOW_MM``
+before the end, each against its median over the first half of the visible
+course, must lie within ``WIDTH_RATIO`` / ``INTENSITY_RATIO`` and their product
+(~ the squared radius of a tube) reach ``MIN_AREA_RATIO`` (a normal sleeve
+narrows and fades; a column wider at its end than along its course has
+something overlapping it); the width must be steady there (station-to-station
+spread <= ``MAX_WIDTH_SPREAD``: bone edges make it jump). The end itself must be
+*blunt*: from 80 % to 20 % of the column's level within ``END_SHARPNESS`` widths
+on the profile and, when the film is at hand (``analyse_path``), within
+``END_SHARPNESS_FULL`` widths measured along the axis at full resolution
+(``profile.end_drop``): a band whose end blurs out as softly as its sides
+(~0.7 widths for a gaussian band) is not a cutoff. When any of this is unclear,
+nothing is suggested: a missed suggestion costs the user a click, a false cutoff
 misleads a clinical conclusion. No course length is required: a block can sit
 anywhere from the recess to beyond the foramen, and a normal sleeve can fill
 only a short way (an earlier "stops before 30 mm" gate is gone).
