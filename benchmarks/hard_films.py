@@ -15,7 +15,11 @@ drawn directly in image space with numpy/scipy:
   caudal, domain.md section 2; posterior on a lateral film) or any angle at all;
 - one needle or two (bilateral, on both sides of the spine);
 - contrast: a gaussian-profile band that starts at the tip and curves away,
-  with or without a pool at the tip, or none at all;
+  with or without a pool at the tip, or none at all: a normal root, fading to
+  30-100 % of its strength; ``render(..., cutoff=True)`` draws the same film
+  with every band stopping at full calibre part of its way (a flat or slightly
+  rounded front, then nothing or a faint thread; extra draws from
+  ``default_rng([seed, i, 15])``, so the plain films do not change);
 - 512, 1024 or 2048 px square films, 170-270 mm across; MONOCHROME1 or 2;
   strong noise (40-150 photons per pixel, correlated) or weak (600-3000);
   a random log display curve that clips the densest steel in some films.
@@ -176,8 +180,12 @@ def _draw_needle(mu, rng, tip_mm, u, length_mm, s, hub_inside: bool):
     return junction
 
 
-def _draw_contrast(mu, rng, tip_mm, u, s, away: np.ndarray) -> list[list[float]]:
-    """A band leaving the tip, curving toward ``away``; returns its path in mm."""
+def _draw_contrast(mu, rng, tip_mm, u, s, away: np.ndarray, cut_rng=None):
+    """A band leaving the tip, curving toward ``away``; returns (its path in mm, cutoff point in mm or None).
+
+    With ``cut_rng`` (the cutoff variant; every draw of ``rng`` stays the same) the band stops at full
+    calibre part of its way: a flat or slightly rounded front across the band, then nothing or a faint
+    thread along the rest of its course."""
     from scipy import ndimage
 
     n = mu.shape[0]
@@ -197,23 +205,57 @@ def _draw_contrast(mu, rng, tip_mm, u, s, away: np.ndarray) -> list[list[float]]
     strength = rng.uniform(0.15, 0.8)
     img = np.zeros((n, n), np.float32)
     w = np.linspace(1.0, rng.uniform(0.3, 1.0), len(pts_a))
-    ix = np.clip((pts_a[:, 0] / s).astype(int), 0, n - 1)
-    iy = np.clip((pts_a[:, 1] / s).astype(int), 0, n - 1)
+    cut = None
+    line = pts_a
+    if cut_rng is not None:
+        k_cut = int(min(len(pts_a) - 2, round(cut_rng.uniform(8.0, max(9.0, 0.75 * length)) / 0.5)))
+        ext = int(math.ceil(3 * radius / 0.5))  # the line runs on past the cut so the band is full there
+        line, w = pts_a[: k_cut + ext + 1], w[: k_cut + ext + 1]
+        cut = (k_cut, radius * cut_rng.uniform(0.0, 1.0))  # cap: how far the front bulges on the axis (mm)
+    ix = np.clip((line[:, 0] / s).astype(int), 0, n - 1)
+    iy = np.clip((line[:, 1] / s).astype(int), 0, n - 1)
     np.add.at(img, (iy, ix), w * 0.5 / s)  # line density per pixel: 0.5 mm steps
     if rng.random() < 0.5:  # a pool at the tip
         img[int(np.clip(tip_mm[1] / s, 0, n - 1)), int(np.clip(tip_mm[0] / s, 0, n - 1))] += rng.uniform(1.0, 2.5) * radius / s
     sig = radius / s
     # a line of unit density blurred to a gaussian band of peak strength x its diameter
     img = ndimage.gaussian_filter(img, sig) * (math.sqrt(2 * math.pi) * sig * strength * 2 * radius)
+    cut_pt = None
+    if cut is not None and cut_rng is not None:
+        k_cut, cap = cut
+        cut_pt = pts_a[k_cut]
+        t = pts_a[k_cut + 1] - pts_a[k_cut - 1]
+        t = t / np.linalg.norm(t)
+        c = np.arange(n, dtype=np.float32) + 0.5
+        xx, yy = np.meshgrid(c * s, c * s)
+        along = (xx - cut_pt[0]) * t[0] + (yy - cut_pt[1]) * t[1]
+        perp = -(xx - cut_pt[0]) * t[1] + (yy - cut_pt[1]) * t[0]
+        front = cap * np.clip(1 - (perp / (1.5 * radius)) ** 2, 0, 1)  # a rounded front, flat when cap = 0
+        near = (np.abs(perp) <= 4 * radius) & (along >= -radius) & (along <= 8 * radius)
+        keep = np.clip((front - along) / 0.2 + 0.5, 0, 1)  # a 0.2 mm soft edge
+        img = np.where(near, img * keep, img).astype(np.float32)
+        if cut_rng.random() < 0.5:  # a faint thread goes on along the course
+            k_end = int(min(len(pts_a), k_cut + cut_rng.uniform(3.0, 15.0) / 0.5))
+            thread = pts_a[k_cut:k_end]
+            r_t, frac = cut_rng.uniform(0.25, 0.5), cut_rng.uniform(0.08, 0.2)
+            t_img = np.zeros((n, n), np.float32)
+            np.add.at(t_img, (np.clip((thread[:, 1] / s).astype(int), 0, n - 1),
+                              np.clip((thread[:, 0] / s).astype(int), 0, n - 1)), 0.5 / s)
+            sig_t = r_t / s
+            img += ndimage.gaussian_filter(t_img, sig_t) * (math.sqrt(2 * math.pi) * sig_t * frac * strength * 2 * radius)
+        pts_a = pts_a[: k_cut + 1]
     mu += img
-    return pts_a.tolist()
+    return pts_a.tolist(), cut_pt
 
 
-def render(seed: int, i: int) -> tuple[np.ndarray, dict]:
-    """Film ``i`` of ``seed``: (stored pixels uint16, truth)."""
+def render(seed: int, i: int, cutoff: bool = False) -> tuple[np.ndarray, dict]:
+    """Film ``i`` of ``seed``: (stored pixels uint16, truth). ``cutoff``: the same film, except that
+    every contrast band stops at full calibre part of its way (``_draw_contrast``; the extra draws come
+    from ``default_rng([seed, i, 15])``), with each needle's ``cutoff`` point in the truth."""
     from scipy import ndimage
 
     rng = np.random.default_rng([seed, i, 14])
+    cut_rng = np.random.default_rng([seed, i, 15]) if cutoff else None
     n = int(rng.choice(SIZES, p=SIZE_P))
     s = float(rng.uniform(170, 270) / n)
     view = "lateral" if rng.random() < 0.2 else "AP"
@@ -265,13 +307,16 @@ def render(seed: int, i: int) -> tuple[np.ndarray, dict]:
             tip = np.array([fov / 2, fov / 2]) + rng.normal(0, 0.1 * fov, 2)
         junction = _draw_needle(mu, rng, tip, u, length, s, hub_inside)
         end_px = junction / s if hub_inside else _field_exit(tip / s, junction / s, inside_px)
-        path = []
+        path: list = []
+        cut_pt = None
         if contrast == "tip":
             away = np.array([sgn_img, vy]) if view == "AP" else np.array([-vx, vy])
-            path = _draw_contrast(mu, rng, tip, u, s, away)
+            path, cut_pt = _draw_contrast(mu, rng, tip, u, s, away, cut_rng)
         needles.append({"tip": (tip / s).tolist(), "end": [float(end_px[0]), float(end_px[1])], "side": side,
                         "hub_inside": hub_inside, "contrast": contrast, "orientation": orientation,
                         "contrast_path": (np.array(path) / s).tolist() if path else []})
+        if cutoff:
+            needles[-1]["cutoff"] = None if cut_pt is None else (np.asarray(cut_pt) / s).tolist()
     # detector: blur, quantum noise, display curve
     mu = ndimage.gaussian_filter(mu, rng.uniform(0.12, 0.25) / s)
     trans = np.exp(-mu)

@@ -167,6 +167,61 @@ def contrast_profile(frame: np.ndarray, path: Sequence[Point], calibration=None,
     )
 
 
+def end_drop(frame: np.ndarray, profile: ContrastProfile, level_window: tuple[float, float], search_to: float,
+             width: float, invert: bool = False, smooth: float | None = None) -> float | None:
+    """How far (profile unit) the band's axis density takes to fall from 80 % to 20 % of its level
+    at the band's end, measured at full resolution on ``frame`` (not on the profile's smoothed
+    stations): every 0.25 px along the path, the mean density over the band's middle half-width
+    (+-0.25 ``width``, its FWHM) less the median of both sides (1.0-1.6 widths out), averaged over
+    ``smooth`` (default 0.4 mm or 1.6 px); the level is the median over ``level_window`` (arc
+    lengths), the fall is searched from its end up to ``search_to``. None when it cannot be read
+    (too short, no level, no fall)."""
+    dens = density(frame, invert)
+    s = profile.s
+    step = 0.25 / profile.px_per_unit
+    ss = np.arange(max(float(s[0]), level_window[0] - 0.5), min(float(s[-1]), search_to), step)
+    if len(ss) < 8 or width <= 0:
+        return None
+    px = np.interp(ss, s, profile.points[:, 0])
+    py = np.interp(ss, s, profile.points[:, 1])
+    tx = np.interp(ss, s, profile.tangents[:, 0])
+    ty = np.interp(ss, s, profile.tangents[:, 1])
+    norm = np.maximum(np.hypot(tx, ty), 1e-9)
+    tx, ty = tx / norm, ty / norm
+    w_px = width * profile.px_per_unit
+
+    def at(offs: np.ndarray) -> np.ndarray:
+        return sample(dens, px[:, None] - ty[:, None] * offs[None], py[:, None] + tx[:, None] * offs[None])
+
+    side = np.concatenate([-np.linspace(1.0, 1.6, 4), np.linspace(1.0, 1.6, 4)]) * w_px
+    h = at(np.linspace(-0.25, 0.25, 5) * w_px).mean(axis=1) - np.median(at(side), axis=1)
+    if smooth is None:
+        smooth = 0.4 if profile.unit != "px" else 1.6
+    from scipy import ndimage
+
+    h = ndimage.uniform_filter1d(h, max(1, int(round(smooth / step))), mode="nearest")
+    win = (ss >= level_window[0]) & (ss <= level_window[1])
+    if win.sum() < 4:
+        return None
+    level = float(np.median(h[win]))
+    if level <= 0:
+        return None
+    i0 = int(np.flatnonzero(win)[-1])
+    below = np.flatnonzero(h[i0:] < 0.2 * level)
+    if below.size == 0:
+        return None
+    j20 = i0 + int(below[0])
+    above = np.flatnonzero(h[i0:j20] >= 0.8 * level)
+    j80 = i0 + int(above[-1]) if above.size else i0
+
+    def cross(j: int, lv: float) -> float:
+        if j + 1 < len(h) and h[j] != h[j + 1]:
+            return float(ss[j] + (h[j] - lv) / (h[j] - h[j + 1]) * (ss[j + 1] - ss[j]))
+        return float(ss[j])
+
+    return cross(j20 - 1, 0.2 * level) - cross(j80, 0.8 * level)
+
+
 PLOT_LABELS = {
     "x": "arc length from the start ({unit})",
     "intensity": "band intensity (density)",

@@ -6,15 +6,28 @@ suggested=True)``) linked both ways (``finding.annotation_id`` and
 here is ever confirmed.
 
 Cutoff (``contrast_cutoff``, domain.md §6.1): the band *ends* inside the traced
-path (intensity stays below ``END_LEVEL`` x its typical level for the rest of
-the path, which goes on for at least ``MIN_TAIL_MM``), the end is *abrupt*
-(>= 0.6 of the typical level within ``ABRUPT_MM`` of it), and the column is
-still *full calibre* just before it: intensity x width (~ the squared radius
-of the sleeve) over the last 1.5-6 mm >= ``FULL_CALIBRE`` x its median over
-the first ``CALIBRE_REF_MM`` of the course. A normal sleeve tapers along its
-course, so its distal end is not suggested. No course length is required: a
-block can sit anywhere from the recess to beyond the foramen, and a normal
-sleeve can fill only a short way (an earlier "stops before 30 mm" gate is gone).
+path (intensity stays below ``END_LEVEL`` x its typical level for at least
+``MIN_TAIL_MM``; with the traced end known, the first such stop from
+``NEAR_TRACED_END_MM`` before it, so that another structure further along the
+profile's extension is not taken for the band), the end is *abrupt* (>= 0.6 of
+the typical level within ``ABRUPT_MM`` of it), and the column is still *full
+calibre* just before it. Calibre is read twice, apart: the band's width (FWHM,
+measured across it at full resolution) and its intensity over ``END_WINDOW_MM``
+before the end, each against its median over the first half of the visible
+course, must lie within ``WIDTH_RATIO`` / ``INTENSITY_RATIO`` and their product
+(~ the squared radius of a tube) reach ``MIN_AREA_RATIO`` (a normal sleeve
+narrows and fades; a column wider at its end than along its course has
+something overlapping it); the width must be steady there (station-to-station
+spread <= ``MAX_WIDTH_SPREAD``: bone edges make it jump). The end itself must be
+*blunt*: from 80 % to 20 % of the column's level within ``END_SHARPNESS`` widths
+on the profile and, when the film is at hand (``analyse_path``), within
+``END_SHARPNESS_FULL`` widths measured along the axis at full resolution
+(``profile.end_drop``): a band whose end blurs out as softly as its sides
+(~0.7 widths for a gaussian band) is not a cutoff. When any of this is unclear,
+nothing is suggested: a missed suggestion costs the user a click, a false cutoff
+misleads a clinical conclusion. No course length is required: a block can sit
+anywhere from the recess to beyond the foramen, and a normal sleeve can fill
+only a short way (an earlier "stops before 30 mm" gate is gone).
 Location: the half-height crossing of the intensity after the last full
 station (interpolated), moved back by half the column's FWHM (the rounded end
 of a filled sleeve reaches half height 0.87 r past the end of its axis), on
@@ -43,7 +56,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from annotator.assist.profile import ContrastProfile, contrast_profile, extend_path, resample
+from annotator.assist.profile import ContrastProfile, contrast_profile, end_drop, extend_path, resample
 from annotator.model.annotations import Annotation, Role, ShapeKind
 from annotator.model.case import Finding
 
@@ -53,8 +66,14 @@ SKIP_START_MM = 3.0  # the needle overlaps the first millimetres of the path
 END_LEVEL = 0.3
 ABRUPT_MM = 3.0
 MIN_TAIL_MM = 1.5
-FULL_CALIBRE = 0.6
-CALIBRE_REF_MM = 5.0  # the calibre just before the end is compared with the course's first this many mm
+END_WINDOW_MM = (3.5, 1.5)  # the column's calibre is read this far before its end (mm, from..to)
+WIDTH_RATIO = (0.7, 1.3)  # width there / width over the first half of the course: full calibre
+INTENSITY_RATIO = (0.7, 1.6)  # the same for the band's intensity
+MIN_AREA_RATIO = 0.6  # and their product (~ the squared radius of a tube)
+NEAR_TRACED_END_MM = 3.0
+MAX_WIDTH_SPREAD = 0.3  # std / median of the raw width over both windows
+END_SHARPNESS = 1.0  # 80 % -> 20 % of the column's level within this many widths, on the profile
+END_SHARPNESS_FULL = 0.45  # the same at full resolution on the film (a gaussian blur of the end: ~0.7)
 BENCH_TURN_DEG = 12.0
 TILT_CHORD_MM = 15.0
 
@@ -76,11 +95,26 @@ def _smooth(v: np.ndarray, n: int) -> np.ndarray:
     return ndimage.median_filter(v, size=max(1, n), mode="nearest") if n > 1 else v
 
 
-def find_cutoff(profile: ContrastProfile, scale_mm: float | None = None) -> Candidate | None:
+def _crossing(x: np.ndarray, v: np.ndarray, j: int, level: float) -> float:
+    """Where ``v`` falls through ``level`` between samples ``j`` and ``j + 1`` (interpolated in ``x``)."""
+    if j + 1 < len(v) and v[j] != v[j + 1]:
+        return float(x[j] + (v[j] - level) / (v[j] - v[j + 1]) * (x[j + 1] - x[j]))
+    return float(x[j])
+
+
+def find_cutoff(profile: ContrastProfile, scale_mm: float | None = None,
+                traced_to: float | None = None, frame: np.ndarray | None = None,
+                invert: bool = False) -> Candidate | None:
     """An abrupt end of a full-calibre band that stops short on ``profile``, or None.
 
     ``scale_mm`` converts the profile unit to mm (None for calibrated profiles;
-    for pixel profiles pass the assumed mm per pixel).
+    for pixel profiles pass the assumed mm per pixel). ``traced_to``: where the
+    traced path ends on the profile (profile unit), when the profile runs on past
+    it: the band's end is then its first stop from ``NEAR_TRACED_END_MM`` before
+    that point on (the user traced to where the contrast stops; another structure
+    further along the extension is not the band), else its last visible station.
+    ``frame`` (the film the profile was measured on; ``invert`` as there): the
+    end's fall is also measured on it at full resolution (``profile.end_drop``).
     """
     s, inten, width = profile.s, profile.intensity, profile.width
     mm = 1.0 if scale_mm is None else scale_mm
@@ -109,24 +143,51 @@ def find_cutoff(profile: ContrastProfile, scale_mm: float | None = None) -> Cand
     if idx.size == 0:
         return None
     last = int(idx[-1])
+    if traced_to is not None:
+        gap = int(math.ceil(MIN_TAIL_MM / ds))
+        for j in map(int, idx):
+            if j + gap < len(present) and smm[j] >= traced_to * mm - NEAR_TRACED_END_MM \
+                    and not present[j + 1 : j + 1 + gap].any():
+                last = j
+                break
     end_mm = smm[last]
     if smm[-1] - end_mm < MIN_TAIL_MM:
         return None  # the band runs to the end of the path
-    before = (smm >= end_mm - 6.0) & (smm <= end_mm - 1.5) & start
-    body = start & (smm <= end_mm - 1.5)
-    if before.sum() < 3 or body.sum() < 3:
-        return None
     if not np.any((smm >= end_mm - ABRUPT_MM) & (smm <= end_mm) & (ii >= 0.6 * ref_i)):
         return None  # faded out rather than stopped
-    area = ii * ww  # ~ r^2 of a tube: falls fast as a sleeve tapers
-    # calibre against the first millimetres of the course (against the whole course, a short
-    # sleeve that tapers all the way still looks full just before its end)
-    first = body & (smm <= SKIP_START_MM + CALIBRE_REF_MM)
-    ref = first if first.sum() >= 3 else body
-    ratio = float(np.median(area[before]) / max(np.median(area[ref]), 1e-9))
-    if ratio < FULL_CALIBRE:
+    # calibre just before the end against the first half of the visible course, width (FWHM at full
+    # resolution) and intensity apart: both must stay full; a normal sleeve narrows and fades
+    before = start & (smm >= end_mm - END_WINDOW_MM[0]) & (smm <= end_mm - END_WINDOW_MM[1])
+    ref = start & (smm <= max(SKIP_START_MM + 4.0, 0.5 * (SKIP_START_MM + end_mm))) & (smm <= end_mm - END_WINDOW_MM[0])
+    if before.sum() < 3 or ref.sum() < 3:
+        return None  # too short a course to compare its end with its start
+    w_end, w_ref = float(np.median(ww[before])), float(np.median(ww[ref]))
+    i_end, i_ref = float(np.median(ii[before])), float(np.median(ii[ref]))
+    if min(w_end, w_ref, i_end, i_ref) <= 0:
         return None
-    level = 0.5 * float(np.median(ii[before]))
+    wr, ir = w_end / w_ref, i_end / i_ref
+    if not (WIDTH_RATIO[0] <= wr <= WIDTH_RATIO[1] and INTENSITY_RATIO[0] <= ir <= INTENSITY_RATIO[1]
+            and wr * ir >= MIN_AREA_RATIO):
+        return None  # narrowed or faded (a normal sleeve), or wider than its course (something overlaps it)
+    both = before | ref
+    if float(np.std(width[both]) / max(float(np.median(width[both])), 1e-9)) > MAX_WIDTH_SPREAD:
+        return None  # the width jumps from station to station (bone edges, overlap): not measured reliably
+    # the end itself: from 80 % to 20 % of the column's level within END_SHARPNESS x its width (a blunt
+    # stop); a band that fades over a longer run is not a cutoff
+    j80 = int(np.flatnonzero(before)[-1])
+    while j80 + 1 < len(ii) and ii[j80 + 1] >= 0.8 * i_end:
+        j80 += 1
+    j20 = j80
+    while j20 + 1 < len(ii) and ii[j20 + 1] >= 0.2 * i_end:
+        j20 += 1
+    if _crossing(smm, ii, j20, 0.2 * i_end) - _crossing(smm, ii, j80, 0.8 * i_end) > END_SHARPNESS * w_end * mm:
+        return None
+    if frame is not None:
+        drop = end_drop(frame, profile, ((end_mm - END_WINDOW_MM[0]) / mm, (end_mm - END_WINDOW_MM[1]) / mm),
+                        (end_mm + 2.5) / mm, w_end, invert)
+        if drop is None or drop > END_SHARPNESS_FULL * w_end:
+            return None
+    level = 0.5 * i_end
     k = last
     while k + 1 < len(ii) and ii[k + 1] >= level:
         k += 1
@@ -139,7 +200,7 @@ def find_cutoff(profile: ContrastProfile, scale_mm: float | None = None) -> Cand
         s_end = float(s[k])
     # a column ends in a rounded cap: along its axis the cap's projected thickness falls to half
     # at 0.87 r beyond the end of the filled course, i.e. half the column's FWHM (1.73 r)
-    s_end = max(float(s[0]), s_end - 0.5 * min(float(np.median(ww[before])), float(np.median(ww[body]))))
+    s_end = max(float(s[0]), s_end - 0.5 * min(w_end, w_ref))
     return Candidate("contrast_cutoff", s_end, profile.point_at(s_end),
                      f"contrast stops abruptly {s_end * mm:.0f} mm along the root at full calibre")
 
@@ -212,12 +273,15 @@ def make_suggestion(c: Candidate, film_id: str | None, frame: int = 0, unit: str
 
 def suggest_path_findings(profile: ContrastProfile, path: Sequence[Point], film_id: str | None = None,
                           directions=None, level: str | None = None, frame: int = 0,
-                          px_per_mm: float | None = None) -> list[tuple[Finding, Annotation]]:
-    """Cutoff / bench sign (and, for L5, the tilt angle) suggestions along one traced path."""
+                          px_per_mm: float | None = None, image: np.ndarray | None = None,
+                          invert: bool = False) -> list[tuple[Finding, Annotation]]:
+    """Cutoff / bench sign (and, for L5, the tilt angle) suggestions along one traced path
+    (``image``: the film's frame the profile was measured on, for the cutoff's end at full resolution)."""
     mm_scale = None if profile.unit != "px" else (1.0 / px_per_mm if px_per_mm else 0.25)
     ppm = px_per_mm or (profile.px_per_unit if profile.unit != "px" else 4.0)
     out = []
-    cut = find_cutoff(profile, mm_scale)
+    traced = float(resample(path, 1.0)[0][-1]) / (profile.px_per_unit if profile.unit != "px" else 1.0)
+    cut = find_cutoff(profile, mm_scale, traced_to=traced, frame=image, invert=invert)
     if cut is not None:
         out.append(make_suggestion(cut, film_id, frame, profile.unit))
     bench = find_bench(path, directions, ppm)
@@ -267,4 +331,5 @@ def analyse_path(frame, path: Sequence[Point], calibration=None, directions=None
     ppm = 1.0 / mm if mm else None
     longer = extend_path(path, _tail_inside(frame, path, TAIL_MM * (ppm or 4.0)))
     profile = contrast_profile(frame, longer, calibration, invert=invert)
-    return profile, suggest_path_findings(profile, path, film_id, directions, level, frame_index, ppm)
+    return profile, suggest_path_findings(profile, path, film_id, directions, level, frame_index, ppm,
+                                          image=frame, invert=invert)
