@@ -55,8 +55,8 @@ CUE_WEIGHTS = {
 PRIORS = ("surroundings",)  # cues that report a vote against the call but do not make a disagreement
 DISAGREE = 0.6  # a cue voting against the call with at least this weight x vote is a disagreement
 EDGE_MM = 4.0  # an end this close to the field's edge is at the edge
-HUB_SIDE_MM = 4.5  # the hub cue compares the axis beyond an end with the sides this far off it
-HUB_SPAN_MM = (1.5, 7.0)  # ... along this stretch beyond the end
+HUB_SIDE_MM = 4.5  # the hub cue compares the density 1 mm beside the axis with the sides this far off it
+HUB_SPAN_MM = (1.5, 7.0)  # ... along this stretch beyond an end or inside it
 HUB_REF_SIDE_MM = 2.0  # the shaft's reference contrast: its axis against the sides this far off it
 HUB_CAP = 1.5  # a hub's width measure (``hub_width``) counts up to this
 HUB_EVEN = (0.5, 0.8)  # ... scaled from 0 to 1 as its smallest / largest along the span goes from ... to ...
@@ -135,12 +135,13 @@ def _wide(img: np.ndarray, end, out, px_mm: float, ref: float, sign: float) -> f
     return lo / ref * even
 
 
-def hub_width(img: np.ndarray, end, out, px_mm: float, ref: float) -> float:
+def hub_width(img: np.ndarray, end, out, px_mm: float, ref: float, floor: float = 0.0) -> float:
     """How much ``end`` (``out``: outward unit vector) looks like the hub end, 0..``HUB_CAP``: a
     wide dense straight piece in line with the shaft, all along ``HUB_SPAN_MM``, either just
     beyond the end (the run stopped at the junction) or just inside it (the run went on through
-    the hub). 0 when the shaft's own contrast ``ref`` is not positive."""
-    if ref <= 0:
+    the hub). 0 when the shaft's own contrast ``ref`` is not above ``floor`` (the pixel noise):
+    against a shaft that is hardly seen, any even patch would read as a hub."""
+    if not ref > max(floor, 0.0):  # also NaN
         return 0.0
     return float(np.clip(max(_wide(img, end, out, px_mm, ref, 1.0), _wide(img, end, out, px_mm, ref, -1.0)),
                          0.0, HUB_CAP))
@@ -278,8 +279,8 @@ def call_ends(small: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray,
     if raw["field_edge"] == 0:  # with one end at the field's edge the hub is outside the field
         ref = _axis_contrast(small, a, b, px_mm)
         # a hub is wide and dense all along, in line with the shaft, at one end only
-        raw["hub"] = float(np.clip((hub_width(small, a, -u, px_mm, ref) - hub_width(small, b, u, px_mm, ref))
-                                   / HUB_SCALE, -1, 1))
+        raw["hub"] = float(np.clip((hub_width(small, a, -u, px_mm, ref, noise)
+                                    - hub_width(small, b, u, px_mm, ref, noise)) / HUB_SCALE, -1, 1))
     if full is not None and full_px_mm:
         ta = _taper_width(full, a * factor, -u, full_px_mm, plateau)
         tb = _taper_width(full, b * factor, u, full_px_mm, plateau)

@@ -179,7 +179,7 @@ def end_drop(frame: np.ndarray, profile: ContrastProfile, level_window: tuple[fl
     dens = density(frame, invert)
     s = profile.s
     step = 0.25 / profile.px_per_unit
-    ss = np.arange(max(float(s[0]), level_window[0] - 0.5), min(float(s[-1]), search_to), step)
+    ss = np.arange(max(float(s[0]), level_window[0] - 2.0 / profile.px_per_unit), min(float(s[-1]), search_to), step)
     if len(ss) < 8 or width <= 0:
         return None
     px = np.interp(ss, s, profile.points[:, 0])

@@ -107,3 +107,27 @@ def test_a_column_wider_at_its_end_than_along_its_course_is_not_a_cutoff():
     # something overlaps the last millimetres (a blob twice as wide): the calibre cannot be read there
     img = film(tube(20.0, radius=lambda s: np.where(s > 15.0, 4.0, 2.0)))
     assert find_cutoff(contrast_profile(img, path_to(27), CAL)) is None
+
+
+def slab(end_mm: float, half_width) -> np.ndarray:
+    """A band of constant thickness (1.6 mm of contrast at every point across it) whose half-width
+    is ``half_width(s)`` mm, ending squarely at ``end_mm``: its intensity on the axis never
+    changes, only its width does -- the width rules alone decide."""
+    s, d = grid()
+    w = half_width(np.clip(s, 0, end_mm))
+    return 1.6 * np.clip(w - d + 0.5, 0, 1) * ((s >= 0) & (s <= end_mm))
+
+
+def test_a_band_as_dense_but_twice_as_wide_at_its_end_is_not_a_cutoff():
+    img = film(slab(20.0, lambda s: np.where(s > 15.0, 4.0, 2.0)))
+    assert find_cutoff(contrast_profile(img, path_to(27), CAL)) is None
+    # the same band, as wide at its end as along its course, is one (its square front is placed
+    # up to half a width early: the location rule assumes a filled sleeve's rounded end, README)
+    same = film(slab(20.0, lambda s: 2.0 + 0 * s))
+    cut = find_cutoff(contrast_profile(same, path_to(27), CAL))
+    assert cut is not None and 17.5 <= cut.s <= 20.5
+
+
+def test_a_band_as_dense_but_narrowing_to_half_its_width_is_not_a_cutoff():
+    img = film(slab(20.0, lambda s: 2.0 - 1.0 * np.clip((s - 10.0) / 8.0, 0, 1)))
+    assert find_cutoff(contrast_profile(img, path_to(27), CAL)) is None

@@ -40,6 +40,17 @@ def test_clipped_steel_at_the_field_edge_is_inside_the_field():
     assert not (mask & ~inside).any()
 
 
+def test_a_dark_box_at_the_field_edge_is_not_taken_into_the_field():
+    # a black box (a burned-in label's background, a lead marker) over the field's edge is
+    # as dark as the surround but neither long nor thin: it stays out of the field
+    img, _, inside = _round_field_with_clipped_needle()
+    img[200:260, 10:60] = 0  # 60 x 50 px across the left edge of the iris
+    mask = field_mask(img.astype(np.float32), 0)
+    assert not mask[210:250, 30:55].any()
+    assert mask[230, 120]  # the field beside it is still the field
+
+
+
 def test_a_needle_clipped_into_the_field_edge_is_found():
     img, tip, _ = _round_field_with_clipped_needle()
     prop = propose_needle(img, Calibration(0.4, 0.4, CalibrationSource.PIXEL_SPACING))

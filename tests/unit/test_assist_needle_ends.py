@@ -188,6 +188,20 @@ def test_a_hub_in_line_marks_the_hub_end_against_the_aim():
         assert prop.cues["hub"] > 0
 
 
+def test_a_hub_the_shaft_runs_through_marks_the_hub_end():
+    # the cannula goes on through its hub: the shaft's run can take in the hub, and the wide
+    # piece then lies just inside the proposal's end; the aim points the other way again
+    img = _film(size=384, seed=5)
+    a, b = np.array([130.0, 130.0]), np.array([240.0, 230.0])
+    u = (b - a) / np.linalg.norm(b - a)
+    _density_line(img, a - 40 * u, b)  # steel from the hub's far end to the tip
+    _density_line(img, a - 40 * u, a, width=12.0, depth=700.0)  # the hub around it
+    prop = propose_needle(_stored(img), _cal(), directions=Directions("L", "H"), view="unknown")
+    assert prop is not None and math.dist(prop.tip, tuple(b)) < 3, prop
+    assert math.dist(prop.shaft[0], tuple(a - 40 * u)) < 6  # the run went on through the hub
+    assert prop.cues["hub"] > 0
+
+
 def test_a_tapering_contrast_column_in_line_is_no_hub():
     # contrast running straight on from the tip, narrowing as it goes (a teardrop), is uneven
     # along its length: it does not count as a hub against the tip
