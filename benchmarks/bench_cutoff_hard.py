@@ -5,7 +5,7 @@ Films: ``FILMS`` renders of ``benchmarks.hard_films`` -- an independent generato
 512, 1024 and 2048 px, MONOCHROME1 or 2, strong or weak noise. Its contrast band
 leaving the needle tip is a *normal* root: a gaussian-profile band that fades
 (to 30-100 % of its strength) and ends without a cutoff. The same films with
-``cutoff=True`` have every band stop at full calibre part of its way (8 mm or
+``cutoff=True`` have every band stop at full width (its fade kept) part of its way (8 mm or
 more from the tip; a flat or slightly rounded front, then nothing or a faint
 thread), drawn from a separate random stream so that the plain films (and
 ``bench_assist_hard``'s needles) stay unchanged.

@@ -17,7 +17,7 @@ drawn directly in image space with numpy/scipy:
 - contrast: a gaussian-profile band that starts at the tip and curves away,
   with or without a pool at the tip, or none at all: a normal root, fading to
   30-100 % of its strength; ``render(..., cutoff=True)`` draws the same film
-  with every band stopping at full calibre part of its way (a flat or slightly
+  with every band stopping at full width part of its way (a flat or slightly
   rounded front, then nothing or a faint thread; extra draws from
   ``default_rng([seed, i, 15])``, so the plain films do not change);
 - 512, 1024 or 2048 px square films, 170-270 mm across; MONOCHROME1 or 2;
@@ -250,7 +250,7 @@ def _draw_contrast(mu, rng, tip_mm, u, s, away: np.ndarray, cut_rng=None):
 
 def render(seed: int, i: int, cutoff: bool = False) -> tuple[np.ndarray, dict]:
     """Film ``i`` of ``seed``: (stored pixels uint16, truth). ``cutoff``: the same film, except that
-    every contrast band stops at full calibre part of its way (``_draw_contrast``; the extra draws come
+    every contrast band stops at full width part of its way (``_draw_contrast``; the extra draws come
     from ``default_rng([seed, i, 15])``), with each needle's ``cutoff`` point in the truth."""
     from scipy import ndimage
 

@@ -17,8 +17,9 @@ before the end, each against its median over the first half of the visible
 course, must lie within ``WIDTH_RATIO`` / ``INTENSITY_RATIO`` and their product
 (~ the squared radius of a tube) reach ``MIN_AREA_RATIO`` (a normal sleeve
 narrows and fades; a column wider at its end than along its course has
-something overlapping it); the width must be steady there (station-to-station
-spread <= ``MAX_WIDTH_SPREAD``: bone edges make it jump). The end itself must be
+something overlapping it); the width must be steady (its spread over both windows, the
+course's first half and the end's, std / median <= ``MAX_WIDTH_SPREAD``: bone
+edges make it jump). The end itself must be
 *blunt*: from 80 % to 20 % of the column's level within ``END_SHARPNESS`` widths
 on the profile and, when the film is at hand (``analyse_path``), within
 ``END_SHARPNESS_FULL`` widths measured along the axis at full resolution
@@ -171,7 +172,7 @@ def find_cutoff(profile: ContrastProfile, scale_mm: float | None = None,
         return None  # narrowed or faded (a normal sleeve), or wider than its course (something overlaps it)
     both = before | ref
     if float(np.std(width[both]) / max(float(np.median(width[both])), 1e-9)) > MAX_WIDTH_SPREAD:
-        return None  # the width jumps from station to station (bone edges, overlap): not measured reliably
+        return None  # the width varies over both windows (bone edges, overlap): not measured reliably
     # the end itself: from 80 % to 20 % of the column's level within END_SHARPNESS x its width (a blunt
     # stop); a band that fades over a longer run is not a cutoff
     j80 = int(np.flatnonzero(before)[-1])
