@@ -37,7 +37,7 @@ import time
 import numpy as np
 
 from benchmarks import hard_films
-from benchmarks.timing import table
+from benchmarks.timing import seeded_main, table
 
 SEED = 60413  # picked before any evaluation on it; tuning used 11, 12, 13
 FRESH_SEED = 511190  # picked (secrets.randbelow) before issue 14's third round; never evaluated while tuning
@@ -193,19 +193,7 @@ def run(seed: int = SEED, films: int = FILMS) -> str:
 
 
 def _main(argv: list[str]) -> int:
-    import argparse
-
-    p = argparse.ArgumentParser(description="needle proposals on independent films (other seeds: development)")
-    p.add_argument("--seed", type=int, default=SEED)
-    p.add_argument("--films", type=int, default=FILMS)
-    p.add_argument("--dump", action="store_true", help="print one line per needle (development)")
-    a = p.parse_args(argv)
-    if a.dump:
-        for r in evaluate(a.seed, a.films):
-            print({k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()})
-        return 0
-    print(run(a.seed, a.films))
-    return 0
+    return seeded_main(argv, "needle proposals on independent films (other seeds: development)", "needle", evaluate, run, SEED, FILMS)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ import statistics
 import sys
 
 from benchmarks import hard_films
-from benchmarks.timing import table
+from benchmarks.timing import seeded_main, table
 
 SEED = 80917  # picked before any evaluation on it; development uses other seeds only
 FILMS = 80
@@ -133,19 +133,7 @@ def run(seed: int = SEED, films: int = FILMS) -> str:
 
 
 def _main(argv: list[str]) -> int:
-    import argparse
-
-    p = argparse.ArgumentParser(description="cutoff suggestions on independent films (other seeds: development)")
-    p.add_argument("--seed", type=int, default=SEED)
-    p.add_argument("--films", type=int, default=FILMS)
-    p.add_argument("--dump", action="store_true", help="print one line per contrast band (development)")
-    a = p.parse_args(argv)
-    if a.dump:
-        for r in evaluate(a.seed, a.films):
-            print({k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()})
-        return 0
-    print(run(a.seed, a.films))
-    return 0
+    return seeded_main(argv, "cutoff suggestions on independent films (other seeds: development)", "contrast band", evaluate, run, SEED, FILMS)
 
 
 if __name__ == "__main__":

@@ -53,3 +53,23 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def seeded_main(argv: Sequence[str], description: str, one_line: str, evaluate: Callable[[int, int], list[dict]],
+                run: Callable[[int, int], str], seed: int, films: int) -> int:
+    """Command line of a benchmark on generated films: ``--seed N --films N`` (other seeds than the
+    evaluation seed are for development) and ``--dump`` (one line per ``one_line``: the records of
+    ``evaluate``) or the tables of ``run``."""
+    import argparse
+
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--seed", type=int, default=seed)
+    p.add_argument("--films", type=int, default=films)
+    p.add_argument("--dump", action="store_true", help=f"print one line per {one_line} (development)")
+    a = p.parse_args(list(argv))
+    if a.dump:
+        for r in evaluate(a.seed, a.films):
+            print({k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()})
+        return 0
+    print(run(a.seed, a.films))
+    return 0
