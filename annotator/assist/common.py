@@ -82,7 +82,7 @@ def density(frame: np.ndarray, invert: bool = False) -> np.ndarray:
 def field_mask(frame: np.ndarray, erode_px: int = 3) -> np.ndarray:
     """Pixels inside the radiation field: brighter than the black surround (bool, eroded).
 
-    The field is convex (a round iris or straight shutters): a notch of at least
+    The field is convex (a round iris or straight shutters): a long thin notch of at least
     ``FIELD_NOTCH`` of the frame between the bright region and its convex hull is steel or
     contrast clipped to the surround's level where it meets the field's edge, and belongs to
     the field (cut out, it would take the needle's surroundings with it after erosion).
