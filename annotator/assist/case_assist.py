@@ -2,7 +2,8 @@
 
 For each film: the needle proposal on its key frame (a ``TIP`` point and a
 ``SHAFT`` line, hub first, ``suggested=True``, ``attrs`` ``confidence`` and
-``source = "assist"``); on multi-frame films the vascular-uptake cue
+``source = "assist"``) -- on a film several roots use (bilateral), one for each
+root, the needle named on its side, with its ``root_id`` (``root_needle``); on multi-frame films the vascular-uptake cue
 (``intravascular`` finding + ``FINDING`` point on the first frame with new
 contrast outside the root path); and where the film has a confirmed contrast
 path, the profile suggestions (cutoff, bench sign, L5 tilt), the profile
@@ -12,8 +13,8 @@ is ``suggested=True``: the user accepts or rejects it. Earlier assist
 suggestions on a film (``attrs["source"] == "assist"`` and still unconfirmed)
 are replaced, so running it twice does not pile up duplicates.
 
-Confirmed work is not duplicated: a film whose key frame already has a
-confirmed ``TIP`` gets no needle proposal, and a finding code already
+Confirmed work is not duplicated: a root whose tip is already confirmed on the
+film's key frame gets no needle proposal there, and a finding code already
 confirmed on the film's root is not suggested again (the vascular cue and
 the path findings alike). What was skipped is listed in
 ``FilmReport.skipped``. ``force=True`` suggests everything regardless.
@@ -24,14 +25,15 @@ This is the logic layer the CLI (``assist CASE``) and the GUI both call.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from annotator.errors import AnnotatorError
 from annotator.model.annotations import Annotation, Role, ShapeKind
-from annotator.model.case import Film, Finding
+from annotator.model.case import Film, Finding, Root
 from annotator.model.document import CaseDocument
+from annotator.rules.mark_choice import tip_marks
 
 log = logging.getLogger(__name__)
 
@@ -66,16 +68,33 @@ def needle_annotations(proposal, frame: int) -> list[Annotation]:
     ]
 
 
-def film_needle(image, film: Film, index: int):
-    """The needle proposal on frame ``index`` of a film's image (``io.open_image``) with all the
-    film tells: calibration, view and patient directions (the needle's aim), and on a cine run
-    its first frame (where new contrast first appears marks the tip). None when none is found."""
-    from annotator.assist.needle import propose_needle
+def film_needles(image, film: Film, index: int) -> list:
+    """Every needle proposal on frame ``index`` of a film's image (``io.open_image``), best first
+    (two on a bilateral film, each naming its patient side when the view and directions tell it),
+    with all the film tells: calibration, view and patient directions (the needle's aim), and on
+    a cine run its first frame (where new contrast first appears marks the tip)."""
+    from annotator.assist.needle import propose_needles
 
     cal = film.effective_calibration()
     earlier = image.stored_frame(0) if image.info.frames > 1 and index > 0 else None
-    return propose_needle(image.stored_frame(index), cal if cal.is_mm else None, invert=image.invert,
-                          directions=film.effective_directions(), view=film.view.value, earlier=earlier)
+    return propose_needles(image.stored_frame(index), cal if cal.is_mm else None, invert=image.invert,
+                           directions=film.effective_directions(), view=film.view.value, earlier=earlier)
+
+
+def root_needle(proposals: list, root: Root, roots: list[Root]):
+    """``root``'s needle among a film's ``proposals`` (best first); ``roots``: every root that uses
+    the film (``Case.roots_of``). On a film one root uses: the best proposal. On a film several
+    roots use (a bilateral film): the one proposal named on the root's side, when no other root
+    on the film has that side -- else None: the assistant does not guess whose needle it is
+    (a tip given to the wrong root is a wrong-side tip, domain.md section 4)."""
+    if not proposals:
+        return None
+    if len(roots) <= 1:
+        return proposals[0]
+    if sum(r.side == root.side for r in roots) > 1:
+        return None
+    mine = [p for p in proposals if p.side == root.side.value]
+    return mine[0] if len(mine) == 1 else None
 
 
 def _clear_previous(doc: CaseDocument, film: Film) -> None:
@@ -121,15 +140,21 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
             report.skipped.append(code)
         return False
 
-    if needle and not force and film.first(Role.TIP, frame=key) is not None:
-        report.skipped.append("needle")
-        needle = False
     if needle:
-        prop = film_needle(image, film, key)
-        if prop is not None:
-            report.needle = prop.to_json()
+        roots = doc.case.roots_of(film_id)
+        # each root that uses the film gets its own needle, unless its tip is confirmed there
+        wanting = [r for r in roots if force or not any(a.frame == key for a in tip_marks(film, r))]
+        if len(wanting) < len(roots):
+            report.skipped.append("needle")
+        proposals = film_needles(image, film, key) if wanting else []
+        for r in wanting:
+            prop = root_needle(proposals, r, roots)
+            if prop is None:
+                continue
+            if report.needle is None:
+                report.needle = prop.to_json()
             for ann in needle_annotations(prop, key):
-                doc.add_annotation(film_id, ann)
+                doc.add_annotation(film_id, replace(ann, root_id=r.id) if len(roots) > 1 else ann)
     path_ann = film.first(Role.CONTRAST_PATH)
     if cine and image.info.frames >= 3:
         run = np.stack([image.stored_frame(i) for i in range(image.info.frames)])

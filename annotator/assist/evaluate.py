@@ -1,9 +1,12 @@
 """How well the assist does on a department's own films: proposals against user-confirmed marks.
 
-``evaluate_cases(case_files)`` opens every case read-only and, on every film
-with a confirmed needle ``TIP`` (``suggested=False``), runs the needle proposal
-with all the film tells (``case_assist.film_needle``: calibration, view,
-patient directions, the cine's first frame) and compares:
+``evaluate_cases(case_files)`` opens every case read-only and, for every root
+on every film it uses with the root's own confirmed needle ``TIP``
+(``suggested=False``; ``rules.mark_choice.choose_tip``), runs the needle
+proposals with all the film tells (``case_assist.film_needles``: calibration,
+view, patient directions, the cine's first frame), takes the root's needle
+among them (``case_assist.root_needle``: on a film two roots share, the one
+named on the root's side) and compares:
 
 - tip error (mm; pixels on an uncalibrated film, kept apart) from the proposed
   to the confirmed tip;
@@ -53,6 +56,7 @@ class FilmResult:
     path_distance_mm: float | None = None
     cutoff_agree: bool | None = None  # None without a confirmed path
     error: str | None = None  # the film could not be evaluated (one line)
+    root: str = ""  # the root whose tip this is ("right L5"): a film two roots share appears once for each
 
 
 @dataclass
@@ -156,34 +160,37 @@ def _on_line(p, a, b, tol: float) -> bool:
     return abs(float(u[0] * (p - a)[1] - u[1] * (p - a)[0])) / n <= tol
 
 
-def evaluate_film(case_dir: Path, case_name: str, film, root) -> FilmResult | None:
-    """The result on one film, or None when it has no confirmed tip."""
-    from annotator.assist.case_assist import film_needle
+def evaluate_film(case_dir: Path, case_name: str, film, root, roots=None) -> FilmResult | None:
+    """The result for ``root`` on one film it uses (``roots``: every root using the film; the
+    root alone when not given), or None when the root has no confirmed tip there (or two)."""
+    from annotator.assist.case_assist import film_needles, root_needle
     from annotator.assist.livewire import LiveWire
     from annotator.assist.suggest import analyse_path
     from annotator.errors import AnnotatorError
     from annotator.io import open_image
+    from annotator.rules.mark_choice import choose_tip, root_marks
 
-    tip = next((a for a in film.annotations if a.role is Role.TIP and not a.suggested), None)
+    tip = choose_tip(film, root).mark
     if tip is None:
         return None
     cal = film.effective_calibration()
     scale = cal.mean_mm_per_px() if cal.is_mm else 1.0
-    res = FilmResult(case_name, Path(film.path).name, tip.frame, "mm" if cal.is_mm else "px", False)
+    res = FilmResult(case_name, Path(film.path).name, tip.frame, "mm" if cal.is_mm else "px", False,
+                     root=root.label)
     try:
         image = open_image(case_dir / film.path)
         if image.is_color:
             res.error = "colour image: the assist works on grey films only"
             return res
         frame = min(tip.frame, image.info.frames - 1)
-        prop = film_needle(image, film, frame)
+        prop = root_needle(film_needles(image, film, frame), root, roots or [root])
         true_tip = tip.points[0]
         if prop is not None:
             res.proposed = True
             res.confidence = round(prop.confidence, 3)
             res.tip_error = round(math.dist(prop.tip, true_tip) * scale, 3)
-            shaft = next((a for a in film.annotations if a.role is Role.SHAFT and not a.suggested
-                          and a.frame == tip.frame and len(a.points) == 2), None)
+            shaft = next((a for a in root_marks(film, root, Role.SHAFT)
+                          if a.frame == tip.frame and len(a.points) == 2), None)
             if shaft is not None:
                 hub = shaft.points[0] if math.dist(shaft.points[0], true_tip) > math.dist(shaft.points[1], true_tip) \
                     else shaft.points[1]
@@ -255,8 +262,8 @@ def evaluate_cases(files: list[Path]) -> Report:
             continue
         report.cases += 1
         for root in case.roots:
-            for film in root.films:
-                res = evaluate_film(path.parent, path.parent.name, film, root)
+            for film in case.films_of(root):  # a film two roots share is evaluated for each
+                res = evaluate_film(path.parent, path.parent.name, film, root, case.roots_of(film.id))
                 if res is not None:
                     report.films.append(res)
     return report

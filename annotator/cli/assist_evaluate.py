@@ -62,9 +62,9 @@ def _text(report) -> str:
            _table(["confidence", "proposals", "median error", "> 3 mm off"],
                   [[r["confidence"], str(r["proposals"]), _fmt(r["median_error_mm"], " mm"), pct(r["far_off"])]
                    for r in s["reliability"]]), "", "worst films:"]
-    worst = [[f.case, f.film, str(f.frame), "none" if not f.proposed else _fmt(f.tip_error, f" {f.unit}"),
+    worst = [[f.case, f.root, f.film, str(f.frame), "none" if not f.proposed else _fmt(f.tip_error, f" {f.unit}"),
               _fmt(f.confidence), "yes" if f.wrong_end else "no"] for f in report.worst()]
-    out.append(_table(["case", "film", "frame", "tip error", "confidence", "wrong end"], worst))
+    out.append(_table(["case", "root", "film", "frame", "tip error", "confidence", "wrong end"], worst))
     for f in report.films:
         if f.error:
             out.append(f"not evaluated: {f.case}/{f.film}: {f.error}")

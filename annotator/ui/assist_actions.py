@@ -155,8 +155,8 @@ class AssistActions(QObject):
 
     def propose_needle(self):
         """Suggest the needle tip and shaft on the active film's frame; the proposal or None."""
-        from annotator.assist.case_assist import needle_annotations
-        from annotator.assist.needle import propose_needle
+        from annotator.assist.case_assist import needle_annotations, root_needle
+        from annotator.assist.needle import propose_needles
 
         canvas = self._film_canvas()
         if canvas is None:
@@ -170,16 +170,24 @@ class AssistActions(QObject):
         try:
             with _WaitCursor():
                 film = canvas.film
-                proposal = propose_needle(pixels, cal, invert=invert, directions=film.effective_directions(),
-                                          view=film.view.value)
+                proposals = propose_needles(pixels, cal, invert=invert, directions=film.effective_directions(),
+                                            view=film.view.value)
         except AnnotatorError as exc:
             self._status(user_error(tr("The assist could not run"), exc))
             return None
-        if proposal is None:
+        if not proposals:
             self._status(tr("No needle found on this film"))
             return None
         doc, film_id = canvas.document, canvas.film_id
         root = canvas.root  # the shown root: on a film several roots use, the proposal is its needle
+        roots = doc.case.roots_of(film_id)
+        proposal = root_needle(proposals, root, roots) if root is not None else proposals[0]
+        if proposal is None:  # a shared film whose needles cannot be told apart by side
+            from annotator.ui.case_panel import root_label
+
+            self._status(tr("Needles found, but none can be told to be the {root} needle on this film: "
+                            "mark its tip by hand").format(root=root_label(root)))
+            return None
         new = [dataclasses.replace(a, root_id=root.id if root is not None else None)
                for a in needle_annotations(proposal, canvas.frame)]
         with doc.macro("Propose needle"):

@@ -222,13 +222,13 @@ def test_a_low_confidence_needle_proposal_says_so(qtbot, tmp_path, phantom, monk
 
     import annotator.assist.needle as needle
 
-    real = needle.propose_needle
+    real = needle.propose_needles
     confidence = {"value": 0.78}
 
-    def with_confidence(*args, **kwargs):  # the real proposal, its confidence fixed by the test
-        return replace(real(*args, **kwargs), confidence=confidence["value"])
+    def with_confidence(*args, **kwargs):  # the real proposals, their confidence fixed by the test
+        return [replace(p, confidence=confidence["value"]) for p in real(*args, **kwargs)]
 
-    monkeypatch.setattr(needle, "propose_needle", with_confidence)
+    monkeypatch.setattr(needle, "propose_needles", with_confidence)
     doc, root, film = one_film_doc(tmp_path)
     win, assist, c = open_window(qtbot, doc, root, film, MemoryImage(phantom[0], spacing_mm=0.5))
     assist.propose_needle()

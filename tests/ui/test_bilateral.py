@@ -189,3 +189,21 @@ def test_each_roots_tip_label_sits_by_its_own_tip_clear_of_the_other_labels(make
             if other_label != label:
                 far = canvas.transform.to_widget(*other.points[0])
                 assert not rect.adjusted(-14, -14, 14, 14).contains(*far), (text, rect, far)
+
+
+def test_propose_needle_on_a_shared_film_gives_the_shown_roots_own_needle(make_window, bilateral):
+    # the AP film shows both needles; the proposal for the left L5 root is the left needle,
+    # given to that root -- never the better-scoring needle of the other side
+    w = make_window(bilateral, size=(1600, 1000))
+    right, left = w.document.case.roots
+    (ap_id,) = left.shared_film_ids
+    film = w.document.film(ap_id)
+    tips = {a.root_id: a.points[0] for a in film.annotations if a.role is Role.TIP and not a.suggested}
+    for root in (left, right):
+        w.select_film(root.id, ap_id)
+        prop = w.assist_toolbar.assist.propose_needle()
+        assert prop is not None and prop.side == root.side.value
+        (suggested,) = [a for a in w.document.film(ap_id).annotations if a.role is Role.TIP and a.suggested]
+        assert suggested.root_id == root.id
+        x, y = suggested.points[0]
+        assert abs(x - tips[root.id][0]) < 8 and abs(y - tips[root.id][1]) < 8
