@@ -15,8 +15,9 @@ are replaced, so running it twice does not pile up duplicates.
 
 Confirmed work is not duplicated: a root whose tip is already confirmed on the
 film's key frame gets no needle proposal there, and a finding code already
-confirmed on the film's root is not suggested again (the vascular cue and
-the path findings alike). What was skipped is listed in
+confirmed on the root it would go to is not suggested again (the vascular cue
+and the path findings alike; on a shared film each root's own path gives that
+root's findings). What was skipped is listed in
 ``FilmReport.skipped``. ``force=True`` suggests everything regardless.
 
 This is the logic layer the CLI (``assist CASE``) and the GUI both call.
@@ -33,7 +34,7 @@ from annotator.errors import AnnotatorError
 from annotator.model.annotations import Annotation, Role, ShapeKind
 from annotator.model.case import Film, Finding, Root
 from annotator.model.document import CaseDocument
-from annotator.rules.mark_choice import tip_marks
+from annotator.rules.mark_choice import root_marks, tip_marks
 
 log = logging.getLogger(__name__)
 
@@ -98,22 +99,34 @@ def root_needle(proposals: list, root: Root, roots: list[Root]):
 
 
 def _clear_previous(doc: CaseDocument, film: Film) -> None:
-    root = doc.root_of_film(film.id)
     for a in list(film.annotations):
         if _is_ours(a):
             doc.remove_annotation(film.id, a.id)
-    for f in list(root.findings):
-        if f.film_id == film.id and _is_ours(f):
-            doc.remove_finding(root.id, f.id)
+    for root in doc.case.roots_of(film.id):
+        for f in list(root.findings):
+            if f.film_id == film.id and _is_ours(f):
+                doc.remove_finding(root.id, f.id)
+
+
+def root_path(film: Film, root: Root) -> Annotation | None:
+    """``root``'s confirmed contrast path on ``film`` (the first; its ``root_id``, or none set on
+    a film the root owns): on a film two roots share, each root's findings come from its own path."""
+    return next(iter(root_marks(film, root, Role.CONTRAST_PATH)), None)
+
+
+def own(ann: Annotation, root: Root, roots: list[Root]) -> Annotation:
+    """``ann`` marked as ``root``'s when the film is shared by several ``roots``."""
+    return replace(ann, root_id=root.id) if len(roots) > 1 else ann
 
 
 def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool = True,
                 path_findings: bool = True, force: bool = False) -> FilmReport:
     """Add unconfirmed suggestions to one film (inside the caller's macro, if any).
 
-    Unless ``force``: no needle proposal when the key frame already has a
-    confirmed tip, and no finding whose code is already confirmed on the
-    film's root; those are listed in ``FilmReport.skipped``.
+    Unless ``force``: no needle proposal for a root whose tip is confirmed on the
+    key frame, and no finding whose code is already confirmed on the root it
+    would go to; those are listed in ``FilmReport.skipped``. On a film several
+    roots share, each root gets its own needle and the findings of its own path.
     """
     from annotator.assist.cine import vascular_cue
     from annotator.assist.suggest import analyse_path, make_suggestion
@@ -121,6 +134,7 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
 
     film = doc.film(film_id)
     root = doc.root_of_film(film_id)
+    roots = doc.case.roots_of(film_id)
     report = FilmReport(film_id)
     image = open_image(doc.film_path(film_id))
     if image.is_color:
@@ -131,17 +145,15 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
     key = min(film.key_frame, image.info.frames - 1)
     invert = image.invert
     _clear_previous(doc, film)
-    confirmed_codes = set() if force else {f.code for f in root.findings if not f.suggested}
 
-    def wanted(code: str) -> bool:
-        if code not in confirmed_codes:
+    def wanted(code: str, r: Root = root) -> bool:
+        if force or code not in {f.code for f in r.findings if not f.suggested}:
             return True
         if code not in report.skipped:
             report.skipped.append(code)
         return False
 
     if needle:
-        roots = doc.case.roots_of(film_id)
         # each root that uses the film gets its own needle, unless its tip is confirmed there
         wanting = [r for r in roots if force or not any(a.frame == key for a in tip_marks(film, r))]
         if len(wanting) < len(roots):
@@ -154,8 +166,8 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
             if report.needle is None:
                 report.needle = prop.to_json()
             for ann in needle_annotations(prop, key):
-                doc.add_annotation(film_id, replace(ann, root_id=r.id) if len(roots) > 1 else ann)
-    path_ann = film.first(Role.CONTRAST_PATH)
+                doc.add_annotation(film_id, own(ann, r, roots))
+    path_ann = root_path(film, root)
     if cine and image.info.frames >= 3:
         run = np.stack([image.stored_frame(i) for i in range(image.info.frames)])
         if invert:
@@ -167,19 +179,22 @@ def assist_film(doc: CaseDocument, film_id: str, needle: bool = True, cine: bool
             c = Candidate("intravascular", 0.0, cue.location,
                           f"new contrast outside the root path from frame {cue.first_frame}")
             finding, ann = make_suggestion(c, film_id, cue.first_frame, cal.unit_label)
-            doc.add_annotation(film_id, ann)
+            doc.add_annotation(film_id, own(ann, root, roots))
             doc.add_finding(root.id, finding)
             report.cue_frame = cue.first_frame
             report.findings.append(finding.code)
-    if path_findings and path_ann is not None:
-        pframe = image.stored_frame(min(path_ann.frame, image.info.frames - 1))
-        _, found = analyse_path(pframe, path_ann.points, calibration, film.effective_directions(), root.level,
-                                film_id, path_ann.frame, invert)
+    for r in roots if path_findings else []:  # each root's findings from its own path
+        path = root_path(film, r)
+        if path is None:
+            continue
+        pframe = image.stored_frame(min(path.frame, image.info.frames - 1))
+        _, found = analyse_path(pframe, path.points, calibration, film.effective_directions(), r.level,
+                                film_id, path.frame, invert)
         for finding, ann in found:
-            if not wanted(finding.code):
+            if not wanted(finding.code, r):
                 continue
-            doc.add_annotation(film_id, ann)
-            doc.add_finding(root.id, finding)
+            doc.add_annotation(film_id, own(ann, r, roots))
+            doc.add_finding(r.id, finding)
             report.findings.append(finding.code)
     return report
 

@@ -199,8 +199,7 @@ def evaluate_film(case_dir: Path, case_name: str, film, root, roots=None) -> Fil
             else:
                 res.wrong_end = (math.dist(prop.other_end, true_tip) * scale <= WRONG_END_MM
                                  and res.tip_error > WRONG_END_MM)
-        path = next((a for a in film.annotations if a.role is Role.CONTRAST_PATH and not a.suggested
-                     and len(a.points) >= 2), None)
+        path = next((a for a in root_marks(film, root, Role.CONTRAST_PATH) if len(a.points) >= 2), None)
         if path is not None:
             pframe = image.stored_frame(min(path.frame, image.info.frames - 1))
             calibration = cal if cal.is_mm else None

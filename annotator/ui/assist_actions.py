@@ -212,12 +212,15 @@ class AssistActions(QObject):
         return proposal
 
     def _path_annotation(self, canvas):
+        """The selected contrast path, else the shown root's confirmed path (on this frame first):
+        on a film two roots share, the other root's path is analysed only when selected."""
+        from annotator.rules.mark_choice import root_marks
+
         film = canvas.film
         sel = canvas.selection.annotation_id
-        paths = [a for a in film.annotations if a.role is Role.CONTRAST_PATH]
-        chosen = next((a for a in paths if a.id == sel), None)
-        if chosen is None:
-            confirmed = [a for a in paths if not a.suggested]
+        chosen = next((a for a in film.annotations if a.role is Role.CONTRAST_PATH and a.id == sel), None)
+        if chosen is None and canvas.root is not None:
+            confirmed = root_marks(film, canvas.root, Role.CONTRAST_PATH)
             on_frame = [a for a in confirmed if a.frame == canvas.frame]
             chosen = (on_frame or confirmed or [None])[0]
         return chosen
@@ -225,6 +228,7 @@ class AssistActions(QObject):
     def analyse_path(self) -> AnalysisResult | None:
         """Profile along the film's contrast path (the selected one first), plot it in the
         profile panel and suggest cutoff / bench sign / L5 tilt findings."""
+        from annotator.assist.case_assist import own
         from annotator.assist.suggest import analyse_path
 
         canvas = self._film_canvas()
@@ -235,7 +239,10 @@ class AssistActions(QObject):
             self._status(tr("Draw the contrast path first (Contrast path or Live-wire path tool)"))
             return None
         image, doc, film_id = canvas.image, canvas.document, canvas.film_id
-        film, root = canvas.film, canvas.root
+        film = canvas.film
+        roots = doc.case.roots_of(film_id)
+        # the findings go to the path's root: its root_id, else the root that owns the film
+        root = next((r for r in roots if r.id == path.root_id), None) or doc.root_of_film(film_id)
         if image.is_color:
             self._status(tr("The assist works on grey films only"))
             return None
@@ -247,16 +254,15 @@ class AssistActions(QObject):
                 # One call: the profile runs a little past the traced end, so a cutoff
                 # exactly where the user stopped tracing is still seen.
                 profile, pairs = analyse_path(pixels, path.points, calibration, film.effective_directions(),
-                                              root.level if root is not None else None, film_id,
-                                              path.frame, invert=image.invert)
+                                              root.level, film_id, path.frame, invert=image.invert)
         except AnnotatorError as exc:
             self._status(user_error(tr("The assist could not run"), exc))
             return None
         with doc.macro("Analyse contrast path"):
-            self._clear_path_suggestions(doc, film_id)
+            self._clear_path_suggestions(doc, film_id, root)
             for finding, ann in pairs:
-                doc.add_annotation(film_id, ann)
-                doc.add_finding(doc.root_of_film(film_id).id, finding)
+                doc.add_annotation(film_id, own(ann, root, roots))
+                doc.add_finding(root.id, finding)
         marks = [(float(ann.attrs.get("arc_length", 0.0)), finding_name(finding.code, current_language()))
                  for finding, ann in pairs]
         lines = [self._line(finding, ann, profile.unit) for finding, ann in pairs] or \
@@ -285,16 +291,19 @@ class AssistActions(QObject):
         return text
 
     @staticmethod
-    def _clear_path_suggestions(doc, film_id: str) -> None:
-        """Remove earlier unconfirmed path suggestions of the assist on the film (and their findings)."""
-        root = doc.root_of_film(film_id)
+    def _clear_path_suggestions(doc, film_id: str, root) -> None:
+        """Remove ``root``'s earlier unconfirmed path suggestions of the assist on the film (and
+        their findings); on a film two roots share, the other root's stay."""
         for a in list(doc.film(film_id).annotations):
             if a.suggested and a.role is Role.FINDING and a.attrs.get("source") == SOURCE \
-                    and "arc_length" in a.attrs:
+                    and "arc_length" in a.attrs and a.root_id in (None, root.id):
+                ours = [f for f in root.findings
+                        if f.suggested and (f.annotation_id == a.id or f.id == a.attrs.get("finding_id"))]
+                if a.root_id is None and not ours:
+                    continue  # an unrooted suggestion of another root (an older file)
                 doc.remove_annotation(film_id, a.id)
-                for f in list(root.findings):
-                    if f.suggested and (f.annotation_id == a.id or f.id == a.attrs.get("finding_id")):
-                        doc.remove_finding(root.id, f.id)
+                for f in ours:
+                    doc.remove_finding(root.id, f.id)
 
 
 def install_assist_actions(window: QMainWindow, workspace: Any, document: Any,

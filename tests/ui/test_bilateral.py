@@ -207,3 +207,20 @@ def test_propose_needle_on_a_shared_film_gives_the_shown_roots_own_needle(make_w
         assert suggested.root_id == root.id
         x, y = suggested.points[0]
         assert abs(x - tips[root.id][0]) < 8 and abs(y - tips[root.id][1]) < 8
+
+
+def test_analyse_path_on_a_shared_film_uses_and_feeds_the_shown_root(make_window, bilateral):
+    w = make_window(bilateral, size=(1600, 1000))
+    right, left = w.document.case.roots
+    (ap_id,) = left.shared_film_ids
+    assist = w.assist_toolbar.assist
+    for root in (left, right):
+        w.select_film(root.id, ap_id)
+        assert assist.analyse_path() is not None
+    film = w.document.film(ap_id)
+    for root in (left, right):  # each root keeps the suggestion from its own path
+        (finding,) = [f for f in root.findings if f.suggested and f.film_id == ap_id]
+        mark = film.annotation(finding.annotation_id)
+        (path,) = [a for a in film.annotations if a.role is Role.CONTRAST_PATH and a.root_id == root.id]
+        assert mark.root_id == root.id
+        assert min(abs(mark.points[0][0] - x) + abs(mark.points[0][1] - y) for x, y in path.points) < 3

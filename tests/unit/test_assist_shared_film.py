@@ -68,3 +68,18 @@ def test_evaluate_measures_each_root_on_the_shared_film_against_its_own_tip(bila
     assert all(f.proposed and f.tip_error is not None and f.tip_error < 2.0 for f in ap), ap
     assert bilateral.read_bytes() == before
     assert json.loads(json.dumps(report.to_json()))["films"]  # the per-film list carries the root
+
+
+def test_assist_case_gives_each_root_the_findings_of_its_own_path_on_the_shared_film(bilateral):
+    case = load_case(bilateral)
+    right, left = case.roots
+    (ap_id,) = left.shared_film_ids
+    doc = CaseDocument(case, bilateral.parent)
+    assist_case(doc, needle=False, cine=False, force=True)
+    film = doc.film(ap_id)
+    for root in (right, left):
+        (finding,) = [f for f in root.findings if f.suggested and f.film_id == ap_id]
+        mark = film.annotation(finding.annotation_id)
+        assert mark.root_id == root.id
+        (path,) = [a for a in film.annotations if a.role is Role.CONTRAST_PATH and a.root_id == root.id]
+        assert min(abs(mark.points[0][0] - x) + abs(mark.points[0][1] - y) for x, y in path.points) < 3
