@@ -161,8 +161,10 @@ def associate(node: Node, local_ae: str, contexts: Sequence[tuple[str, Sequence[
             raise NetError(f"{node.where} rejected the association: check that its AE title is "
                            f"{node.ae_title} and that it accepts calls from our AE title {local_ae}")
         if assoc.is_aborted and time.monotonic() - started < node.timeout_s * 0.9:
-            raise NetError(f"{node.where} aborted the association: check that it accepts calls from our AE "
-                           f"title {local_ae}")
+            # a node that rejects and closes at once can reach us as an abort (the closed
+            # connection read before the rejection): the same two things to check
+            raise NetError(f"{node.where} aborted the association: check that its AE title is "
+                           f"{node.ae_title} and that it accepts calls from our AE title {local_ae}")
         raise NetError(f"{node.where} did not complete the association within {node.timeout_s:g} s: check "
                        "that it is a DICOM node and its port")
     try:
